@@ -1,0 +1,6 @@
+// Public surface of the engine: pure, no I/O. Sub-areas re-export through their own index.ts.
+export * from './errors.ts';
+export * from './frame.ts';
+export * from './timeframe.ts';
+export * from './params.ts';
+export * from './strategy.ts';

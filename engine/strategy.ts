@@ -1,0 +1,181 @@
+/**
+ * One strategy definition for backtest, paper and live (CONVENTIONS §3).
+ *
+ * A strategy is a plain object made by one `defineStrategy({...})` call. It computes its indicators as
+ * whole columns, then decides bar by bar: `decide(ctx)` sees bar `ctx.i` (and may read rows <= i only;
+ * the look-ahead tests perturb the future to prove it) and returns intents. It never calls an exchange,
+ * never awaits, never asks whether it is live. Runners (the backtest simulator, the replay / paper / live
+ * runners) feed the same definition.
+ *
+ * Signal strategies return `target` intents (go long / short / flat); a decision taken at bar i's close is
+ * filled at bar i+1's open at the earliest. Order-level strategies (grid, DCA, TWAP...) return `limit`,
+ * `market` and `cancel` intents and react to fills.
+ *
+ * A signal strategy whose whole decision is a function of its columns may also provide `signals`, a
+ * vectorised fast path returning one target per bar (NaN = no decision); tests prove it produces the same
+ * decisions, and so the same trades, as `decide`.
+ */
+import type { Static, TObject } from '@sinclair/typebox';
+import type { CandleFrame } from './frame.ts';
+import { resolveParams, type ParamConstraint, type ParamValues } from './params.ts';
+import { usageError } from './errors.ts';
+
+/** Named indicator columns, each aligned with the frame (NaN during warm-up). */
+export type Indicators = Record<string, Float64Array>;
+
+/** Target codes used by the vectorised fast path and the simulators. */
+export const TARGET_LONG = 1;
+export const TARGET_FLAT = 0;
+export const TARGET_SHORT = -1;
+
+export type TargetSide = 'long' | 'short' | 'flat';
+
+/** Go long / short / flat. Under long-only simulation, `short` means flat. */
+export interface TargetIntent {
+  readonly type: 'target';
+  readonly side: TargetSide;
+  /** Human-readable cause, kept with the trade (e.g. 'fast crossed above slow'). */
+  readonly reason?: string;
+}
+
+export interface MarketIntent {
+  readonly type: 'market';
+  readonly side: 'buy' | 'sell';
+  /** Amount in base units. */
+  readonly amount: number;
+  readonly tag: string;
+}
+
+export interface LimitIntent {
+  readonly type: 'limit';
+  readonly side: 'buy' | 'sell';
+  readonly price: number;
+  readonly amount: number;
+  readonly tag: string;
+}
+
+export interface CancelIntent {
+  readonly type: 'cancel';
+  readonly tag: string;
+}
+
+export type Intent = TargetIntent | MarketIntent | LimitIntent | CancelIntent;
+
+/** What a strategy sees of its own position. */
+export interface PositionView {
+  /** Signed size in base units: > 0 long, < 0 short, 0 flat. */
+  readonly size: number;
+  /** Average entry price; NaN when flat. */
+  readonly entryPrice: number;
+  /** Bar index of the entry fill; -1 when flat. */
+  readonly entryBar: number;
+}
+
+export const FLAT_POSITION: PositionView = Object.freeze({ size: 0, entryPrice: NaN, entryBar: -1 });
+
+/** Everything `decide` may use at bar `i`. */
+export interface BarContext<P, I extends Indicators = Indicators, S = unknown> {
+  /** The bar being decided on (its close has just happened). */
+  readonly i: number;
+  readonly frame: CandleFrame;
+  readonly ind: I;
+  readonly params: P;
+  readonly position: PositionView;
+  /** Strategy-owned mutable state (from `initState`), kept by the runner across bars and restarts. */
+  readonly state: S;
+}
+
+export type DecideResult = Intent | readonly Intent[] | undefined | void;
+
+export interface StrategySpec<TParams extends TObject, I extends Indicators, S> {
+  /** kebab-case id, e.g. 'sma-cross'. */
+  readonly id: string;
+  /** Semver of the decision logic: bump it whenever the same inputs could produce different trades. */
+  readonly version: string;
+  readonly description: string;
+  /** 'signal' strategies return target intents; 'orders' strategies place and cancel orders. */
+  readonly kind?: 'signal' | 'orders';
+  /** Parameter schema (TypeBox object): every property has a default; numbers have bounds. */
+  readonly params: TParams;
+  readonly constraints?: readonly ParamConstraint<Static<TParams>>[];
+  /** Bars of history the indicators need before decisions are meaningful. */
+  readonly warmup: (p: Static<TParams>) => number;
+  /** Vectorised indicator computation over whole columns. */
+  readonly indicators: (frame: CandleFrame, p: Static<TParams>) => I;
+  /** The per-bar decision: the one required hook. */
+  readonly decide: (ctx: BarContext<Static<TParams>, I, S>) => DecideResult;
+  /** Optional vectorised fast path for signal strategies: target per bar (1, 0, -1; NaN = no decision). */
+  readonly signals?: (frame: CandleFrame, ind: I, p: Static<TParams>) => Float64Array;
+  /** Initial strategy state (order-level strategies keep grids, anchors, schedules here). */
+  readonly initState?: (p: Static<TParams>) => S;
+}
+
+export interface Strategy<P extends ParamValues = ParamValues, I extends Indicators = Indicators, S = unknown> {
+  readonly id: string;
+  readonly version: string;
+  readonly description: string;
+  readonly kind: 'signal' | 'orders';
+  readonly params: TObject;
+  readonly constraints: readonly ParamConstraint<P>[];
+  readonly warmup: (p: P) => number;
+  readonly indicators: (frame: CandleFrame, p: P) => I;
+  readonly decide: (ctx: BarContext<P, I, S>) => DecideResult;
+  readonly signals?: (frame: CandleFrame, ind: I, p: P) => Float64Array;
+  readonly initState: (p: P) => S;
+  /** Defaults, then overrides; throws a usage error naming every problem (unknown names get "did you mean"). */
+  readonly resolveParams: (overrides?: Readonly<Record<string, unknown>>) => P;
+  /** `id@version` as recorded in manifests. */
+  readonly ref: string;
+}
+
+/** Any strategy, whatever its parameter and indicator types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStrategy = Strategy<any, any, any>;
+
+const ID_RE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const SEMVER_RE = /^\d+\.\d+\.\d+$/;
+
+export function defineStrategy<TParams extends TObject, I extends Indicators, S = undefined>(
+  spec: StrategySpec<TParams, I, S>,
+): Strategy<Static<TParams> & ParamValues, I, S> {
+  if (!ID_RE.test(spec.id)) throw usageError('BAD_STRATEGY_ID', `strategy id '${spec.id}' must be kebab-case (e.g. 'sma-cross')`);
+  if (!SEMVER_RE.test(spec.version)) throw usageError('BAD_STRATEGY_VERSION', `strategy '${spec.id}' version '${spec.version}' must be semver like 1.0.0`);
+  for (const [k, s] of Object.entries(spec.params.properties)) {
+    if ((s as { default?: unknown }).default === undefined) {
+      throw usageError('PARAM_WITHOUT_DEFAULT', `strategy '${spec.id}' parameter '${k}' needs a default`);
+    }
+  }
+  type P = Static<TParams> & ParamValues;
+  const constraints = (spec.constraints ?? []) as readonly ParamConstraint<P>[];
+  return Object.freeze({
+    id: spec.id,
+    version: spec.version,
+    description: spec.description,
+    kind: spec.kind ?? 'signal',
+    params: spec.params,
+    constraints,
+    warmup: spec.warmup as (p: P) => number,
+    indicators: spec.indicators as (frame: CandleFrame, p: P) => I,
+    decide: spec.decide as (ctx: BarContext<P, I, S>) => DecideResult,
+    signals: spec.signals as ((frame: CandleFrame, ind: I, p: P) => Float64Array) | undefined,
+    initState: (spec.initState ?? (() => undefined as S)) as (p: P) => S,
+    resolveParams: (overrides?: Readonly<Record<string, unknown>>) => resolveParams<P>(spec.id, spec.params, constraints, overrides),
+    ref: `${spec.id}@${spec.version}`,
+  });
+}
+
+/** Normalise a decide() result to an array. */
+export function intentsOf(r: DecideResult): readonly Intent[] {
+  if (r === undefined) return [];
+  return Array.isArray(r) ? (r as readonly Intent[]) : [r as Intent];
+}
+
+/** Shorthands for signal strategies. */
+export const goLong = (reason?: string): TargetIntent => ({ type: 'target', side: 'long', reason });
+export const goShort = (reason?: string): TargetIntent => ({ type: 'target', side: 'short', reason });
+export const goFlat = (reason?: string): TargetIntent => ({ type: 'target', side: 'flat', reason });
+
+/** The target code of a target intent. */
+export function targetCode(side: TargetSide): number {
+  return side === 'long' ? TARGET_LONG : side === 'short' ? TARGET_SHORT : TARGET_FLAT;
+}
