@@ -1,0 +1,4 @@
+// Every CLI command, one module each. Add new commands here.
+import type { CliCommand } from '../cli-context.ts';
+
+export const commands: CliCommand[] = [];
