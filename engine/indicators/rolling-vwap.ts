@@ -1,0 +1,77 @@
+import { checkPeriod, checkSameLength, outColumn } from './validate.ts';
+
+/**
+ * Rolling volume-weighted average price over the last `period` bars (TA-Lib-style "VWAP over n", as in
+ * Tulip Indicators' vwap): typical price `tp = (high + low + close) / 3`,
+ * `vwap[i] = sum(tp[k] * volume[k]) / sum(volume[k])` for k in `i-period+1 .. i`.
+ * A window whose volume is all zero gives NaN (0/0).
+ * Warm-up: indices `0 .. period-2` are NaN; the first value is at index `period-1`.
+ *
+ * Running sums without drift: both sums slide (`+ new - old`) and are recomputed exactly at index `period-1`
+ * and every `period` bars after it. `createRollingVwap` performs the same operations (bit-identical).
+ */
+export function rollingVwap(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, period: number, out?: Float64Array): Float64Array {
+  const n = checkSameLength('rollingVwap', { high, low, close, volume });
+  checkPeriod('rollingVwap', 'period', period);
+  const o = outColumn('rollingVwap', 'out', n, out);
+  const warm = Math.min(period - 1, n);
+  for (let i = 0; i < warm; i++) o[i] = NaN;
+  if (n < period) return o;
+  let num = 0, den = 0;
+  for (let k = 0; k < period; k++) { num += ((high[k] + low[k] + close[k]) / 3) * volume[k]; den += volume[k]; }
+  o[period - 1] = num / den;
+  let untilResync = period;
+  for (let i = period; i < n; i++) {
+    if (--untilResync === 0) {
+      untilResync = period;
+      num = 0; den = 0;
+      for (let k = i - period + 1; k <= i; k++) { num += ((high[k] + low[k] + close[k]) / 3) * volume[k]; den += volume[k]; }
+    } else {
+      const j = i - period;
+      num += ((high[i] + low[i] + close[i]) / 3) * volume[i] - ((high[j] + low[j] + close[j]) / 3) * volume[j];
+      den += volume[i] - volume[j];
+    }
+    o[i] = num / den;
+  }
+  return o;
+}
+
+/** An incremental indicator over full candles. */
+export interface HlcvStream {
+  update(high: number, low: number, close: number, volume: number): number;
+}
+
+/** Incremental rolling VWAP, bit-identical to `rollingVwap()`. */
+export function createRollingVwap(period: number): HlcvStream {
+  checkPeriod('createRollingVwap', 'period', period);
+  const pv = new Float64Array(period), vol = new Float64Array(period);
+  let count = 0, pos = 0, num = 0, den = 0;
+  let untilResync = period;
+  const recompute = () => {
+    num = 0; den = 0;
+    for (let k = 0, j = pos; k < period; k++) { num += pv[j]; den += vol[j]; if (++j === period) j = 0; }
+  };
+  return {
+    update(h: number, l: number, c: number, v: number): number {
+      const x = ((h + l + c) / 3) * v;
+      if (count < period) {
+        pv[count] = x; vol[count] = v; count++;
+        if (count < period) return NaN;
+        recompute();
+        return num / den;
+      }
+      const oldX = pv[pos], oldV = vol[pos];
+      pv[pos] = x; vol[pos] = v;
+      if (++pos === period) pos = 0;
+      count++;
+      if (--untilResync === 0) {
+        untilResync = period;
+        recompute();
+      } else {
+        num += x - oldX;
+        den += v - oldV;
+      }
+      return num / den;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { checkColumn, checkPeriod, outColumn } from './validate.ts';
+import type { ScalarStream } from './sma.ts';
+
+/**
+ * Linearly weighted moving average (TA-Lib WMA): the newest value has weight `period`, the oldest weight 1:
+ * `wma[i] = (1*src[i-period+1] + 2*src[i-period+2] + ... + period*src[i]) / (period*(period+1)/2)`.
+ * Warm-up: indices `0 .. period-2` are NaN; the first value is at index `period-1`.
+ *
+ * Running kernel without drift: the weighted sum is updated as `num += period*src[i] - sum(previous window)` and
+ * the plain sum as `sum += src[i] - src[i-period]`; both are recomputed exactly at index `period-1` and every
+ * `period` bars after it. `createWma` performs the same operations in the same order (bit-identical).
+ */
+export function wma(src: Float64Array, period: number, out?: Float64Array): Float64Array {
+  checkColumn('wma', 'src', src);
+  checkPeriod('wma', 'period', period);
+  const n = src.length;
+  const o = outColumn('wma', 'out', n, out);
+  const warm = Math.min(period - 1, n);
+  for (let i = 0; i < warm; i++) o[i] = NaN;
+  if (n < period) return o;
+  const denom = (period * (period + 1)) / 2;
+  let s = 0;
+  let num = 0;
+  for (let k = 0; k < period; k++) { s += src[k]; num += (k + 1) * src[k]; }
+  o[period - 1] = num / denom;
+  let untilResync = period;
+  for (let i = period; i < n; i++) {
+    if (--untilResync === 0) {
+      untilResync = period;
+      s = 0; num = 0;
+      for (let k = 0, j = i - period + 1; k < period; k++, j++) { s += src[j]; num += (k + 1) * src[j]; }
+    } else {
+      const x = src[i];
+      num += period * x - s;
+      s += x - src[i - period];
+    }
+    o[i] = num / denom;
+  }
+  return o;
+}
+
+/** Incremental WMA, bit-identical to `wma()` over the same series. */
+export function createWma(period: number): ScalarStream {
+  checkPeriod('createWma', 'period', period);
+  const denom = (period * (period + 1)) / 2;
+  const buf = new Float64Array(period);
+  let count = 0;
+  let pos = 0;
+  let s = 0;
+  let num = 0;
+  let untilResync = period;
+  const recompute = () => {
+    s = 0; num = 0;
+    for (let k = 0, j = pos; k < period; k++) { s += buf[j]; num += (k + 1) * buf[j]; if (++j === period) j = 0; }
+  };
+  return {
+    update(x: number): number {
+      if (count < period) {
+        buf[count++] = x;
+        if (count < period) return NaN;
+        recompute();
+        return num / denom;
+      }
+      const old = buf[pos];
+      buf[pos] = x;
+      if (++pos === period) pos = 0;
+      count++;
+      if (--untilResync === 0) {
+        untilResync = period;
+        recompute();
+      } else {
+        num += period * x - s;
+        s += x - old;
+      }
+      return num / denom;
+    },
+  };
+}
