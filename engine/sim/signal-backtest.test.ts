@@ -1,0 +1,273 @@
+import { describe, expect, it } from 'vitest';
+import { Type } from '@sinclair/typebox';
+import { makeFrame, type CandleFrame } from '../frame.ts';
+import { defineStrategy, goFlat, goLong, goShort, type PositionView } from '../strategy.ts';
+import { isTradelabError } from '../errors.ts';
+import { expectArrayClose, expectRelClose } from '../../test-support/approx.ts';
+import { DEFAULT_FILL_CONFIG, roundDownToLot, runSignalBacktest, type FillConfig } from './index.ts';
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2024, 0, 1);
+
+/** A frame from [open, high, low, close] rows, one hour apart. */
+function frameOf(rows: readonly (readonly [number, number, number, number])[]): CandleFrame {
+  const n = rows.length;
+  const col = (j: number) => Float64Array.from(rows, (r) => r[j]);
+  return makeFrame({ exchange: 'test', symbol: 'BTC/USDT', timeframe: '1h' }, {
+    ts: Float64Array.from({ length: n }, (_, i) => T0 + i * HOUR),
+    open: col(0), high: col(1), low: col(2), close: col(3), volume: new Float64Array(n).fill(1),
+  });
+}
+
+/** A strategy that replays a fixed table of targets (1 long, 0 flat, -1 short, NaN none) by bar index, on both paths. */
+function tableStrategy(targets: readonly number[], seen?: { i: number; position: PositionView }[]) {
+  return defineStrategy({
+    id: 'table', version: '1.0.0', description: 'replays a fixed table of targets',
+    params: Type.Object({}), warmup: () => 0,
+    indicators: () => ({}),
+    decide: (ctx) => {
+      seen?.push({ i: ctx.i, position: ctx.position });
+      const t = targets[ctx.i];
+      return t === 1 ? goLong() : t === -1 ? goShort() : t === 0 ? goFlat() : undefined;
+    },
+    signals: (frame) => Float64Array.from({ length: frame.length }, (_, i) => targets[i] ?? NaN),
+  });
+}
+
+const cfg = (over: Partial<FillConfig> = {}): FillConfig => ({ ...DEFAULT_FILL_CONFIG, ...over });
+
+describe('runSignalBacktest: a 10-bar case worked out by hand', () => {
+  //            open  high  low  close     decision at this bar's close (filled at the next open)
+  const bars = [
+    [100, 100, 100, 100], // 0  long  (warm-up bar: before startIndex, ignored)
+    [100, 101, 99, 100], //  1  long
+    [100, 111, 99, 110], //  2  long  (already long: nothing)
+    [110, 121, 109, 120], // 3  flat
+    [120, 121, 117, 118], // 4  long
+    [118, 126, 117, 125], // 5  (none)
+    [125, 131, 124, 130], // 6  short (reversal)
+    [130, 181, 129, 180], // 7  long  (reversal: cover, then the long entry is below minNotional: skipped)
+    [196, 201, 195, 200], // 8  (none)
+    [200, 201, 189, 190], // 9  long  (last measured bar: no next bar, never filled)
+  ] as const;
+  const targets = [1, 1, 1, 0, 1, NaN, -1, 1, NaN, 1];
+  const config = cfg({ initialCash: 1000, feeRate: 0.01, slippageBps: 100, lotSize: 1, minNotional: 500, allowShort: true });
+  // slippage 100 bps: buys at open × 1.01, sells at open × 0.99; fee 1 % of each fill's notional.
+  //
+  // bar 2 open 100: BUY at 101.  size = floor(1000 / (101 × 1.01)) = floor(1000 / 102.01) = floor(9.8029) = 9 (lot 1)
+  //   notional 9 × 101 = 909 (>= 500), fee 9.09, cash 1000 − 909 − 9.09 = 81.91
+  //   equity bar 2 = 81.91 + 9 × 110 = 1071.91; bar 3 = 81.91 + 9 × 120 = 1161.91
+  // bar 4 open 120: SELL 9 at 118.8: notional 1069.2, fee 10.692, cash 81.91 + 1069.2 − 10.692 = 1140.418 (= equity bars 4)
+  //   trade 1 pnl = (118.8 − 101) × 9 − 9.09 − 10.692 = 160.2 − 19.782 = 140.418; returnPct = 140.418 / (909 + 9.09) × 100
+  // bar 5 open 118: BUY at 119.18. size = floor(1140.418 / (119.18 × 1.01)) = floor(9.4741) = 9 (lot rounding drops 0.47)
+  //   notional 1072.62, fee 10.7262, cash 1140.418 − 1072.62 − 10.7262 = 57.0718
+  //   equity bar 5 = 57.0718 + 9 × 125 = 1182.0718; bar 6 = 57.0718 + 9 × 130 = 1227.0718
+  // bar 7 open 130: reversal. SELL 9 at 128.7 to close: notional 1158.3, fee 11.583, cash 57.0718 + 1158.3 − 11.583 = 1203.7888
+  //   trade 2 pnl = (128.7 − 119.18) × 9 − 10.7262 − 11.583 = 85.68 − 22.3092 = 63.3708
+  //   then SELL short at 128.7: size = floor(1203.7888 / (128.7 × 1.01)) = floor(9.2608) = 9, notional 1158.3, fee 11.583,
+  //   cash 1203.7888 + 1158.3 − 11.583 = 2350.5058; equity bar 7 = 2350.5058 − 9 × 180 = 730.5058
+  // bar 8 open 196: reversal. BUY 9 at 197.96 to cover: notional 1781.64, fee 17.8164, cash 2350.5058 − 1781.64 − 17.8164 = 551.0494
+  //   trade 3 pnl = (128.7 − 197.96) × 9 − 11.583 − 17.8164 = −623.34 − 29.3994 = −652.7394
+  //   then BUY long at 197.96: size = floor(551.0494 / (197.96 × 1.01)) = floor(2.756) = 2, notional 395.92 < 500: SKIPPED
+  //   equity bars 8, 9 = 551.0494 (flat)
+  // fees = 9.09 + 10.692 + 10.7262 + 11.583 + 11.583 + 17.8164 = 71.4906
+  const expectedEquity = [1000, 1071.91, 1161.91, 1140.418, 1182.0718, 1227.0718, 730.5058, 551.0494, 551.0494];
+  const expectedPosition = [0, 9, 9, 0, 9, 9, -9, 0, 0];
+  const expectedFills = [
+    { bar: 2, side: 'buy', price: 101, size: 9, fee: 9.09 },
+    { bar: 4, side: 'sell', price: 118.8, size: 9, fee: 10.692 },
+    { bar: 5, side: 'buy', price: 119.18, size: 9, fee: 10.7262 },
+    { bar: 7, side: 'sell', price: 128.7, size: 9, fee: 11.583 },
+    { bar: 7, side: 'sell', price: 128.7, size: 9, fee: 11.583 },
+    { bar: 8, side: 'buy', price: 197.96, size: 9, fee: 17.8164 },
+  ];
+  const expectedTrades = [
+    { side: 'long', entryBar: 2, exitBar: 4, entryPrice: 101, exitPrice: 118.8, entryFee: 9.09, exitFee: 10.692, pnl: 140.418, returnPct: (140.418 / 918.09) * 100, barsHeld: 2 },
+    { side: 'long', entryBar: 5, exitBar: 7, entryPrice: 119.18, exitPrice: 128.7, entryFee: 10.7262, exitFee: 11.583, pnl: 63.3708, returnPct: (63.3708 / (1072.62 + 10.7262)) * 100, barsHeld: 2 },
+    { side: 'short', entryBar: 7, exitBar: 8, entryPrice: 128.7, exitPrice: 197.96, entryFee: 11.583, exitFee: 17.8164, pnl: -652.7394, returnPct: (-652.7394 / (1158.3 + 11.583)) * 100, barsHeld: 1 },
+  ];
+
+  for (const path of ['fast', 'per-bar'] as const) {
+    it(`matches the hand computation on the ${path} path`, () => {
+      const f = frameOf(bars);
+      const r = runSignalBacktest(tableStrategy(targets), f, {}, config, { startIndex: 1, path });
+      expect(r.path).toBe(path);
+      expect([r.startIndex, r.endIndex]).toEqual([1, 10]);
+      expect(Array.from(r.ts)).toEqual(Array.from(f.ts.subarray(1)));
+      expectArrayClose(r.equity, expectedEquity, 1e-12);
+      expect(Array.from(r.position)).toEqual(expectedPosition);
+      expect(r.fills).toHaveLength(expectedFills.length);
+      r.fills.forEach((fl, j) => {
+        const e = expectedFills[j];
+        expect([fl.bar, fl.ts, fl.side, fl.size]).toEqual([e.bar, f.ts[e.bar], e.side, e.size]);
+        expectRelClose(fl.price, e.price, 1e-12);
+        expectRelClose(fl.fee, e.fee, 1e-12);
+      });
+      expect(r.trades).toHaveLength(3);
+      r.trades.forEach((t, j) => {
+        const e = expectedTrades[j];
+        expect([t.side, t.entryBar, t.exitBar, t.size, t.barsHeld, t.entryTs, t.exitTs]).toEqual([e.side, e.entryBar, e.exitBar, 9, e.barsHeld, f.ts[e.entryBar], f.ts[e.exitBar]]);
+        for (const k of ['entryPrice', 'exitPrice', 'entryFee', 'exitFee', 'pnl', 'returnPct'] as const) expectRelClose(t[k], e[k], 1e-12);
+      });
+      expect(r.skippedOrders).toBe(1);
+      expect(r.skipped).toHaveLength(1);
+      expect(r.skipped[0].bar).toBe(8);
+      expect(r.skipped[0].reason).toMatch(/long entry skipped: notional 395\.92\d* is below minNotional 500/);
+      expectRelClose(r.feesPaid, 71.4906, 1e-12);
+      expectRelClose(r.cash, 551.0494, 1e-12);
+      expect(r.openPosition).toBeNull();
+      // Cash identity: final cash = initial cash + sum of trade pnl (every fee is inside some trade).
+      expectRelClose(r.trades.reduce((s, t) => s + t.pnl, 1000), r.cash, 1e-12);
+    });
+  }
+
+  it('shows decide() the true position after each fill, from startIndex to the bar before the last', () => {
+    const seen: { i: number; position: PositionView }[] = [];
+    runSignalBacktest(tableStrategy(targets, seen), frameOf(bars), {}, config, { startIndex: 1, path: 'per-bar' });
+    expect(seen.map((s) => s.i)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(seen.map((s) => s.position.size)).toEqual([0, 9, 9, 0, 9, 9, -9, 0]);
+    expect(seen.map((s) => s.position.entryBar)).toEqual([-1, 2, 2, -1, 5, 5, 7, -1]);
+    expectRelClose(seen[1].position.entryPrice, 101, 1e-12);
+    expectRelClose(seen[6].position.entryPrice, 128.7, 1e-12);
+  });
+});
+
+describe('runSignalBacktest: rules', () => {
+  const flat = (n: number, p = 100) => frameOf(Array.from({ length: n }, () => [p, p, p, p] as const));
+  const ramp = (n: number) => frameOf(Array.from({ length: n }, (_, i) => [100 + i, 101 + i, 99 + i, 100.5 + i] as const));
+
+  it('long-only by default: a short target means flat', () => {
+    const r = runSignalBacktest(tableStrategy([1, NaN, -1, NaN, -1]), ramp(6), {}, cfg(), { startIndex: 0 });
+    expect(r.fills.map((x) => [x.bar, x.side])).toEqual([[1, 'buy'], [3, 'sell']]);
+    expect(r.trades).toHaveLength(1);
+    expect(r.trades[0].exitReason).toBe('target short');
+    expect(Array.from(r.position).every((p) => p >= 0)).toBe(true);
+  });
+
+  it('fills at the next open with the fee included in the size (fraction 1, no lot: cash ends at 0)', () => {
+    // buy at bar 1 open 101: size = 10,000 / (101 × 1.001); fee = 0.001 × size × 101; cash = 10,000 − size × 101 × 1.001 = 0.
+    const r = runSignalBacktest(tableStrategy([1]), ramp(4), {}, cfg(), { startIndex: 0 });
+    const size = 10_000 / (101 * 1.001);
+    expectRelClose(r.fills[0].size, size, 1e-12);
+    expectRelClose(r.fills[0].fee, 0.001 * size * 101, 1e-12);
+    expect(Math.abs(r.cash)).toBeLessThan(1e-9);
+    expectRelClose(r.equity[3], size * 103.5, 1e-12);
+  });
+
+  it('deploys only `fraction` of equity on an entry', () => {
+    const r = runSignalBacktest(tableStrategy([1]), flat(3), {}, cfg({ fraction: 0.25, feeRate: 0 }), { startIndex: 0 });
+    expectRelClose(r.fills[0].size, 25, 1e-12);
+    expectRelClose(r.cash, 7500, 1e-12);
+  });
+
+  it('keeps a position open at the end as openPosition, marked to the last close, not as a trade', () => {
+    const r = runSignalBacktest(tableStrategy([1]), ramp(5), {}, cfg({ feeRate: 0.002 }), { startIndex: 0 });
+    expect(r.trades).toHaveLength(0);
+    const p = r.openPosition!;
+    const size = 10_000 / (101 * 1.002);
+    expect([p.side, p.entryBar, p.entryTs]).toEqual(['long', 1, r.ts[1]]);
+    expectRelClose(p.size, size, 1e-12);
+    expectRelClose(p.markPrice, 104.5, 1e-12);
+    expectRelClose(p.unrealizedPnl, (104.5 - 101) * size - 0.002 * 101 * size, 1e-12);
+    expectRelClose(r.equity[4], r.cash + size * 104.5, 1e-12);
+  });
+
+  it('closeAtEnd closes at the last close with slippage and fees and counts the trade', () => {
+    const c = cfg({ feeRate: 0.002, slippageBps: 10, closeAtEnd: true, allowShort: true });
+    const r = runSignalBacktest(tableStrategy([-1]), ramp(5), {}, c, { startIndex: 0 });
+    expect(r.openPosition).toBeNull();
+    expect(r.trades).toHaveLength(1);
+    const t = r.trades[0];
+    // short at bar 1 open 101 × (1 − 0.001) = 100.899; cover at bar 4 close 104.5 × 1.001 = 104.6045
+    expectRelClose(t.entryPrice, 100.899, 1e-12);
+    expectRelClose(t.exitPrice, 104.6045, 1e-12);
+    expect([t.side, t.exitBar, t.exitReason, t.barsHeld]).toEqual(['short', 4, 'end of data', 3]);
+    expectRelClose(t.pnl, (100.899 - 104.6045) * t.size - t.entryFee - t.exitFee, 1e-12);
+    expectRelClose(r.equity[4], r.cash, 1e-15);
+    expect(r.position[4]).toBe(0);
+    expectRelClose(r.cash, 10_000 + t.pnl, 1e-12);
+  });
+
+  it('marks a cash-collateralised short: cash grows by proceeds minus fee, equity = cash − size × close', () => {
+    const c = cfg({ feeRate: 0.001, allowShort: true });
+    const r = runSignalBacktest(tableStrategy([-1]), ramp(4), {}, c, { startIndex: 0 });
+    const size = 10_000 / (101 * 1.001);
+    expectRelClose(r.cash, 10_000 + size * 101 * (1 - 0.001), 1e-12);
+    expectRelClose(r.position[2], -size, 1e-12);
+    expectRelClose(r.equity[2], r.cash - size * 102.5, 1e-12);
+  });
+
+  it('decisions start at startIndex and the curves cover [startIndex, endIndex)', () => {
+    const r = runSignalBacktest(tableStrategy([1, 0, 1, NaN, NaN, 0, NaN]), ramp(8), {}, cfg(), { startIndex: 2, endIndex: 6 });
+    expect(r.equity).toHaveLength(4);
+    // the long at bar 0 and flat at bar 1 are before the start; the long at 2 fills at 3; the flat at 5 is the last measured bar: unfilled
+    expect(r.fills.map((x) => [x.bar, x.side])).toEqual([[3, 'buy']]);
+    expect(r.openPosition?.markPrice).toBe(105.5);
+  });
+
+  it('does nothing when the target equals the current side', () => {
+    const r = runSignalBacktest(tableStrategy([1, 1, 1, 1, 0, 0, 0]), ramp(8), {}, cfg(), { startIndex: 0 });
+    expect(r.fills.map((x) => x.bar)).toEqual([1, 5]);
+  });
+
+  it('counts an entry whose size rounds down to 0 as skipped', () => {
+    const r = runSignalBacktest(tableStrategy([1, 1]), flat(3, 20_000), {}, cfg({ lotSize: 1 }), { startIndex: 0 });
+    expect(r.fills).toHaveLength(0);
+    expect(r.skippedOrders).toBe(2);
+    expect(r.skipped[0].reason).toMatch(/rounds down to 0 \(lot 1\)/);
+  });
+
+  it('rejects bad configuration and ranges with usage errors that say what is allowed', () => {
+    const s = tableStrategy([1]);
+    const f = ramp(3);
+    const bad: Partial<FillConfig>[] = [
+      { feeRate: -0.1 }, { feeRate: 1 }, { fraction: 0 }, { fraction: 1.5 }, { lotSize: -1 }, { initialCash: 0 },
+      { initialCash: NaN }, { slippageBps: Infinity }, { minNotional: -5 },
+    ];
+    for (const b of bad) {
+      let err: unknown;
+      try { runSignalBacktest(s, f, {}, cfg(b), { startIndex: 0 }); } catch (e) { err = e; }
+      expect(isTradelabError(err) && err.family === 'usage' && err.code === 'INVALID_FILL_CONFIG').toBe(true);
+      expect((err as Error).message).toMatch(new RegExp(`${Object.keys(b)[0]}=.*expected`));
+    }
+    expect(() => runSignalBacktest(s, f, {}, cfg(), { startIndex: 3 })).toThrow(/startIndex=3 must be an integer in \[0, 2\]/);
+    expect(() => runSignalBacktest(s, f, {}, cfg(), { startIndex: 1, endIndex: 1 })).toThrow(/endIndex=1/);
+    const noFast = defineStrategy({ ...s, id: 'no-fast', params: Type.Object({}), warmup: () => 0, indicators: () => ({}), decide: () => undefined, signals: undefined });
+    expect(() => runSignalBacktest(noFast, f, {}, cfg(), { startIndex: 0, path: 'fast' })).toThrow(/no vectorised signals/);
+    expect(runSignalBacktest(noFast, f, {}, cfg(), { startIndex: 0 }).path).toBe('per-bar');
+  });
+
+  it('rejects order intents in the signal simulator', () => {
+    const s = defineStrategy({
+      id: 'orders-in-signal', version: '1.0.0', description: '', params: Type.Object({}), warmup: () => 0, indicators: () => ({}),
+      decide: () => ({ type: 'limit', side: 'buy', price: 1, amount: 1, tag: 'x' }),
+    });
+    expect(() => runSignalBacktest(s, ramp(3), {}, cfg(), { startIndex: 0 })).toThrow(/'limit' intent at bar 0/);
+  });
+
+  it('reports the same fills on both paths for a table with every transition, shorts on and off', () => {
+    const targets = [NaN, 1, 1, -1, -1, 0, 1, -1, 0, 0, -1, 1, NaN, 0, 1, 1, -1];
+    for (const allowShort of [false, true]) {
+      const f = ramp(targets.length + 2);
+      const a = runSignalBacktest(tableStrategy(targets), f, {}, cfg({ allowShort, slippageBps: 3, lotSize: 0.01 }), { startIndex: 0, path: 'fast' });
+      const b = runSignalBacktest(tableStrategy(targets), f, {}, cfg({ allowShort, slippageBps: 3, lotSize: 0.01 }), { startIndex: 0, path: 'per-bar' });
+      expect(a.fills).toEqual(b.fills);
+      expect(a.trades).toEqual(b.trades);
+      expect(Array.from(a.equity)).toEqual(Array.from(b.equity));
+      expect(a.fills.length).toBe(allowShort ? 15 : 8); // counted by hand from the table
+    }
+  });
+});
+
+describe('roundDownToLot', () => {
+  it('rounds down to a multiple of the lot, robust to float division', () => {
+    expect(roundDownToLot(9.8029, 1)).toBe(9);
+    expect(roundDownToLot(0.3, 0.1)).toBe(0.3);
+    expect(roundDownToLot(0.29, 0.1)).toBe(0.2);
+    expect(roundDownToLot(0.123456789, 0.00001)).toBe(0.12345);
+    expect(roundDownToLot(1234.5, 10)).toBe(1230);
+    expect(roundDownToLot(5, 0)).toBe(5);
+    expect(roundDownToLot(0.5, 1)).toBe(0);
+    expect(roundDownToLot(-3, 1)).toBe(0);
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * The signal portfolio simulator: one strategy, one market, one position at a time (long, short or flat).
+ *
+ * Timing (CONVENTIONS §6): the decision taken at bar i's close is filled at bar i+1's open, plus adverse
+ * slippage, minus a fee of feeRate × notional on every fill. Decisions start at bar `startIndex` (indicators
+ * were computed over the warm-up bars before it); the measured curves cover [startIndex, endIndex); the
+ * decision at the last measured bar has no next bar in the range and is never filled.
+ *
+ * Two decision paths give the same fills: `signals` (the strategy's vectorised fast path, one target per bar,
+ * NaN = no decision) and `decide` (called per bar with the true position). The fast path is a tight loop over
+ * Float64Arrays that allocates only when a fill happens.
+ */
+import { usageError } from '../errors.ts';
+import type { CandleFrame } from '../frame.ts';
+import type { ParamValues } from '../params.ts';
+import { intentsOf, type AnyStrategy, type BarContext, type Indicators, type TargetSide } from '../strategy.ts';
+import { Book, SIDE_FLAT, SIDE_LONG, SIDE_SHORT } from './book.ts';
+import { validateFillConfig, type FillConfig } from './fill-config.ts';
+import type { SimResult } from './sim-result.ts';
+
+export interface SignalBacktestOptions {
+  /** First measured bar (and first decision). Should be >= the strategy's warm-up. */
+  startIndex: number;
+  /** End of the measured range, exclusive (default: frame.length). */
+  endIndex?: number;
+  /** 'auto' (default): `signals` when the strategy has it, else per-bar `decide`. */
+  path?: 'fast' | 'per-bar' | 'auto';
+  /** Indicators already computed for this frame and these params (e.g. shared across a sweep). */
+  indicators?: Indicators;
+}
+
+/** Default reasons, the same on both paths so that a strategy without reasons gives identical fills. */
+const REASON_LONG = 'target long';
+const REASON_FLAT = 'target flat';
+const REASON_SHORT = 'target short';
+export const REASON_END = 'end of data';
+
+function checkRange(frame: CandleFrame, opts: SignalBacktestOptions): { start: number; end: number } {
+  const start = opts.startIndex;
+  const end = opts.endIndex ?? frame.length;
+  if (!Number.isInteger(start) || start < 0 || start >= frame.length) {
+    throw usageError('BAD_RANGE', `startIndex=${start} must be an integer in [0, ${frame.length - 1}] (the frame has ${frame.length} bars)`);
+  }
+  if (!Number.isInteger(end) || end <= start || end > frame.length) {
+    throw usageError('BAD_RANGE', `endIndex=${end} must be an integer in [${start + 1}, ${frame.length}] (after startIndex=${start}, at most the frame length)`);
+  }
+  return { start, end };
+}
+
+export function runSignalBacktest(
+  strategy: AnyStrategy,
+  frame: CandleFrame,
+  params: ParamValues,
+  config: FillConfig,
+  opts: SignalBacktestOptions,
+): SimResult {
+  const cfg = validateFillConfig(config);
+  const { start, end } = checkRange(frame, opts);
+  if (strategy.kind !== 'signal') {
+    throw usageError('NOT_A_SIGNAL_STRATEGY', `strategy '${strategy.id}' is an order-level strategy (kind '${strategy.kind}'); the signal simulator runs signal strategies only`);
+  }
+  const want = opts.path ?? 'auto';
+  if (want !== 'auto' && want !== 'fast' && want !== 'per-bar') {
+    throw usageError('BAD_PATH', `path '${String(want)}' is not allowed; expected auto, fast or per-bar`);
+  }
+  if (want === 'fast' && !strategy.signals) {
+    throw usageError('NO_FAST_PATH', `strategy '${strategy.id}' has no vectorised signals; use path 'per-bar' or 'auto'`);
+  }
+  const path: 'fast' | 'per-bar' = want === 'per-bar' || !strategy.signals ? 'per-bar' : 'fast';
+  const ind = opts.indicators ?? strategy.indicators(frame, params);
+
+  const n = end - start;
+  const equity = new Float64Array(n);
+  const position = new Float64Array(n);
+  const book = new Book(frame, cfg);
+
+  if (path === 'fast') {
+    const sig = strategy.signals!(frame, ind, params);
+    if (!(sig instanceof Float64Array) || sig.length !== frame.length) {
+      throw usageError('BAD_SIGNALS', `strategy '${strategy.id}' signals() must return a Float64Array of ${frame.length} values (one per bar), got ${sig instanceof Float64Array ? sig.length : typeof sig}`);
+    }
+    runFast(book, frame, sig, start, end, cfg.allowShort, equity, position);
+  } else {
+    runPerBar(book, strategy, frame, ind, params, start, end, cfg.allowShort, equity, position);
+  }
+
+  const last = end - 1;
+  if (cfg.closeAtEnd && book.side !== SIDE_FLAT) {
+    book.close(last, frame.close[last], REASON_END);
+    equity[n - 1] = book.cash;
+    position[n - 1] = 0;
+  }
+  return {
+    startIndex: start, endIndex: end,
+    ts: frame.ts.subarray(start, end), equity, position,
+    trades: book.trades, fills: book.fills, openPosition: book.openPosition(frame.close[last]),
+    cash: book.cash, feesPaid: book.feesPaid, skippedOrders: book.skippedOrders, skipped: book.skipped,
+    path,
+  };
+}
+
+/**
+ * The fast path. Per bar: apply the previous bar's target at this open (only when it differs from the
+ * current side: the book is then called and may allocate), then mark equity at this close. Signal values:
+ * NaN = no decision, > 0 long, < 0 short (flat when shorts are not allowed), 0 flat.
+ */
+function runFast(book: Book, frame: CandleFrame, sig: Float64Array, start: number, end: number, allowShort: boolean,
+  equity: Float64Array, position: Float64Array): void {
+  const close = frame.close;
+  const shortSide = allowShort ? SIDE_SHORT : SIDE_FLAT;
+  let cash = book.cash, pos = book.pos, side = book.side;
+  equity[0] = cash + pos * close[start];
+  position[0] = pos;
+  for (let i = start + 1, k = 1; i < end; i++, k++) {
+    const s = sig[i - 1];
+    if (s === s) {
+      const t = s > 0 ? SIDE_LONG : s < 0 ? shortSide : SIDE_FLAT;
+      if (t !== side) {
+        book.moveTo(i, t, t === SIDE_LONG ? REASON_LONG : s < 0 ? REASON_SHORT : REASON_FLAT);
+        cash = book.cash; pos = book.pos; side = book.side;
+      }
+    }
+    equity[k] = cash + pos * close[i];
+    position[k] = pos;
+  }
+}
+
+/** Mutable per-bar context, reused across bars (the strategy sees it as readonly). */
+interface MutableContext {
+  i: number;
+  frame: CandleFrame;
+  ind: Indicators;
+  params: ParamValues;
+  position: BarContext<ParamValues>['position'];
+  state: unknown;
+}
+
+const sideCode = (side: TargetSide, allowShort: boolean): number =>
+  side === 'long' ? SIDE_LONG : side === 'short' ? (allowShort ? SIDE_SHORT : SIDE_FLAT) : side === 'flat' ? SIDE_FLAT : NaN;
+
+/** The per-bar path: `decide` at each bar's close with the true position; its last target intent is filled at the next open. */
+function runPerBar(book: Book, strategy: AnyStrategy, frame: CandleFrame, ind: Indicators, params: ParamValues,
+  start: number, end: number, allowShort: boolean, equity: Float64Array, position: Float64Array): void {
+  const close = frame.close;
+  const ctx: MutableContext = { i: start, frame, ind, params, position: book.view, state: strategy.initState(params) };
+  let pending = NaN;
+  let pendingReason = '';
+  for (let i = start, k = 0; i < end; i++, k++) {
+    if (pending === pending) {
+      if (pending !== book.side) book.moveTo(i, pending, pendingReason);
+      pending = NaN;
+    }
+    equity[k] = book.cash + book.pos * close[i];
+    position[k] = book.pos;
+    if (i === end - 1) break; // no next bar in the measured range: this decision could never be filled
+    ctx.i = i;
+    ctx.position = book.view;
+    const intents = intentsOf(strategy.decide(ctx as BarContext<ParamValues>));
+    for (const it of intents) {
+      if (it.type !== 'target') {
+        throw usageError('UNSUPPORTED_INTENT', `strategy '${strategy.id}' returned a '${it.type}' intent at bar ${i}; the signal simulator accepts target intents only (goLong, goShort, goFlat)`);
+      }
+      const t = sideCode(it.side, allowShort);
+      if (t !== t) throw usageError('BAD_TARGET', `strategy '${strategy.id}' returned target side '${String(it.side)}' at bar ${i}; expected long, short or flat`);
+      pending = t;
+      pendingReason = it.reason ?? (it.side === 'long' ? REASON_LONG : it.side === 'short' ? REASON_SHORT : REASON_FLAT);
+    }
+  }
+}
