@@ -1,0 +1,2 @@
+export { writeCandles, loadRange, coverage, listCoverage, listSeriesKeys, type WriteResult, type RangeQuery, type CoverageRange, type SeriesCoverage } from './store.ts';
+export { seriesDir, symbolDir, type SeriesKey } from './paths.ts';
