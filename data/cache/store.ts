@@ -52,6 +52,9 @@ export interface SeriesCoverage extends SeriesKey {
   bars: number;
   fromTs: number;
   toTs: number;
+  /** ISO forms of fromTs / toTs ('' when nothing is cached). */
+  from: string;
+  to: string;
   /** Gaps between the runs, and the candles they miss. */
   gaps: number;
   missingBars: number;
@@ -180,7 +183,7 @@ export async function coverage(cacheDir: string, key: SeriesKey): Promise<Series
   const dir = seriesDir(cacheDir, key);
   const step = timeframeMs(key.timeframe);
   const files = await yearFiles(dir);
-  const base: SeriesCoverage = { ...pickKey(key), dir, ranges: [], bars: 0, fromTs: NaN, toTs: NaN, gaps: 0, missingBars: 0 };
+  const base: SeriesCoverage = { ...pickKey(key), dir, ranges: [], bars: 0, fromTs: NaN, toTs: NaN, from: '', to: '', gaps: 0, missingBars: 0 };
   if (files.length === 0) return base;
   const rows = await withConnection(async (conn) => {
     const r = await conn.run(`SELECT CAST(min(ts) AS DOUBLE), CAST(max(ts) AS DOUBLE), count(*) FROM (
@@ -194,7 +197,7 @@ export async function coverage(cacheDir: string, key: SeriesKey): Promise<Series
   });
   const bars = ranges.reduce((s, r) => s + r.bars, 0);
   const fromTs = ranges[0].fromTs, toTs = ranges[ranges.length - 1].toTs;
-  return { ...base, ranges, bars, fromTs, toTs, gaps: ranges.length - 1, missingBars: Math.round((toTs - fromTs) / step) + 1 - bars };
+  return { ...base, ranges, bars, fromTs, toTs, from: isoTs(fromTs), to: isoTs(toTs), gaps: ranges.length - 1, missingBars: Math.round((toTs - fromTs) / step) + 1 - bars };
 }
 
 /** Coverage of every cached series. */
