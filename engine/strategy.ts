@@ -19,6 +19,7 @@ import type { Static, TObject } from '@sinclair/typebox';
 import type { CandleFrame } from './frame.ts';
 import { resolveParams, type ParamConstraint, type ParamValues } from './params.ts';
 import { usageError } from './errors.ts';
+import type { AccountView, FillView, OrdersView } from './orders/views.ts';
 
 /** Named indicator columns, each aligned with the frame (NaN during warm-up). */
 export type Indicators = Record<string, Float64Array>;
@@ -44,6 +45,8 @@ export interface MarketIntent {
   /** Amount in base units. */
   readonly amount: number;
   readonly tag: string;
+  /** Sell only (order-level strategies): the lot id (from a buy fill) this sell closes; omitted = FIFO. */
+  readonly lot?: number;
 }
 
 export interface LimitIntent {
@@ -52,6 +55,8 @@ export interface LimitIntent {
   readonly price: number;
   readonly amount: number;
   readonly tag: string;
+  /** Sell only (order-level strategies): the lot id (from a buy fill) this sell closes; omitted = FIFO. */
+  readonly lot?: number;
 }
 
 export interface CancelIntent {
@@ -83,6 +88,29 @@ export interface BarContext<P, I extends Indicators = Indicators, S = unknown> {
   readonly position: PositionView;
   /** Strategy-owned mutable state (from `initState`), kept by the runner across bars and restarts. */
   readonly state: S;
+  // --- Order-level runs only (`kind: 'orders'`); signal runners leave these undefined. -----------------
+  // One state object serves every market of a run; `market` says which one is deciding.
+  /** Index of the market deciding, in the run's market list. */
+  readonly market?: number;
+  /** Symbol of that market. */
+  readonly symbol?: string;
+  /** This market's fills during bar i, in the order they happened along the intrabar path. */
+  readonly fills?: readonly FillView[];
+  /** Open orders across every market of the run. */
+  readonly orders?: OrdersView;
+  /** The shared account (one budget for every market). */
+  readonly account?: AccountView;
+  /** Record a named step series for this market (e.g. AnchorHigh); only changes are stored. */
+  readonly record?: (name: string, value: number) => void;
+}
+
+/**
+ * What `onFill` sees: the bar context of the market where the fill happened, plus the fill. Row `i` is IN
+ * PROGRESS (the fill happened inside it): read rows < i, and the fill, only.
+ * Intents returned from `onFill` are live from that point of the bar's path on.
+ */
+export interface FillContext<P, I extends Indicators = Indicators, S = unknown> extends BarContext<P, I, S> {
+  readonly fill: FillView;
 }
 
 export type DecideResult = Intent | readonly Intent[] | undefined | void;
@@ -108,6 +136,8 @@ export interface StrategySpec<TParams extends TObject, I extends Indicators, S> 
   readonly signals?: (frame: CandleFrame, ind: I, p: Static<TParams>) => Float64Array;
   /** Initial strategy state (order-level strategies keep grids, anchors, schedules here). */
   readonly initState?: (p: Static<TParams>) => S;
+  /** Order-level strategies: react to each fill as it happens (e.g. place a grid's paired sell). */
+  readonly onFill?: (ctx: FillContext<Static<TParams>, I, S>) => DecideResult;
 }
 
 export interface Strategy<P extends ParamValues = ParamValues, I extends Indicators = Indicators, S = unknown> {
@@ -122,6 +152,8 @@ export interface Strategy<P extends ParamValues = ParamValues, I extends Indicat
   readonly decide: (ctx: BarContext<P, I, S>) => DecideResult;
   readonly signals?: (frame: CandleFrame, ind: I, p: P) => Float64Array;
   readonly initState: (p: P) => S;
+  /** Order-level strategies: react to each fill as it happens. */
+  readonly onFill?: (ctx: FillContext<P, I, S>) => DecideResult;
   /** Defaults, then overrides; throws a usage error naming every problem (unknown names get "did you mean"). */
   readonly resolveParams: (overrides?: Readonly<Record<string, unknown>>) => P;
   /** `id@version` as recorded in manifests. */
@@ -159,6 +191,7 @@ export function defineStrategy<TParams extends TObject, I extends Indicators, S 
     decide: spec.decide as (ctx: BarContext<P, I, S>) => DecideResult,
     signals: spec.signals as ((frame: CandleFrame, ind: I, p: P) => Float64Array) | undefined,
     initState: (spec.initState ?? (() => undefined as S)) as (p: P) => S,
+    onFill: spec.onFill as ((ctx: FillContext<P, I, S>) => DecideResult) | undefined,
     resolveParams: (overrides?: Readonly<Record<string, unknown>>) => resolveParams<P>(spec.id, spec.params, constraints, overrides),
     ref: `${spec.id}@${spec.version}`,
   });

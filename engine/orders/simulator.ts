@@ -1,0 +1,665 @@
+/**
+ * The order-level simulator: order strategies (`kind: 'orders'`) place and cancel limit and market orders
+ * on candles and react to their fills. Pure and deterministic (no clock, no randomness).
+ *
+ * Event path per timestamp of the aligned timeline (markets in input order):
+ *  1. fills of each market that has a bar at t, along the stated intrabar path (see intrabar.ts):
+ *     leg 0 (the open): resting limits the open has already passed fill AT THE OPEN (maker; taker if the order
+ *     arrived with the bar, i.e. was placed by `decide` at the previous close), then market orders placed by
+ *     `decide` fill at the open +/- slippage (taker); legs 1..3: a buy fills at its limit when a falling leg
+ *     trades through it ('through': strictly below; 'touch': reaches it), a sell when a rising leg does.
+ *     Fills are reported in path order; `onFill` is called after each and its orders are live at once.
+ *  2. every market's mark = its latest close;
+ *  3. `decide(ctx)` at the close of each market's bar: its limits are live from that market's next bar
+ *     (no look-ahead), its market orders fill at that next bar's open;
+ *  4. per-step series (equity, cash, capital in use, open orders, P&L, fees) are recorded.
+ * Cash is reserved when a buy limit is placed (price x amount x (1 + max(maker, taker))); base when a sell is.
+ */
+import { dataError, invariantError, usageError } from '../errors.ts';
+import { lowerBound, type CandleFrame } from '../frame.ts';
+import { LotLedger, type Lot } from '../lots/ledger.ts';
+import type { ParamValues } from '../params.ts';
+import { intentsOf, type AnyStrategy, type DecideResult, type Intent, type PositionView } from '../strategy.ts';
+import { FILL_ON, INTRABAR_PATHS, pathPoints, type FillOn, type IntrabarPath } from './intrabar.ts';
+import { checkOrder, roundAmount, roundPrice, validateMarketSpec, type MarketSpec, type RejectReason } from './market-spec.ts';
+import type {
+  HoldPeriod, MarketSummary, OrderFillModel, OrderMarketInput, OrderRecord, OrderSimConfig, OrderSimResult, OrderStatus,
+  RejectedOrder, StepSeries,
+} from './types.ts';
+import type { AccountView, FillLiquidity, FillView, OpenOrderView, OrderSide, OrdersView } from './views.ts';
+
+class OrderRow implements OrderRecord, OpenOrderView {
+  filled = 0;
+  remaining: number;
+  avgPrice = NaN;
+  fees = 0;
+  status: OrderStatus = 'open';
+  doneBar = -1;
+  doneTs = NaN;
+  /** Placed by decide and not yet past the open of the market's next bar. */
+  arrival = false;
+  /** Cash still reserved by this buy limit. */
+  reservedCash = 0;
+  constructor(
+    readonly id: number, readonly market: number, readonly symbol: string, readonly tag: string,
+    readonly side: OrderSide, readonly type: 'limit' | 'market', readonly price: number, readonly amount: number,
+    readonly origin: 'decide' | 'fill', readonly placedBar: number, readonly placedTs: number, readonly lot: number,
+  ) {
+    this.remaining = amount;
+  }
+}
+
+class FillRow implements FillView {
+  constructor(
+    readonly seq: number, readonly market: number, readonly symbol: string, readonly bar: number, readonly ts: number,
+    readonly tag: string, readonly orderId: number, readonly side: OrderSide, readonly type: 'limit' | 'market',
+    readonly price: number, readonly amount: number, readonly fee: number, readonly liquidity: FillLiquidity,
+    readonly remaining: number, readonly lotId: number, readonly pathLeg: number,
+  ) {}
+}
+
+/** One market's book: buys best (highest) first, sells best (lowest) first; equal prices keep time priority. */
+class Book {
+  readonly buys: OrderRow[] = [];
+  readonly sells: OrderRow[] = [];
+  readonly tags = new Map<string, OrderRow>();
+  readonly pendingMarket: OrderRow[] = [];
+  readonly arrivals: OrderRow[] = [];
+
+  insert(o: OrderRow): void {
+    const list = o.side === 'buy' ? this.buys : this.sells;
+    let k = list.length;
+    if (o.side === 'buy') { while (k > 0 && list[k - 1].price < o.price) k--; } else { while (k > 0 && list[k - 1].price > o.price) k--; }
+    if (k === list.length) list.push(o); else list.splice(k, 0, o);
+  }
+
+  remove(o: OrderRow): void {
+    const list = o.side === 'buy' ? this.buys : this.sells;
+    const k = list.indexOf(o);
+    if (k === 0) list.shift(); else if (k > 0) list.splice(k, 1);
+  }
+}
+
+interface MutableCtx {
+  i: number;
+  frame: CandleFrame;
+  ind: unknown;
+  params: ParamValues;
+  position: PositionView;
+  state: unknown;
+  market: number;
+  symbol: string;
+  fills: FillView[];
+  orders: OrdersView;
+  account: AccountView;
+  record: (name: string, value: number) => void;
+  fill: FillView | undefined;
+}
+
+const DUST = 1e-12;
+
+function validateConfig(cfg: OrderSimConfig): Required<Omit<OrderSimConfig, 'maxVolumeShare'>> & { maxVolumeShare: number | null } {
+  const bad = (field: string, value: unknown, allowed: string) =>
+    usageError('BAD_FILL_CONFIG', `${field}=${String(value)} is not allowed; expected ${allowed}`, { field });
+  if (!(typeof cfg.initialCash === 'number' && Number.isFinite(cfg.initialCash) && cfg.initialCash >= 0)) throw bad('initialCash', cfg.initialCash, 'a finite number >= 0');
+  const slippageBps = cfg.slippageBps ?? 0;
+  if (!(Number.isFinite(slippageBps) && slippageBps >= 0 && slippageBps < 10_000)) throw bad('slippageBps', slippageBps, 'a number in 0..10000');
+  const intrabarPath = cfg.intrabarPath ?? 'nearest-extreme-first';
+  if (!INTRABAR_PATHS.includes(intrabarPath)) throw bad('intrabarPath', intrabarPath, `one of ${INTRABAR_PATHS.join(', ')}`);
+  const fillOn = cfg.fillOn ?? 'through';
+  if (!FILL_ON.includes(fillOn)) throw bad('fillOn', fillOn, `one of ${FILL_ON.join(', ')}`);
+  const share = cfg.maxVolumeShare ?? null;
+  if (share !== null && !(share > 0 && share <= 1)) throw bad('maxVolumeShare', share, 'a share in (0, 1]');
+  return {
+    initialCash: cfg.initialCash, slippageBps, intrabarPath, fillOn, maxVolumeShare: share,
+    startTs: cfg.startTs ?? -Infinity, endTs: cfg.endTs ?? Infinity,
+  };
+}
+
+/** The union of the markets' bar timestamps within [startTs, endTs), ascending. */
+export function alignTimeline(frames: readonly CandleFrame[], startTs = -Infinity, endTs = Infinity): Float64Array {
+  if (frames.length === 1) {
+    const ts = frames[0].ts;
+    return ts.subarray(lowerBound(ts, startTs), lowerBound(ts, endTs));
+  }
+  let n = 0;
+  for (const f of frames) n += lowerBound(f.ts, endTs) - lowerBound(f.ts, startTs);
+  const all = new Float64Array(n);
+  let k = 0;
+  for (const f of frames) { const a = lowerBound(f.ts, startTs), b = lowerBound(f.ts, endTs); all.set(f.ts.subarray(a, b), k); k += b - a; }
+  all.sort();
+  let u = 0;
+  for (let j = 0; j < n; j++) if (j === 0 || all[j] !== all[u - 1]) all[u++] = all[j];
+  return all.slice(0, u);
+}
+
+/**
+ * Run an order-level strategy over one or more markets sharing one budget.
+ * `params` are overrides resolved against the strategy's schema (unknown names fail with "did you mean").
+ */
+export function runOrderBacktest(
+  strategy: AnyStrategy,
+  markets: readonly OrderMarketInput[],
+  params: Readonly<Record<string, unknown>>,
+  config: OrderSimConfig,
+): OrderSimResult {
+  if (strategy.kind !== 'orders') {
+    throw usageError('NOT_AN_ORDER_STRATEGY', `strategy '${strategy.id}' is a ${strategy.kind} strategy; the order simulator runs strategies of kind 'orders'`);
+  }
+  if (markets.length === 0) throw usageError('NO_MARKETS', 'an order backtest needs at least one market');
+  const seen = new Set<string>();
+  for (const mk of markets) {
+    if (seen.has(mk.frame.symbol)) throw usageError('DUPLICATE_MARKET', `market ${mk.frame.symbol} is given twice`);
+    seen.add(mk.frame.symbol);
+    if (mk.spec.symbol !== mk.frame.symbol) throw usageError('SPEC_SYMBOL_MISMATCH', `market spec is for ${mk.spec.symbol} but the frame is ${mk.frame.symbol}`);
+    validateMarketSpec(mk.spec);
+    const ts = mk.frame.ts;
+    for (let j = 1; j < ts.length; j++) {
+      if (!(ts[j] > ts[j - 1])) throw dataError('UNSORTED_CANDLES', `${mk.frame.symbol}: candle timestamps must be strictly ascending; row ${j} (ts ${ts[j]}) follows ${ts[j - 1]}`, { symbol: mk.frame.symbol, row: j });
+    }
+    if (mk.initialBase !== undefined && !(Number.isFinite(mk.initialBase) && mk.initialBase >= 0)) {
+      throw usageError('BAD_INITIAL_BASE', `${mk.frame.symbol}: initialBase=${mk.initialBase} must be a finite number >= 0`);
+    }
+  }
+  const cfg = validateConfig(config);
+  const p = strategy.resolveParams(params) as ParamValues;
+  const sim = new OrderSim(strategy, markets, p, cfg);
+  return sim.run();
+}
+
+class OrderSim {
+  private readonly M: number;
+  private readonly frames: CandleFrame[];
+  private readonly specs: MarketSpec[];
+  private readonly symbols: string[];
+  private readonly books: Book[];
+  private readonly ledger: LotLedger;
+  private readonly mark: Float64Array;
+  private readonly barsSeen: Int32Array;
+  private readonly fillCount: Int32Array;
+  private readonly marketFills: FillView[][];
+  private readonly ctxs: MutableCtx[];
+  private readonly maxFee: Float64Array;
+  private readonly recorded: Map<string, { ts: number[]; value: number[] }>[];
+  private readonly orders: OrderRow[] = [];
+  private readonly fills: FillRow[] = [];
+  private readonly rejected: RejectedOrder[] = [];
+  private readonly rejectCounts: Partial<Record<RejectReason, number>> = {};
+  private readonly pts = new Float64Array(4);
+  private readonly through: boolean;
+  private readonly slip: number;
+  private cash: number;
+  private reservedCash = 0;
+  private openBuyNotional = 0;
+  private openTotal = 0;
+  private cancelled = 0;
+  private capacity = Infinity;
+  /** Path leg being processed (0 = the open), for fills triggered inside onFill. */
+  private leg = 0;
+  private initialCapital: number;
+  private boughtNotional = 0;
+  private soldNotional = 0;
+
+  constructor(
+    private readonly strategy: AnyStrategy,
+    markets: readonly OrderMarketInput[],
+    private readonly params: ParamValues,
+    private readonly cfg: ReturnType<typeof validateConfig>,
+  ) {
+    const M = (this.M = markets.length);
+    this.frames = markets.map((x) => x.frame);
+    this.specs = markets.map((x) => x.spec);
+    this.symbols = markets.map((x) => x.frame.symbol);
+    this.books = markets.map(() => new Book());
+    this.ledger = new LotLedger(this.symbols);
+    this.mark = new Float64Array(M);
+    this.barsSeen = new Int32Array(M);
+    this.fillCount = new Int32Array(M);
+    this.marketFills = markets.map(() => []);
+    this.maxFee = Float64Array.from(this.specs, (s) => Math.max(s.makerFee, s.takerFee));
+    this.recorded = markets.map(() => new Map());
+    this.through = cfg.fillOn === 'through';
+    this.slip = cfg.slippageBps / 10_000;
+    this.cash = cfg.initialCash;
+    this.initialCapital = cfg.initialCash;
+    const state = strategy.initState(params);
+    const account = this.accountView();
+    const ordersView = this.ordersView();
+    this.ctxs = markets.map((mk, m) => {
+      const start = lowerBound(mk.frame.ts, cfg.startTs);
+      const firstOpen = start < mk.frame.length ? mk.frame.open[start] : NaN;
+      this.mark[m] = firstOpen;
+      const base0 = mk.initialBase ?? 0;
+      if (base0 > 0) {
+        if (!Number.isFinite(firstOpen)) throw usageError('BAD_INITIAL_BASE', `${mk.frame.symbol}: initial inventory needs a first bar in the range to value it`);
+        this.ledger.open(m, mk.frame.ts[start], start, firstOpen, base0, 0, '(initial)');
+        this.initialCapital += base0 * firstOpen;
+      }
+      const ledger = this.ledger;
+      const position: PositionView = {
+        get size() { return ledger.base[m]; },
+        get entryPrice() { return ledger.base[m] > 0 ? ledger.openCost[m] / ledger.base[m] : NaN; },
+        entryBar: -1,
+      };
+      return {
+        i: -1, frame: mk.frame, ind: strategy.indicators(mk.frame, params), params, position, state, market: m,
+        symbol: mk.frame.symbol, fills: this.marketFills[m], orders: ordersView, account,
+        record: (name: string, value: number) => this.record(m, name, value), fill: undefined,
+      };
+    });
+  }
+
+  private accountView(): AccountView {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const sim = this;
+    return {
+      get initialCapital() { return sim.initialCapital; },
+      get cash() { return sim.cash; },
+      get freeCash() { return sim.cash - sim.reservedCash; },
+      get equity() { return sim.equityNow(); },
+      get capitalInUse() { return sim.ledger.totalOpenCost; },
+      get openBuyNotional() { return sim.openBuyNotional; },
+      get markets() { return sim.M; },
+      base: (m: number) => sim.ledger.base[m],
+      freeBase: (m: number) => sim.ledger.base[m] - sim.ledger.reservedBase[m],
+      openCost: (m: number) => sim.ledger.openCost[m],
+    };
+  }
+
+  private ordersView(): OrdersView {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const sim = this;
+    return {
+      get total() { return sim.openTotal; },
+      count: (m: number, side?: OrderSide) => {
+        const b = sim.books[m];
+        return side === 'buy' ? b.buys.length : side === 'sell' ? b.sells.length : b.buys.length + b.sells.length + b.pendingMarket.length;
+      },
+      has: (m: number, tag: string) => sim.books[m].tags.has(tag),
+      get: (m: number, tag: string) => sim.books[m].tags.get(tag),
+      list: (m: number) => [...sim.books[m].buys, ...sim.books[m].sells, ...sim.books[m].pendingMarket],
+    };
+  }
+
+  private equityNow(): number {
+    let e = this.cash;
+    for (let m = 0; m < this.M; m++) { const b = this.ledger.base[m]; if (b !== 0) e += b * this.mark[m]; }
+    return e;
+  }
+
+  private record(m: number, name: string, value: number): void {
+    const map = this.recorded[m];
+    let s = map.get(name);
+    if (!s) { s = { ts: [], value: [] }; map.set(name, s); }
+    const n = s.value.length;
+    if (n > 0 && (s.value[n - 1] === value || (Number.isNaN(value) && Number.isNaN(s.value[n - 1])))) return;
+    const ctx = this.ctxs[m];
+    const ts = ctx.i >= 0 ? this.frames[m].ts[ctx.i] : NaN;
+    if (n > 0 && s.ts[n - 1] === ts) { s.value[n - 1] = value; return; }
+    s.ts.push(ts);
+    s.value.push(value);
+  }
+
+  private reject(m: number, bar: number, intent: Intent, reason: RejectReason, price = NaN, amount = NaN): void {
+    const type = intent.type === 'target' ? 'market' : intent.type;
+    const side = intent.type === 'limit' || intent.type === 'market' ? intent.side : null;
+    this.rejected.push({
+      market: m, symbol: this.symbols[m], bar, ts: bar >= 0 ? this.frames[m].ts[bar] : NaN, tag: intent.type === 'target' ? '' : intent.tag,
+      type, side, price: Number.isNaN(price) && intent.type === 'limit' ? intent.price : price,
+      amount: Number.isNaN(amount) && (intent.type === 'limit' || intent.type === 'market') ? intent.amount : amount, reason,
+    });
+    this.rejectCounts[reason] = (this.rejectCounts[reason] ?? 0) + 1;
+  }
+
+  // --- order lifecycle ------------------------------------------------------------------------------
+
+  private closeOrder(o: OrderRow, status: OrderStatus, bar: number): void {
+    const b = this.books[o.market];
+    o.status = status;
+    o.doneBar = bar;
+    o.doneTs = bar >= 0 ? this.frames[o.market].ts[bar] : NaN;
+    b.tags.delete(o.tag);
+    this.openTotal--;
+    if (o.type === 'market') {
+      const k = b.pendingMarket.indexOf(o);
+      if (k >= 0) b.pendingMarket.splice(k, 1);
+    } else {
+      b.remove(o);
+    }
+    // release what the order still holds
+    if (o.side === 'buy') {
+      this.reservedCash -= o.reservedCash;
+      o.reservedCash = 0;
+      if (o.type === 'limit') this.openBuyNotional -= o.price * o.remaining;
+    } else if (o.remaining > 0) {
+      this.ledger.reservedBase[o.market] -= o.remaining;
+      if (o.lot >= 0) this.ledger.get(o.lot).reserved -= o.remaining;
+    }
+  }
+
+  private cancel(o: OrderRow, bar: number): void {
+    this.closeOrder(o, 'cancelled', bar);
+    this.cancelled++;
+  }
+
+  /** Execute `amount` of order `o` at `price`. Calls onFill. */
+  private execute(o: OrderRow, price: number, amount: number, liquidity: FillLiquidity, leg: number, bar: number): void {
+    const m = o.market;
+    const spec = this.specs[m];
+    const ts = this.frames[m].ts[bar];
+    const notional = price * amount;
+    const fee = notional * (liquidity === 'maker' ? spec.makerFee : spec.takerFee);
+    let lotId: number;
+    if (o.side === 'buy') {
+      if (o.type === 'limit') {
+        const rel = amount >= o.remaining - DUST * o.amount ? o.reservedCash : o.price * amount * (1 + this.maxFee[m]);
+        o.reservedCash -= rel;
+        this.reservedCash -= rel;
+        this.openBuyNotional -= o.price * amount;
+      }
+      this.cash -= notional + fee;
+      this.boughtNotional += notional;
+      lotId = this.ledger.open(m, ts, bar, price, amount, fee, o.tag);
+    } else {
+      this.ledger.reservedBase[m] -= amount;
+      if (o.lot >= 0) {
+        this.ledger.get(o.lot).reserved -= amount;
+        this.ledger.close(o.lot, amount, price, fee, ts, bar, o.tag);
+        lotId = o.lot;
+      } else {
+        lotId = this.ledger.closeFifo(m, amount, price, fee, ts, bar, o.tag);
+      }
+      this.cash += notional - fee;
+      this.soldNotional += notional;
+    }
+    const prevFilled = o.filled;
+    o.filled += amount;
+    o.remaining = o.amount - o.filled;
+    o.avgPrice = prevFilled === 0 ? price : (o.avgPrice * prevFilled + notional) / o.filled;
+    o.fees += fee;
+    if (o.remaining <= DUST * o.amount) { o.remaining = 0; this.closeOrder(o, 'filled', bar); }
+    const f = new FillRow(this.fills.length, m, this.symbols[m], bar, ts, o.tag, o.id, o.side, o.type, price, amount, fee, liquidity, o.remaining, lotId, leg);
+    this.fills.push(f);
+    this.marketFills[m].push(f);
+    this.fillCount[m]++;
+    this.capacity -= amount;
+    const onFill = this.strategy.onFill;
+    if (onFill) {
+      const ctx = this.ctxs[m];
+      ctx.i = bar;
+      ctx.fill = f;
+      const r = onFill(ctx as never);
+      ctx.fill = undefined;
+      if (r !== undefined) this.apply(m, r, 'fill', bar, price);
+    }
+  }
+
+  /** Apply intents from decide (origin 'decide', ref = close) or onFill (origin 'fill', ref = the path price). */
+  private apply(m: number, r: DecideResult, origin: 'decide' | 'fill', bar: number, ref: number): void {
+    const intents = intentsOf(r);
+    const book = this.books[m];
+    const spec = this.specs[m];
+    for (let k = 0; k < intents.length; k++) {
+      const it = intents[k];
+      if (it.type === 'target') {
+        throw usageError('TARGET_INTENT_IN_ORDER_RUN', `strategy '${this.strategy.id}' returned a 'target' intent; order strategies return limit, market and cancel intents`);
+      }
+      if (it.type === 'cancel') {
+        const o = book.tags.get(it.tag);
+        if (o) this.cancel(o, bar); else this.reject(m, bar, it, 'unknown-tag');
+        continue;
+      }
+      const side = it.side;
+      const isLimit = it.type === 'limit';
+      const price = isLimit ? roundPrice(spec, it.price, side) : ref;
+      const amount = roundAmount(spec, it.amount);
+      const lot = it.lot ?? -1;
+      let reason: RejectReason | undefined = checkOrder(spec, price, amount);
+      if (!reason && book.tags.has(it.tag)) reason = 'duplicate-tag';
+      if (!reason && side === 'buy') {
+        const need = (isLimit ? price : ref * (1 + this.slip)) * amount * (1 + this.maxFee[m]);
+        if (need > this.cash - this.reservedCash + 1e-9) reason = 'insufficient-cash';
+      }
+      if (!reason && side === 'sell') {
+        if (lot >= 0) {
+          const l = lot < this.ledger.lots.length ? this.ledger.get(lot) : undefined;
+          if (!l || l.market !== m || l.status !== 'open') reason = 'lot-not-open';
+          else if (amount > l.remaining - l.reserved + DUST * amount) reason = 'insufficient-inventory';
+        }
+        if (!reason && amount > this.ledger.base[m] - this.ledger.reservedBase[m] + DUST * amount) reason = 'insufficient-inventory';
+      }
+      if (reason) { this.reject(m, bar, it, reason, price, amount); continue; }
+      const o = new OrderRow(this.orders.length, m, this.symbols[m], it.tag, side, it.type, isLimit ? price : NaN, amount, origin, bar, this.frames[m].ts[bar], side === 'sell' ? lot : -1);
+      this.orders.push(o);
+      book.tags.set(it.tag, o);
+      this.openTotal++;
+      if (side === 'sell') {
+        this.ledger.reservedBase[m] += amount;
+        if (lot >= 0) this.ledger.get(lot).reserved += amount;
+      }
+      if (!isLimit) {
+        if (origin === 'decide') book.pendingMarket.push(o);
+        else {
+          book.pendingMarket.push(o);
+          this.fillMarket(o, ref, bar, this.leg);
+        }
+        continue;
+      }
+      if (side === 'buy') {
+        o.reservedCash = price * amount * (1 + this.maxFee[m]);
+        this.reservedCash += o.reservedCash;
+        this.openBuyNotional += price * amount;
+      }
+      book.insert(o);
+      if (origin === 'decide') {
+        o.arrival = true;
+        book.arrivals.push(o);
+      } else if (this.crosses(o, ref)) {
+        // a limit placed inside the bar that is already marketable at the current path price: taker, at that price
+        const amt = Math.min(o.remaining, this.capacity);
+        if (amt > 0) this.execute(o, ref, amt, 'taker', this.leg, bar);
+      }
+    }
+  }
+
+  private crosses(o: OrderRow, x: number): boolean {
+    return o.side === 'buy' ? (this.through ? o.price > x : o.price >= x) : (this.through ? o.price < x : o.price <= x);
+  }
+
+  /** Fill a market order at `ref` +/- slippage (taker), capped by the bar's remaining volume; the rest is cancelled. */
+  private fillMarket(o: OrderRow, ref: number, bar: number, leg: number): void {
+    const px = o.side === 'buy' ? ref * (1 + this.slip) : ref * (1 - this.slip);
+    const amt = Math.min(o.remaining, this.capacity);
+    if (o.side === 'buy' && px * amt * (1 + this.specs[o.market].takerFee) > this.cash - this.reservedCash + 1e-9) {
+      this.closeOrder(o, 'rejected', bar);
+      this.reject(o.market, bar, { type: 'market', side: o.side, amount: o.amount, tag: o.tag }, 'insufficient-cash', px, o.amount);
+      return;
+    }
+    if (amt > 0) this.execute(o, px, amt, 'taker', leg, bar);
+    if (o.status === 'open') this.cancel(o, bar);
+  }
+
+  // --- one bar of one market -----------------------------------------------------------------------
+
+  private processBar(m: number, r: number): void {
+    const f = this.frames[m];
+    const book = this.books[m];
+    const fills = this.marketFills[m];
+    if (fills.length) fills.length = 0;
+    const o = f.open[r], h = f.high[r], l = f.low[r];
+    const through = this.through;
+    if (book.pendingMarket.length === 0) {
+      const bb = book.buys.length ? book.buys[0].price : -Infinity;
+      const ss = book.sells.length ? book.sells[0].price : Infinity;
+      if (through ? bb <= l && ss >= h : bb < l && ss > h) {
+        if (book.arrivals.length) this.clearArrivals(book);
+        return;
+      }
+    }
+    const share = this.cfg.maxVolumeShare;
+    const vol = f.volume[r];
+    this.capacity = share === null || !(vol >= 0) ? Infinity : share * vol;
+    // leg 0: the open. Resting limits already passed by the open fill at the open.
+    this.leg = 0;
+    for (let top = book.buys[0]; top !== undefined && this.capacity > 0 && (through ? top.price > o : top.price >= o); top = book.buys[0]) {
+      const amt = Math.min(top.remaining, this.capacity);
+      this.execute(top, o, amt, top.arrival ? 'taker' : 'maker', 0, r);
+      if (top.status === 'open') break;
+    }
+    for (let top = book.sells[0]; top !== undefined && this.capacity > 0 && (through ? top.price < o : top.price <= o); top = book.sells[0]) {
+      const amt = Math.min(top.remaining, this.capacity);
+      this.execute(top, o, amt, top.arrival ? 'taker' : 'maker', 0, r);
+      if (top.status === 'open') break;
+    }
+    if (book.pendingMarket.length) {
+      const pending = book.pendingMarket.slice();
+      for (const po of pending) if (po.status === 'open' && po.origin === 'decide' && po.placedBar < r) this.fillMarket(po, o, r, 0);
+    }
+    if (book.arrivals.length) this.clearArrivals(book);
+    // legs 1..3
+    const pts = this.pts;
+    pathPoints(o, h, l, f.close[r], this.cfg.intrabarPath, pts);
+    for (let leg = 1; leg <= 3 && this.capacity > 0; leg++) {
+      const a = pts[leg - 1], b = pts[leg];
+      this.leg = leg;
+      let cur = a;
+      if (b < a) {
+        for (let top = book.buys[0]; top !== undefined && this.capacity > 0; top = book.buys[0]) {
+          const p = top.price;
+          if (through ? !(p > b) : !(p >= b)) break;
+          const px = p < cur ? p : cur;
+          this.execute(top, px, Math.min(top.remaining, this.capacity), 'maker', leg, r);
+          cur = px;
+          if (top.status === 'open') break;
+        }
+      } else if (b > a) {
+        for (let top = book.sells[0]; top !== undefined && this.capacity > 0; top = book.sells[0]) {
+          const p = top.price;
+          if (through ? !(p < b) : !(p <= b)) break;
+          const px = p > cur ? p : cur;
+          this.execute(top, px, Math.min(top.remaining, this.capacity), 'maker', leg, r);
+          cur = px;
+          if (top.status === 'open') break;
+        }
+      }
+    }
+  }
+
+  private clearArrivals(book: Book): void {
+    for (const a of book.arrivals) a.arrival = false;
+    book.arrivals.length = 0;
+  }
+
+  // --- the run -------------------------------------------------------------------------------------
+
+  run(): OrderSimResult {
+    const { M, frames, ledger } = this;
+    const T = alignTimeline(frames, this.cfg.startTs, this.cfg.endTs);
+    const S = T.length;
+    const equity = new Float64Array(S), cash = new Float64Array(S), inv = new Float64Array(S), cap = new Float64Array(S);
+    const openOrders = new Float64Array(S), realised = new Float64Array(S), unrealised = new Float64Array(S), fees = new Float64Array(S);
+    const ptr = new Int32Array(M), end = new Int32Array(M), has = new Uint8Array(M), warm = new Int32Array(M);
+    for (let m = 0; m < M; m++) {
+      ptr[m] = lowerBound(frames[m].ts, this.cfg.startTs);
+      end[m] = lowerBound(frames[m].ts, this.cfg.endTs);
+      warm[m] = ptr[m] + Math.max(0, Math.floor(this.strategy.warmup(this.params) || 0));
+    }
+    const decide = this.strategy.decide;
+    let maxOpen = 0, maxCap = 0;
+    for (let s = 0; s < S; s++) {
+      const t = T[s];
+      for (let m = 0; m < M; m++) {
+        const r = ptr[m];
+        has[m] = r < end[m] && frames[m].ts[r] === t ? 1 : 0;
+      }
+      for (let m = 0; m < M; m++) if (has[m]) { this.ctxs[m].i = ptr[m]; this.processBar(m, ptr[m]); }
+      for (let m = 0; m < M; m++) if (has[m]) this.mark[m] = frames[m].close[ptr[m]];
+      for (let m = 0; m < M; m++) {
+        if (!has[m]) continue;
+        const r = ptr[m];
+        this.barsSeen[m]++;
+        if (r >= warm[m]) {
+          const ctx = this.ctxs[m];
+          ctx.i = r;
+          const res = decide(ctx as never);
+          if (res !== undefined) this.apply(m, res, 'decide', r, frames[m].close[r]);
+        }
+        ptr[m] = r + 1;
+      }
+      let iv = 0, un = 0;
+      for (let m = 0; m < M; m++) {
+        const b = ledger.base[m];
+        if (b !== 0) { iv += b * this.mark[m]; un += b * this.mark[m] - ledger.openCost[m]; }
+      }
+      equity[s] = this.cash + iv;
+      cash[s] = this.cash;
+      inv[s] = iv;
+      cap[s] = ledger.totalOpenCost;
+      openOrders[s] = this.openTotal;
+      realised[s] = ledger.realised;
+      unrealised[s] = un;
+      fees[s] = ledger.fees;
+      if (this.openTotal > maxOpen) maxOpen = this.openTotal;
+      if (ledger.totalOpenCost > maxCap) maxCap = ledger.totalOpenCost;
+    }
+    if (this.openTotal < 0 || this.reservedCash < -1e-6) throw invariantError('ORDER_BOOK_BROKEN', `order book bookkeeping went negative (open ${this.openTotal}, reserved ${this.reservedCash})`);
+    return this.result(T, { equity, cash, inv, cap, openOrders, realised, unrealised, fees }, maxOpen, maxCap);
+  }
+
+  private result(
+    T: Float64Array,
+    s: { equity: Float64Array; cash: Float64Array; inv: Float64Array; cap: Float64Array; openOrders: Float64Array; realised: Float64Array; unrealised: Float64Array; fees: Float64Array },
+    maxOpen: number, maxCap: number,
+  ): OrderSimResult {
+    const { ledger } = this;
+    const series: Record<string, Record<string, StepSeries>> = {};
+    const holdPeriods: HoldPeriod[] = [];
+    for (let m = 0; m < this.M; m++) {
+      const out: Record<string, StepSeries> = {};
+      for (const [name, v] of this.recorded[m]) out[name] = { ts: Float64Array.from(v.ts), value: Float64Array.from(v.value) };
+      series[this.symbols[m]] = out;
+      const hold = this.recorded[m].get('hold');
+      if (hold) {
+        let start = NaN;
+        for (let k = 0; k < hold.value.length; k++) {
+          if (hold.value[k] === 1 && Number.isNaN(start)) start = hold.ts[k];
+          else if (hold.value[k] !== 1 && !Number.isNaN(start)) { holdPeriods.push({ symbol: this.symbols[m], startTs: start, endTs: hold.ts[k] }); start = NaN; }
+        }
+        if (!Number.isNaN(start)) holdPeriods.push({ symbol: this.symbols[m], startTs: start, endTs: NaN });
+      }
+    }
+    const markets: MarketSummary[] = this.symbols.map((symbol, m) => ({
+      symbol, spec: this.specs[m], bars: this.barsSeen[m], base: ledger.base[m], openCost: ledger.openCost[m], lastMark: this.mark[m],
+      realised: ledger.realisedBy[m], unrealised: ledger.unrealised(m, this.mark[m]), fees: ledger.feesBy[m], fills: this.fillCount[m],
+    }));
+    let buyFills = 0;
+    for (const f of this.fills) if (f.side === 'buy') buyFills++;
+    let closedLots = 0;
+    for (const l of ledger.lots) if (l.status === 'closed') closedLots++;
+    const n = T.length;
+    let unreal = 0;
+    for (let m = 0; m < this.M; m++) unreal += ledger.unrealised(m, this.mark[m]);
+    const fm: OrderFillModel = {
+      intrabarPath: this.cfg.intrabarPath, fillOn: this.cfg.fillOn, slippageBps: this.cfg.slippageBps, maxVolumeShare: this.cfg.maxVolumeShare,
+      marketOrders: 'decide: next bar open +/- slippage; onFill: at the path point +/- slippage',
+      limitActivation: 'decide: from the next bar (taker if it crosses the open); onFill: at once from the fill point',
+      gapFills: 'a resting limit the open has already passed fills at the open',
+      fees: 'quote currency; maker for resting limits, taker for market orders and limits crossing on arrival',
+      multiMarketOrder: 'markets are processed in input order within one timestamp',
+    };
+    return {
+      strategy: this.strategy.ref, params: this.params, fillModel: fm, initialCash: this.cfg.initialCash, markets,
+      ts: T, equity: s.equity, cash: s.cash, inventoryValue: s.inv, capitalInUse: s.cap, openOrders: s.openOrders,
+      realised: s.realised, unrealised: s.unrealised, fees: s.fees,
+      orders: this.orders, fills: this.fills, lots: ledger.lots as readonly Lot[], rejected: this.rejected, rejectCounts: this.rejectCounts,
+      series, holdPeriods,
+      totals: {
+        initialCapital: this.initialCapital, finalEquity: n ? s.equity[n - 1] : this.initialCapital, cash: this.cash,
+        realised: ledger.realised, unrealised: unreal, fees: ledger.fees, fills: this.fills.length, buyFills, sellFills: this.fills.length - buyFills,
+        ordersPlaced: this.orders.length, ordersCancelled: this.cancelled, rejected: this.rejected.length,
+        closedLots, openLots: ledger.lots.length - closedLots, maxOpenOrders: maxOpen, maxCapitalInUse: maxCap,
+        boughtNotional: this.boughtNotional, soldNotional: this.soldNotional,
+      },
+    };
+  }
+}
