@@ -10,12 +10,7 @@ export function trueRange(high: Float64Array, low: Float64Array, close: Float64A
   if (n > 0) o[0] = NaN;
   for (let i = 1; i < n; i++) {
     const h = high[i], l = low[i], c = close[i - 1];
-    let v = h - l;
-    const a = h > c ? h - c : c - h;
-    const b = l > c ? l - c : c - l;
-    if (a > v) v = a;
-    if (b > v) v = b;
-    o[i] = v;
+    o[i] = Math.max(h - l, Math.abs(h - c), Math.abs(l - c));
   }
   return o;
 }
@@ -23,7 +18,7 @@ export function trueRange(high: Float64Array, low: Float64Array, close: Float64A
 /**
  * Average True Range with Wilder smoothing (Wilder 1978; TA-Lib ATR): true range as in `trueRange()` from bar 1,
  * seeded with the simple mean of the first `period` true ranges (`atr[period] = (tr[1] + ... + tr[period]) / period`),
- * then `atr[i] = (atr[i-1] * (period - 1) + tr[i]) / period`.
+ * then `atr[i] = (atr[i-1] * (period - 1) + tr[i]) / period`, evaluated as `atr * ((period-1)/period) + tr * (1/period)`.
  * Warm-up: indices `0 .. period-1` are NaN; the first value is at index `period`.
  * `createAtr` performs the same operations (bit-identical).
  */
@@ -34,18 +29,17 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
   const warm = Math.min(period, n);
   for (let i = 0; i < warm; i++) o[i] = NaN;
   if (n <= period) return o;
-  const pm1 = period - 1;
+  const k1 = (period - 1) / period, k2 = 1 / period;
   let s = 0;
-  let v = 0;
-  for (let i = 1; i < n; i++) {
+  for (let i = 1; i <= period; i++) {
     const h = high[i], l = low[i], c = close[i - 1];
-    let tr = h - l;
-    const a = h > c ? h - c : c - h;
-    const b = l > c ? l - c : c - l;
-    if (a > tr) tr = a;
-    if (b > tr) tr = b;
-    if (i < period) { s += tr; continue; }
-    if (i === period) { s += tr; v = s / period; } else v = (v * pm1 + tr) / period;
+    s += Math.max(h - l, Math.abs(h - c), Math.abs(l - c));
+  }
+  let v = s / period;
+  o[period] = v;
+  for (let i = period + 1; i < n; i++) {
+    const h = high[i], l = low[i], c = close[i - 1];
+    v = v * k1 + Math.max(h - l, Math.abs(h - c), Math.abs(l - c)) * k2;
     o[i] = v;
   }
   return o;
@@ -59,7 +53,7 @@ export interface HlcStream {
 /** Incremental ATR, bit-identical to `atr()`. */
 export function createAtr(period = 14): HlcStream {
   checkPeriod('createAtr', 'period', period);
-  const pm1 = period - 1;
+  const k1 = (period - 1) / period, k2 = 1 / period;
   let count = 0;
   let prevClose = NaN;
   let s = 0;
@@ -70,13 +64,9 @@ export function createAtr(period = 14): HlcStream {
       prevClose = close;
       const i = count++;
       if (i === 0) return NaN;
-      let tr = h - l;
-      const a = h > c ? h - c : c - h;
-      const b = l > c ? l - c : c - l;
-      if (a > tr) tr = a;
-      if (b > tr) tr = b;
+      const tr = Math.max(h - l, Math.abs(h - c), Math.abs(l - c));
       if (i < period) { s += tr; return NaN; }
-      if (i === period) { s += tr; v = s / period; } else v = (v * pm1 + tr) / period;
+      if (i === period) { s += tr; v = s / period; } else v = v * k1 + tr * k2;
       return v;
     },
   };

@@ -1,5 +1,5 @@
 import { checkColumn, checkFinite, checkPeriod, outColumn } from './validate.ts';
-import { WindowMoments } from './rolling-std.ts';
+import { MOMENTS_BOLLINGER, WindowMoments, momentsKernel } from './rolling-std.ts';
 
 export interface BollingerColumns {
   readonly middle: Float64Array;
@@ -18,7 +18,7 @@ export interface BollingerPoint {
  * Bollinger bands (Bollinger; TA-Lib BBANDS with SMA and equal up/down multipliers):
  * `middle = sma(src, period)`, `upper = middle + mult * std`, `lower = middle - mult * std`, where `std` is the
  * POPULATION standard deviation of the same window (as Bollinger, TA-Lib and TradingView use).
- * `middle` is bit-identical to `sma(src, period)` and `std` to `rollingStd(src, period)` (same kernel).
+ * `middle` is bit-identical to `sma(src, period)` and `std` to `rollingStd(src, period)` (same kernel, `momentsKernel`).
  * Warm-up: indices `0 .. period-2` are NaN; the first value is at index `period-1`.
  */
 export function bollinger(src: Float64Array, period = 20, mult = 2, out?: Partial<BollingerColumns>): BollingerColumns {
@@ -29,36 +29,7 @@ export function bollinger(src: Float64Array, period = 20, mult = 2, out?: Partia
   const middle = outColumn('bollinger', 'middle', n, out?.middle);
   const upper = outColumn('bollinger', 'upper', n, out?.upper);
   const lower = outColumn('bollinger', 'lower', n, out?.lower);
-  const warm = Math.min(period - 1, n);
-  for (let i = 0; i < warm; i++) { middle[i] = NaN; upper[i] = NaN; lower[i] = NaN; }
-  if (n < period) return { middle, upper, lower };
-  let s = 0;
-  for (let k = 0; k < period; k++) s += src[k];
-  let mean = s / period;
-  let m2 = 0;
-  for (let k = 0; k < period; k++) { const d = src[k] - mean; m2 += d * d; }
-  let sd = Math.sqrt(m2 > 0 ? m2 / period : 0);
-  middle[period - 1] = mean; upper[period - 1] = mean + mult * sd; lower[period - 1] = mean - mult * sd;
-  let untilResync = period;
-  for (let i = period; i < n; i++) {
-    if (--untilResync === 0) {
-      untilResync = period;
-      const j0 = i - period + 1;
-      s = 0;
-      for (let k = j0; k <= i; k++) s += src[k];
-      mean = s / period;
-      m2 = 0;
-      for (let k = j0; k <= i; k++) { const d = src[k] - mean; m2 += d * d; }
-    } else {
-      const x = src[i], old = src[i - period];
-      s += x - old;
-      const m = s / period;
-      m2 += (x - old) * (x - m + old - mean);
-      mean = m;
-    }
-    sd = Math.sqrt(m2 > 0 ? m2 / period : 0);
-    middle[i] = mean; upper[i] = mean + mult * sd; lower[i] = mean - mult * sd;
-  }
+  momentsKernel(src, period, period, MOMENTS_BOLLINGER, mult, middle, upper, lower);
   return { middle, upper, lower };
 }
 
@@ -66,13 +37,12 @@ export function bollinger(src: Float64Array, period = 20, mult = 2, out?: Partia
 export function createBollinger(period = 20, mult = 2): { update(x: number): BollingerPoint } {
   checkPeriod('createBollinger', 'period', period);
   checkFinite('createBollinger', 'mult', mult);
-  const w = new WindowMoments(period);
+  const w = new WindowMoments(period, period);
   const p = { middle: NaN, upper: NaN, lower: NaN };
   return {
     update(x: number): BollingerPoint {
       if (!w.push(x)) return p;
-      const m2 = w.m2;
-      const sd = Math.sqrt(m2 > 0 ? m2 / period : 0);
+      const sd = w.std();
       p.middle = w.mean; p.upper = w.mean + mult * sd; p.lower = w.mean - mult * sd;
       return p;
     },

@@ -1,4 +1,5 @@
 import { checkPeriod, checkSameLength, outColumn } from './validate.ts';
+import { resyncEvery } from './resync.ts';
 
 /**
  * Rolling volume-weighted average price over the last `period` bars (TA-Lib-style "VWAP over n", as in
@@ -8,7 +9,8 @@ import { checkPeriod, checkSameLength, outColumn } from './validate.ts';
  * Warm-up: indices `0 .. period-2` are NaN; the first value is at index `period-1`.
  *
  * Running sums without drift: both sums slide (`+ new - old`) and are recomputed exactly at index `period-1`
- * and every `period` bars after it. `createRollingVwap` performs the same operations (bit-identical).
+ * and every `resyncEvery(period)` bars after it (the `tp * volume` terms of the window are kept in a ring of
+ * `period` values, allocated once). `createRollingVwap` performs the same operations (bit-identical).
  */
 export function rollingVwap(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, period: number, out?: Float64Array): Float64Array {
   const n = checkSameLength('rollingVwap', { high, low, close, volume });
@@ -17,19 +19,26 @@ export function rollingVwap(high: Float64Array, low: Float64Array, close: Float6
   const warm = Math.min(period - 1, n);
   for (let i = 0; i < warm; i++) o[i] = NaN;
   if (n < period) return o;
+  const every = resyncEvery(period);
+  const ring = new Float64Array(period); // tp*volume of the window, slot i % period
   let num = 0, den = 0;
-  for (let k = 0; k < period; k++) { num += ((high[k] + low[k] + close[k]) / 3) * volume[k]; den += volume[k]; }
+  for (let k = 0; k < period; k++) { const pv = ((high[k] + low[k] + close[k]) / 3) * volume[k]; ring[k] = pv; num += pv; den += volume[k]; }
   o[period - 1] = num / den;
-  let untilResync = period;
+  let slot = 0; // ring slot of the value leaving the window (index i - period)
+  let untilResync = every;
   for (let i = period; i < n; i++) {
+    const pv = ((high[i] + low[i] + close[i]) / 3) * volume[i];
+    const oldPv = ring[slot];
+    ring[slot] = pv;
+    if (++slot === period) slot = 0;
     if (--untilResync === 0) {
-      untilResync = period;
+      untilResync = every;
       num = 0; den = 0;
-      for (let k = i - period + 1; k <= i; k++) { num += ((high[k] + low[k] + close[k]) / 3) * volume[k]; den += volume[k]; }
+      for (let k = 0, j = slot; k < period; k++) { num += ring[j]; if (++j === period) j = 0; }
+      for (let k = i - period + 1; k <= i; k++) den += volume[k];
     } else {
-      const j = i - period;
-      num += ((high[i] + low[i] + close[i]) / 3) * volume[i] - ((high[j] + low[j] + close[j]) / 3) * volume[j];
-      den += volume[i] - volume[j];
+      num += pv - oldPv;
+      den += volume[i] - volume[i - period];
     }
     o[i] = num / den;
   }
@@ -46,7 +55,8 @@ export function createRollingVwap(period: number): HlcvStream {
   checkPeriod('createRollingVwap', 'period', period);
   const pv = new Float64Array(period), vol = new Float64Array(period);
   let count = 0, pos = 0, num = 0, den = 0;
-  let untilResync = period;
+  const every = resyncEvery(period);
+  let untilResync = every;
   const recompute = () => {
     num = 0; den = 0;
     for (let k = 0, j = pos; k < period; k++) { num += pv[j]; den += vol[j]; if (++j === period) j = 0; }
@@ -65,7 +75,7 @@ export function createRollingVwap(period: number): HlcvStream {
       if (++pos === period) pos = 0;
       count++;
       if (--untilResync === 0) {
-        untilResync = period;
+        untilResync = every;
         recompute();
       } else {
         num += x - oldX;

@@ -1,4 +1,5 @@
 import { checkColumn, checkPeriod, outColumn } from './validate.ts';
+import { resyncEvery } from './resync.ts';
 import type { ScalarStream } from './sma.ts';
 
 /**
@@ -8,7 +9,7 @@ import type { ScalarStream } from './sma.ts';
  *
  * Running kernel without drift: the weighted sum is updated as `num += period*src[i] - sum(previous window)` and
  * the plain sum as `sum += src[i] - src[i-period]`; both are recomputed exactly at index `period-1` and every
- * `period` bars after it. `createWma` performs the same operations in the same order (bit-identical).
+ * `resyncEvery(period)` bars after it. The result is `num * (1 / (period*(period+1)/2))`. `createWma` performs the same operations in the same order (bit-identical).
  */
 export function wma(src: Float64Array, period: number, out?: Float64Array): Float64Array {
   checkColumn('wma', 'src', src);
@@ -18,23 +19,25 @@ export function wma(src: Float64Array, period: number, out?: Float64Array): Floa
   const warm = Math.min(period - 1, n);
   for (let i = 0; i < warm; i++) o[i] = NaN;
   if (n < period) return o;
-  const denom = (period * (period + 1)) / 2;
+  const invDenom = 1 / ((period * (period + 1)) / 2);
+  const every = resyncEvery(period);
   let s = 0;
   let num = 0;
   for (let k = 0; k < period; k++) { s += src[k]; num += (k + 1) * src[k]; }
-  o[period - 1] = num / denom;
-  let untilResync = period;
-  for (let i = period; i < n; i++) {
-    if (--untilResync === 0) {
-      untilResync = period;
-      s = 0; num = 0;
-      for (let k = 0, j = i - period + 1; k < period; k++, j++) { s += src[j]; num += (k + 1) * src[j]; }
-    } else {
+  o[period - 1] = num * invDenom;
+  for (let start = period; start < n; start += every) {
+    const end = Math.min(start + every - 1, n);
+    for (let i = start; i < end; i++) {
       const x = src[i];
       num += period * x - s;
       s += x - src[i - period];
+      o[i] = num * invDenom;
     }
-    o[i] = num / denom;
+    if (end < n) {
+      s = 0; num = 0;
+      for (let k = 0, j = end - period + 1; k < period; k++, j++) { s += src[j]; num += (k + 1) * src[j]; }
+      o[end] = num * invDenom;
+    }
   }
   return o;
 }
@@ -42,13 +45,14 @@ export function wma(src: Float64Array, period: number, out?: Float64Array): Floa
 /** Incremental WMA, bit-identical to `wma()` over the same series. */
 export function createWma(period: number): ScalarStream {
   checkPeriod('createWma', 'period', period);
-  const denom = (period * (period + 1)) / 2;
+  const invDenom = 1 / ((period * (period + 1)) / 2);
+  const every = resyncEvery(period);
   const buf = new Float64Array(period);
   let count = 0;
   let pos = 0;
   let s = 0;
   let num = 0;
-  let untilResync = period;
+  let untilResync = every;
   const recompute = () => {
     s = 0; num = 0;
     for (let k = 0, j = pos; k < period; k++) { s += buf[j]; num += (k + 1) * buf[j]; if (++j === period) j = 0; }
@@ -59,20 +63,20 @@ export function createWma(period: number): ScalarStream {
         buf[count++] = x;
         if (count < period) return NaN;
         recompute();
-        return num / denom;
+        return num * invDenom;
       }
       const old = buf[pos];
       buf[pos] = x;
       if (++pos === period) pos = 0;
       count++;
       if (--untilResync === 0) {
-        untilResync = period;
+        untilResync = every;
         recompute();
       } else {
         num += period * x - s;
         s += x - old;
       }
-      return num / denom;
+      return num * invDenom;
     },
   };
 }
