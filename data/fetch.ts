@@ -166,6 +166,7 @@ export async function fetchCandles(opts: FetchOptions, deps: FetchDeps = realFet
     since = lastTs + step;
     opts.onProgress?.(progress(since));
   }
+  opts.onProgress?.({ ...progress(Math.min(since, endTs)), fraction: 1 }); // done (also when the exchange had no more)
   return { ...result, retries };
 }
 

@@ -39,6 +39,7 @@ export async function main(argv: string[], ctx: CliContext = defaultContext(), e
     .fail((msg, err) => {
       if (err) throw err;
       usageFailure = msg;
+      throw new Error(msg); // stop here: otherwise yargs still runs the command's handler with the bad arguments
     })
     .exitProcess(false);
   for (const c of [...commands, ...extra]) y = c.register(y, ctx, setExit);
@@ -46,6 +47,10 @@ export async function main(argv: string[], ctx: CliContext = defaultContext(), e
   try {
     await y.parseAsync(argv, {}, (_err, _argv, output) => { helpText = output; });
   } catch (e) {
+    if (usageFailure !== undefined) {
+      ctx.stderr(`error: ${usageFailure}\nRun 'tradelab --help' for the commands and their options.\n`);
+      return 2;
+    }
     const code = exitCodeFor(e);
     const msg = e instanceof Error ? e.message : String(e);
     ctx.stderr(`error: ${msg}\n`);
