@@ -88,7 +88,8 @@ export function computeStats(input: StatsInput): Stats {
     const r = e / prev - 1;
     sum += r;
     sumSq += r * r;
-    if (r < 0) downSq += r * r;
+    const down = (r - Math.abs(r)) * 0.5; // min(r, 0) without a branch (returns' signs are unpredictable)
+    downSq += down * down;
     prev = e;
     if (position[k] !== 0) exposed++;
     if (e >= peak) {

@@ -25,7 +25,7 @@ export class Book {
   readonly fills: Fill[] = [];
   readonly trades: Trade[] = [];
   readonly skipped: SkippedOrder[] = [];
-  /** What the strategy sees; a new frozen object after each change of position. */
+  /** What the strategy sees (readonly by type); a new object after each change of position. */
   view: PositionView = FLAT_POSITION;
 
   private entryBar = -1;
@@ -104,7 +104,7 @@ export class Book {
     this.entrySize = size;
     this.entryFee = fee;
     this.entryReason = reason;
-    this.view = Object.freeze({ size: this.pos, entryPrice: price, entryBar: bar });
+    this.view = { size: this.pos, entryPrice: price, entryBar: bar };
   }
 
   /** The position still open, marked at `markPrice`; null when flat. */

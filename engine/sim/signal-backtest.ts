@@ -27,6 +27,13 @@ export interface SignalBacktestOptions {
   path?: 'fast' | 'per-bar' | 'auto';
   /** Indicators already computed for this frame and these params (e.g. shared across a sweep). */
   indicators?: Indicators;
+  /**
+   * Buffers to write the equity and position curves into instead of allocating them (each at least
+   * endIndex − startIndex long; the result's arrays are views on them). For sweeps that run many backtests
+   * and keep only their statistics: fresh 4 MB arrays cost more in page faults than the simulation itself.
+   * Whatever the buffers held before is overwritten, including a previous result that used them.
+   */
+  out?: { equity: Float64Array; position: Float64Array };
 }
 
 /** Default reasons, the same on both paths so that a strategy without reasons gives identical fills. */
@@ -70,8 +77,7 @@ export function runSignalBacktest(
   const ind = opts.indicators ?? strategy.indicators(frame, params);
 
   const n = end - start;
-  const equity = new Float64Array(n);
-  const position = new Float64Array(n);
+  const { equity, position } = curves(n, opts.out);
   const book = new Book(frame, cfg);
 
   if (path === 'fast') {
@@ -99,6 +105,23 @@ export function runSignalBacktest(
   };
 }
 
+function curves(n: number, out: SignalBacktestOptions['out']): { equity: Float64Array; position: Float64Array } {
+  if (out === undefined) {
+    const buf = new ArrayBuffer(16 * n); // one allocation for both curves
+    return { equity: new Float64Array(buf, 0, n), position: new Float64Array(buf, 8 * n, n) };
+  }
+  const ok = (a: unknown) => a instanceof Float64Array && a.length >= n;
+  if (!ok(out.equity) || !ok(out.position) || out.equity.buffer === out.position.buffer && overlaps(out.equity, out.position, n)) {
+    throw usageError('BAD_OUT_BUFFERS', `opts.out needs two non-overlapping Float64Arrays (equity, position) of at least ${n} values (the measured bars)`);
+  }
+  return { equity: out.equity.subarray(0, n), position: out.position.subarray(0, n) };
+}
+
+function overlaps(a: Float64Array, b: Float64Array, n: number): boolean {
+  const a0 = a.byteOffset, b0 = b.byteOffset, len = 8 * n;
+  return a0 < b0 + len && b0 < a0 + len;
+}
+
 /**
  * The fast path. Per bar: apply the previous bar's target at this open (only when it differs from the
  * current side: the book is then called and may allocate), then mark equity at this close. Signal values:
@@ -113,7 +136,8 @@ function runFast(book: Book, frame: CandleFrame, sig: Float64Array, start: numbe
   position[0] = pos;
   for (let i = start + 1, k = 1; i < end; i++, k++) {
     const s = sig[i - 1];
-    if (s === s) {
+    // A steady signal equals the side it holds, so the common case is one well-predicted comparison.
+    if (s !== side && s === s) {
       const t = s > 0 ? SIDE_LONG : s < 0 ? shortSide : SIDE_FLAT;
       if (t !== side) {
         book.moveTo(i, t, t === SIDE_LONG ? REASON_LONG : s < 0 ? REASON_SHORT : REASON_FLAT);
