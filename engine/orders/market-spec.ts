@@ -51,10 +51,18 @@ function decimalsOf(step: number): number {
   return dot < 0 ? 0 : s.length - dot - 1;
 }
 
+// 10^decimals of each step seen, so that rounding costs a multiply and a Math.round, not a toFixed.
+const scaleCache = new Map<number, number>();
+function scaleOf(step: number): number {
+  let f = scaleCache.get(step);
+  if (f === undefined) { f = 10 ** Math.min(15, decimalsOf(step)); scaleCache.set(step, f); }
+  return f;
+}
+
 /** Snap a float product back to the step's decimal grid (removes 0.30000000000000004-style noise). */
 function clean(x: number, step: number): number {
-  const d = Math.min(15, decimalsOf(step));
-  return Number(x.toFixed(d));
+  const f = scaleOf(step);
+  return Math.round(x * f) / f;
 }
 
 // A value within 1e-9 steps of a grid point counts as on it (float noise must not round 0.3/0.1 down to 2).

@@ -20,7 +20,7 @@ import { lowerBound, type CandleFrame } from '../frame.ts';
 import { LotLedger, type Lot } from '../lots/ledger.ts';
 import type { ParamValues } from '../params.ts';
 import { intentsOf, type AnyStrategy, type DecideResult, type Intent, type PositionView } from '../strategy.ts';
-import { FILL_ON, INTRABAR_PATHS, pathPoints, type FillOn, type IntrabarPath } from './intrabar.ts';
+import { FILL_ON, INTRABAR_PATHS, pathPoints } from './intrabar.ts';
 import { checkOrder, roundAmount, roundPrice, validateMarketSpec, type MarketSpec, type RejectReason } from './market-spec.ts';
 import type {
   HoldPeriod, MarketSummary, OrderFillModel, OrderMarketInput, OrderRecord, OrderSimConfig, OrderSimResult, OrderStatus,
@@ -271,6 +271,7 @@ class OrderSim {
     const sim = this;
     return {
       get total() { return sim.openTotal; },
+      get rejected() { return sim.rejected.length; },
       count: (m: number, side?: OrderSide) => {
         const b = sim.books[m];
         return side === 'buy' ? b.buys.length : side === 'sell' ? b.sells.length : b.buys.length + b.sells.length + b.pendingMarket.length;

@@ -62,6 +62,8 @@ export interface OpenOrderView {
 export interface OrdersView {
   /** Open orders in every market. */
   readonly total: number;
+  /** Intents rejected so far in the run (all markets): a change tells a strategy to re-check its orders with `has`. */
+  readonly rejected: number;
   /** Open orders in one market (optionally one side). */
   count(market: number, side?: OrderSide): number;
   /** True while an order with this tag is open in the market. */

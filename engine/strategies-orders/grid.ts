@@ -1,0 +1,283 @@
+/**
+ * `grid`: the Coinbase-style accumulation grid, in full (issue 3).
+ *
+ * Levels: L_k = GridTop x (1 - step)^k, k = 0, 1, 2, ... GridTop = AnchorHigh x (1 - rebaseBuffer).
+ * At each bar close (price c):
+ *  - Rebase, add-only: if c > AnchorHigh, AnchorHigh = c and GridTop moves up; no order is cancelled by it.
+ *  - Staging band: the wanted buys are the levels strictly below c and at or above c x (1 - band), at least
+ *    `minBuys` (extending below the band) and at most `maxBuys` (the nearest ones). A level is taken when an open
+ *    grid buy or an open lot (its paired sell resting) sits within half a step of it, so the grids of older
+ *    anchors are kept and never duplicated. Grid buys below the lowest wanted level are cancelled (the band
+ *    follows a rally).
+ *  - Each buy is `buyPct` % of the budget (budgetPct % of account value, or a fixed quote amount),
+ *    recomputed from the account as it runs. Every buy fill opens a lot and immediately places its paired sell
+ *    at fill x (1 + step) ("step") or x (1 + customProfit) ("custom"), plus the fee buffer; the sell's fill
+ *    closes the lot.
+ *  - Capital cap: a new buy is placed only while capital in use (open lots at cost) + open buy orders + the new
+ *    buy stay within maxCapital % of account value; when the next buy does not fit, the market is in HOLD (no new
+ *    buys; resting buys and every sell stay) until sells free capital.
+ *  - Order caps: at most `maxOpenOrders` open orders over all markets, and a per-market soft cap (default
+ *    ceil(maxOpenOrders / markets)) that blocks new BUYS only: paired sells are always placed. When a cap or
+ *    `maxBuys` blocks a wanted buy, the market's grid buys are pruned to make room: farthest from price first,
+ *    then oldest; buys outside the band are cancelled at every pass anyway.
+ * Series recorded per market: anchorHigh, gridTop, hold (1 = HOLD).
+ */
+import { Type } from '@sinclair/typebox';
+import { defineStrategy, type BarContext, type FillContext, type Intent } from '../strategy.ts';
+
+export const gridParams = Type.Object({
+  gridStepPct: Type.Number({ default: 0.33, minimum: 0.01, maximum: 20, description: 'distance between grid levels, % of price' }),
+  buyPct: Type.Number({ default: 0.33, minimum: 0.01, maximum: 100, description: 'each buy, % of the bot budget' }),
+  budgetMode: Type.Union([Type.Literal('percent'), Type.Literal('fixed')], { default: 'percent', description: 'budget as % of account value, or a fixed quote amount' }),
+  budgetPct: Type.Number({ default: 100, minimum: 1, maximum: 100, description: 'budget, % of account value (budgetMode=percent)' }),
+  budgetQuote: Type.Number({ default: 10_000, minimum: 1, maximum: 1e12, description: 'budget in quote currency (budgetMode=fixed)' }),
+  maxCapitalPct: Type.Number({ default: 70, minimum: 1, maximum: 100, description: 'at most this % of account value in the grid (lots + open buys)' }),
+  feeBufferPct: Type.Number({ default: 0, minimum: 0, maximum: 10, description: 'added to the profit target of every paired sell, %' }),
+  bandPct: Type.Number({ default: 5, minimum: 0.1, maximum: 50, description: 'staging band: keep buys within this % below price' }),
+  minBuys: Type.Integer({ default: 10, minimum: 0, maximum: 500, description: 'at least this many buys per market (extends below the band)' }),
+  maxBuys: Type.Integer({ default: 25, minimum: 1, maximum: 500, description: 'at most this many buys per market' }),
+  profitMode: Type.Union([Type.Literal('step'), Type.Literal('custom')], { default: 'step', description: "sell at buy x (1 + step) ('step') or x (1 + customProfitPct) ('custom')" }),
+  customProfitPct: Type.Number({ default: 0.5, minimum: 0.01, maximum: 100, description: "profit per lot, % (profitMode=custom)" }),
+  rebaseBufferPct: Type.Number({ default: 0, minimum: 0, maximum: 50, description: 'GridTop = AnchorHigh x (1 - buffer)' }),
+  maxOpenOrders: Type.Integer({ default: 490, minimum: 1, maximum: 100_000, description: 'open orders across all markets' }),
+  perMarketCap: Type.Integer({ default: 0, minimum: 0, maximum: 100_000, description: 'soft cap of open orders per market for new buys (0 = ceil(maxOpenOrders / markets))' }),
+});
+
+export type GridParams = {
+  gridStepPct: number; buyPct: number; budgetMode: 'percent' | 'fixed'; budgetPct: number; budgetQuote: number;
+  maxCapitalPct: number; feeBufferPct: number; bandPct: number; minBuys: number; maxBuys: number;
+  profitMode: 'step' | 'custom'; customProfitPct: number; rebaseBufferPct: number; maxOpenOrders: number; perMarketCap: number;
+};
+
+/** Sorted multiset of prices in a growable Float64Array. */
+class PriceSet {
+  a = new Float64Array(64);
+  n = 0;
+  private lower(x: number): number {
+    let lo = 0, hi = this.n;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (this.a[mid] < x) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  add(x: number): void {
+    if (this.n === this.a.length) { const b = new Float64Array(this.a.length * 2); b.set(this.a); this.a = b; }
+    const k = this.lower(x);
+    this.a.copyWithin(k + 1, k, this.n);
+    this.a[k] = x;
+    this.n++;
+  }
+  remove(x: number): void {
+    const k = this.lower(x);
+    if (k < this.n && this.a[k] === x) { this.a.copyWithin(k, k + 1, this.n); this.n--; }
+  }
+  /** True when some element lies strictly within (x - tol, x + tol). */
+  near(x: number, tol: number): boolean {
+    const k = this.lower(x - tol);
+    return k < this.n && this.a[k] < x + tol && this.a[k] > x - tol;
+  }
+}
+
+interface GridBuy { tag: string; level: number; seq: number; notional: number }
+
+/** Per-market grid state. */
+export class GridMarket {
+  anchorHigh = NaN;
+  gridTop = NaN;
+  /** Levels taken: open grid buys and open lots, by their level price. */
+  readonly taken = new PriceSet();
+  /** Open grid buys (unsorted; small). */
+  buys: GridBuy[] = [];
+  /** Open lot id -> its level price. */
+  readonly lotLevel = new Map<number, number>();
+  seq = 0;
+  lastK0 = -1;
+  lastKEnd = -1;
+  lastTop = NaN;
+  dirty = true;
+  incomplete = true;
+  hold = false;
+  /** Rejections seen in the run at the last check of the grid's buys. */
+  rejectionsSeen = 0;
+  /** Level prices for the current GridTop: lv[k] = GridTop x r^k (filled on demand, by multiplication). */
+  lv = new Float64Array(256);
+  /** Fast-path thresholds: the levels around the close (k0) and around the band's bottom (kLast). */
+  loK0 = NaN;
+  hiK0 = NaN;
+  loKL = NaN;
+  hiKL = NaN;
+  lvN = 0;
+  lvTop = NaN;
+
+  level(k: number, r: number): number {
+    if (this.lvTop !== this.gridTop) { this.lvTop = this.gridTop; this.lv[0] = this.gridTop; this.lvN = 1; }
+    if (k >= this.lvN) {
+      if (k >= this.lv.length) { const b = new Float64Array(Math.max(k + 1, this.lv.length * 2)); b.set(this.lv.subarray(0, this.lvN)); this.lv = b; }
+      for (let j = this.lvN; j <= k; j++) this.lv[j] = this.lv[j - 1] * r;
+      this.lvN = k + 1;
+    }
+    return this.lv[k];
+  }
+}
+
+export interface GridState { markets: GridMarket[] }
+
+function market(state: GridState, m: number): GridMarket {
+  return (state.markets[m] ??= new GridMarket());
+}
+
+function decideGrid(ctx: BarContext<GridParams, Record<string, Float64Array>, GridState>): Intent[] | undefined {
+  const p = ctx.params;
+  const m = ctx.market ?? 0;
+  const g = market(ctx.state, m);
+  const c = ctx.frame.close[ctx.i];
+  if (!(c > 0)) return undefined;
+  const s = p.gridStepPct / 100;
+  const r = 1 - s;
+  if (!(c <= g.anchorHigh)) {
+    // first bar, or a new high: add-only rebase
+    g.anchorHigh = c;
+    g.gridTop = c * (1 - p.rebaseBufferPct / 100);
+    ctx.record?.('anchorHigh', g.anchorHigh);
+    ctx.record?.('gridTop', g.gridTop);
+  }
+  const G = g.gridTop;
+  const cb = c * (1 - p.bandPct / 100);
+  // Fast path: the price stayed between the same levels at the top and at the bottom of the band.
+  if (G === g.lastTop && !g.dirty && !g.incomplete && c > g.loK0 && c <= g.hiK0 && cb <= g.hiKL && cb > g.loKL) return undefined;
+  // k0: the first level strictly below c; kLast: the last level at or above the band's bottom.
+  const lnR = Math.log(r);
+  let k0 = c > G ? 0 : Math.max(0, Math.floor(Math.log(c / G) / lnR) + 1);
+  while (k0 > 0 && g.level(k0 - 1, r) < c) k0--;
+  while (g.level(k0, r) >= c) k0++;
+  let kLast = cb > G ? -1 : Math.max(-1, Math.floor(Math.log(cb / G) / lnR));
+  while (kLast >= 0 && g.level(kLast, r) < cb) kLast--;
+  while (g.level(kLast + 1, r) >= cb) kLast++;
+  g.loK0 = g.level(k0, r);
+  g.hiK0 = k0 > 0 ? g.level(k0 - 1, r) : Infinity;
+  g.hiKL = kLast >= 0 ? g.level(kLast, r) : Infinity;
+  g.loKL = g.level(kLast + 1, r);
+  let n = kLast - k0 + 1;
+  if (n < p.minBuys) n = p.minBuys;
+  if (n > p.maxBuys) n = p.maxBuys;
+  const kEnd = k0 + n - 1;
+  const same = G === g.lastTop && kEnd === g.lastKEnd && !g.dirty;
+  // The price fell through a level and nothing else changed: no new level enters the band, nothing leaves it.
+  if (same && k0 > g.lastK0 && !g.incomplete) { g.lastK0 = k0; return undefined; }
+  if (same && k0 === g.lastK0) {
+    if (!g.incomplete) return undefined;
+    if (g.hold) {
+      // still in HOLD? (the only thing that changes without a fill is the account value)
+      const a = ctx.account!;
+      const equity = a.equity;
+      const notional = (p.buyPct / 100) * (p.budgetMode === 'percent' ? (p.budgetPct / 100) * equity : p.budgetQuote);
+      if (a.capitalInUse + a.openBuyNotional + notional > (p.maxCapitalPct / 100) * equity * (1 + 1e-12) || notional > a.freeCash) return undefined;
+    }
+  }
+  return fullPass(ctx, g, p, m, k0, kEnd, s, r);
+}
+
+function fullPass(
+  ctx: BarContext<GridParams, Record<string, Float64Array>, GridState>, g: GridMarket, p: GridParams, m: number, k0: number, kEnd: number, s: number, r: number,
+): Intent[] | undefined {
+  const orders = ctx.orders!;
+  const account = ctx.account!;
+  const G = g.gridTop;
+  const half = s / 2;
+  const out: Intent[] = [];
+  // Drop grid buys that are no longer open (rejected on placement), and cancel those below the lowest wanted
+  // level (the band follows the price). Compacts g.buys in place.
+  const floor = g.level(kEnd, r) * (1 - half);
+  const buys = g.buys;
+  const verify = orders.rejected !== g.rejectionsSeen;
+  g.rejectionsSeen = orders.rejected;
+  let w = 0;
+  for (let j = 0; j < buys.length; j++) {
+    const b = buys[j];
+    if (verify && !orders.has(m, b.tag)) { g.taken.remove(b.level); continue; }
+    if (b.level < floor) { out.push({ type: 'cancel', tag: b.tag }); g.taken.remove(b.level); continue; }
+    buys[w++] = b;
+  }
+  buys.length = w;
+  const equity = account.equity;
+  const budget = p.budgetMode === 'percent' ? (p.budgetPct / 100) * equity : p.budgetQuote;
+  const notional = (p.buyPct / 100) * budget;
+  const capLimit = (p.maxCapitalPct / 100) * equity;
+  const softCap = p.perMarketCap > 0 ? p.perMarketCap : Math.ceil(p.maxOpenOrders / account.markets);
+  let committed = account.capitalInUse + account.openBuyNotional;
+  let freeCash = account.freeCash;
+  let total = orders.total - out.length; // the cancels above free their slots
+  let mine = orders.count(m) - out.length;
+  let hold = false;
+  let incomplete = false;
+  for (let k = k0; k <= kEnd; k++) {
+    const level = g.level(k, r);
+    if (g.taken.near(level, level * half)) continue;
+    if (committed + notional > capLimit * (1 + 1e-12) || notional > freeCash) { hold = true; incomplete = true; break; }
+    // make room: maxBuys, the per-market soft cap, the global cap. Prune the farthest (then oldest) grid buy
+    // when it is farther from price than this level; otherwise this market has all the buys it may have.
+    const needRoom = g.buys.length >= p.maxBuys || mine >= softCap || total >= p.maxOpenOrders;
+    if (needRoom) {
+      let w = -1;
+      for (let j = 0; j < g.buys.length; j++) {
+        const b = g.buys[j];
+        if (w < 0 || b.level < g.buys[w].level || (b.level === g.buys[w].level && b.seq < g.buys[w].seq)) w = j;
+      }
+      if (w < 0 || !(g.buys[w].level < level)) { incomplete = g.buys.length < p.maxBuys; break; }
+      const victim = g.buys[w];
+      out.push({ type: 'cancel', tag: victim.tag });
+      g.taken.remove(victim.level);
+      g.buys.splice(w, 1);
+      committed -= victim.notional;
+      total--; mine--;
+      if (g.buys.length >= p.maxBuys || mine >= softCap || total >= p.maxOpenOrders) { incomplete = true; break; }
+    }
+    const tag = `b${g.seq++}`;
+    out.push({ type: 'limit', side: 'buy', price: level, amount: notional / level, tag });
+    g.buys.push({ tag, level, seq: g.seq, notional });
+    g.taken.add(level);
+    committed += notional;
+    freeCash -= notional;
+    total++; mine++;
+  }
+  if (hold !== g.hold) { g.hold = hold; ctx.record?.('hold', hold ? 1 : 0); }
+  g.lastK0 = k0;
+  g.lastKEnd = kEnd;
+  g.lastTop = G;
+  g.dirty = false;
+  g.incomplete = incomplete;
+  return out.length ? out : undefined;
+}
+
+function onGridFill(ctx: FillContext<GridParams, Record<string, Float64Array>, GridState>): Intent | undefined {
+  const p = ctx.params;
+  const f = ctx.fill;
+  const g = market(ctx.state, f.market);
+  g.dirty = true;
+  if (f.side === 'buy') {
+    const k = g.buys.findIndex((b) => b.tag === f.tag);
+    const level = k >= 0 ? g.buys[k].level : f.price;
+    if (k >= 0 && f.remaining === 0) { g.buys.splice(k, 1); g.taken.remove(level); }
+    g.lotLevel.set(f.lotId, level);
+    g.taken.add(level);
+    const profit = (p.profitMode === 'step' ? p.gridStepPct : p.customProfitPct) / 100 + p.feeBufferPct / 100;
+    return { type: 'limit', side: 'sell', price: f.price * (1 + profit), amount: f.amount, tag: `s${f.lotId}.${f.seq}`, lot: f.lotId };
+  }
+  if (f.remaining === 0 && f.lotId >= 0) {
+    const level = g.lotLevel.get(f.lotId);
+    if (level !== undefined) { g.taken.remove(level); g.lotLevel.delete(f.lotId); }
+  }
+  return undefined;
+}
+
+export const grid = defineStrategy({
+  id: 'grid',
+  version: '1.0.0',
+  description: 'Coinbase-style accumulation grid: buys staged in a band below price, a paired sell one step up for every fill, add-only rebase, capital and order caps.',
+  kind: 'orders',
+  params: gridParams,
+  constraints: [{ expr: 'minBuys <= maxBuys', check: (q) => q.minBuys <= q.maxBuys }],
+  warmup: () => 0,
+  indicators: () => ({}),
+  initState: (): GridState => ({ markets: [] }),
+  decide: (ctx) => decideGrid(ctx as never),
+  onFill: (ctx) => onGridFill(ctx as never),
+});
