@@ -7,6 +7,7 @@
  *           backtest's --gaps policy decides).
  * `--json` on each prints one JSON document on stdout.
  */
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import {
   assertValid, coverage, coverageGaps, describeGaps, describeProblems, findGaps, frameGaps, importCandles, listCoverage, listSeriesKeys,
@@ -39,7 +40,7 @@ interface ImportArgs { file: string; exchange: string; symbol?: string; timefram
 async function importFile(ctx: CliContext, a: ImportArgs): Promise<void> {
   const { cacheDir } = resolvePaths(ctx.env, ctx.cwd);
   if (a.timeframe !== undefined) timeframeMs(a.timeframe);
-  const { frame, format } = await importCandles(a.file.startsWith('/') ? a.file : `${ctx.cwd}/${a.file}`, { exchange: a.exchange, symbol: a.symbol, timeframe: a.timeframe });
+  const { frame, format } = await importCandles(resolve(ctx.cwd, a.file), { exchange: a.exchange, symbol: a.symbol, timeframe: a.timeframe });
   if (frame.symbol === 'unknown') throw usageError('SYMBOL_REQUIRED', `cannot tell the symbol of ${a.file} from its name; pass --symbol (e.g. BTC/USDT)`);
   if (!frame.timeframe) throw usageError('TIMEFRAME_REQUIRED', `cannot tell the timeframe of ${a.file} (its median step is not one of ${TIMEFRAMES.join(', ')}); pass --timeframe`);
   const stepTf = timeframeFromSteps(frame.ts);
