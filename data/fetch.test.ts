@@ -137,6 +137,8 @@ describe('fetchCandles (ccxt binance, offline)', () => {
     await expect(fetchCandles({ exchange: ex, symbol: 'BTC/USDX', timeframe: '1h', from: T0, cacheDir: tmp() }, deps(T0 + 100 * H)))
       .rejects.toMatchObject({ family: 'usage', code: 'BAD_SYMBOL', message: expect.stringContaining("binance has no market 'BTC/USDX'. Close matches: BTC/USDT") });
     expect(calls).toEqual([]);
+    await expect(fetchCandles({ exchange: ex, symbol: 'BTC/USDT', timeframe: '1h', from: T0 + 5 * H, to: T0, cacheDir: tmp() }, deps(T0 + 100 * H))).rejects.toThrow(/--to \(2021-01-01T00:00:00.000Z\) is before --from/);
+    await expect(fetchCandles({ exchange: ex, symbol: 'BTC/USDT', timeframe: '1h', from: T0 + 100 * H, cacheDir: tmp() }, deps(T0 + 100 * H))).rejects.toThrow(/leaves no closed 1h candle before now/);
     expect(() => createExchange('binanse')).toThrow(/unknown exchange 'binanse'\. Did you mean 'binance'/);
     const real = createExchange('kraken');
     expect(real.id).toBe('kraken');

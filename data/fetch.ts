@@ -125,6 +125,8 @@ export async function fetchCandles(opts: FetchOptions, deps: FetchDeps = realFet
   };
 
   const now = deps.now();
+  if (opts.to !== undefined && opts.to < opts.from) throw usageError('BAD_RANGE', `--to (${isoTs(opts.to)}) is before --from (${isoTs(opts.from)})`);
+  if (opts.from > now - step) throw usageError('BAD_FROM', `--from (${isoTs(opts.from)}) leaves no closed ${timeframe} candle before now (${isoTs(now)})`);
   const lastClosed = now - step; // a candle is closed when ts + step <= now
   const startTs = opts.from;
   const endTs = Math.min(opts.to ?? lastClosed, lastClosed);

@@ -59,6 +59,14 @@ describe('loadCandles', () => {
     expect(a.frame.ts[a.frame.length - 1]).toBe(range.to);
   });
 
+  it('file labels can be given (a monthly CSV has no timeframe to infer)', async () => {
+    const file = sharedFile('backtesting-py/BTCUSD.csv');
+    await expect(loadCandles({ file }, { warmupBars: 0 }, 'report')).rejects.toMatchObject({ family: 'usage', message: expect.stringContaining('pass --timeframe') });
+    const r = await loadCandles({ file: sharedFile('backtesting-py/GOOG.csv'), exchange: 'nasdaq', symbol: 'GOOG/USD' }, { warmupBars: 10 }, 'report');
+    expect(r.frame).toMatchObject({ exchange: 'nasdaq', symbol: 'GOOG/USD', timeframe: '1d', length: 2148 });
+    expect(r.gaps.count).toBeGreaterThan(400); // weekends and holidays of a stock
+  });
+
   it('errors a user can cause name what was wrong', async () => {
     await expect(loadCandles({ file: '/nope/BTC_USDT-1h.json' }, { warmupBars: 0 }, 'report')).rejects.toMatchObject({ family: 'usage', message: expect.stringContaining('/nope/BTC_USDT-1h.json') });
     await expect(loadCandles({ file: sharedFile(BTC_1H) }, { from: 2 * H, to: H, warmupBars: 0 }, 'report')).rejects.toThrow(/--to .* is before --from/);

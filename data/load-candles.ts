@@ -10,7 +10,10 @@ import { applyGapPolicy, type GapPolicy, type GapReport } from './gaps.ts';
 import { importCandles } from './import/index.ts';
 import { assertValid } from './validate.ts';
 
-export type CandleSource = { file: string } | { cacheDir: string; exchange: string; symbol: string; timeframe: string };
+/** A file (labels optional: given ones win over what is inferred from the file name and its median step) or a cached series. */
+export type CandleSource =
+  | { file: string; exchange?: string; symbol?: string; timeframe?: string }
+  | { cacheDir: string; exchange: string; symbol: string; timeframe: string };
 
 export interface LoadRange {
   /** First measured candle's open time (epoch ms, inclusive). */
@@ -62,7 +65,7 @@ export async function loadCandles(source: CandleSource, range: LoadRange, gapPol
   let src: LoadedCandles['source'];
   if ('file' in source) {
     const path = resolve(source.file);
-    const parsed = await importCandles(path);
+    const parsed = await importCandles(path, { exchange: source.exchange, symbol: source.symbol, timeframe: source.timeframe });
     assertValid(parsed.frame, path);
     const f = parsed.frame;
     const fromIdx = range.from === undefined ? 0 : lowerBound(f.ts, range.from);
