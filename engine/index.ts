@@ -4,3 +4,5 @@ export * from './frame.ts';
 export * from './timeframe.ts';
 export * from './params.ts';
 export * from './strategy.ts';
+export * from './indicators/index.ts';
+export * from './strategies/index.ts';
