@@ -1,34 +1,18 @@
-// The full SMA-cross backtest through the public API (indicators + simulation + statistics) on one year of
-// 1m bars, against the single-pass floor; and a hand-fused loop doing the same work in one pass, for reference.
-import { Type } from '@sinclair/typebox';
+// The full SMA-cross backtest through the public API (the built-in strategy's indicators and signals +
+// simulation + statistics) on one year of 1m bars, against the single-pass floor; the same with reused output
+// buffers (as a parameter sweep runs); and a hand-fused loop doing comparable work in one pass, for reference.
 import { defineBench } from '../../bench/harness.ts';
-import { sma } from '../indicators/index.ts';
-import { defineStrategy, goFlat, goLong } from '../strategy.ts';
 import { computeStats, statsInputFromSim } from '../metrics/index.ts';
+import { findBuiltinStrategy } from '../strategies/index.ts';
 import { DEFAULT_FILL_CONFIG, runSignalBacktest } from './index.ts';
 
-const FAST = 10;
-const SLOW = 30;
-
-/** Long while the fast SMA is above the slow one, flat while below (the bench's own copy of an SMA cross). */
-const smaCross = defineStrategy({
-  id: 'bench-sma-cross', version: '1.0.0', description: 'SMA cross for the benchmark',
-  params: Type.Object({ fast: Type.Integer({ default: FAST, minimum: 1 }), slow: Type.Integer({ default: SLOW, minimum: 2 }) }),
-  warmup: (p) => p.slow,
-  indicators: (f, p) => ({ fast: sma(f.close, p.fast), slow: sma(f.close, p.slow) }),
-  decide: ({ i, ind }) => (ind.fast[i] > ind.slow[i] ? goLong() : ind.fast[i] < ind.slow[i] ? goFlat() : undefined),
-  signals: (f, ind) => {
-    const out = new Float64Array(f.length);
-    const a = ind.fast, b = ind.slow;
-    for (let i = 0; i < out.length; i++) out[i] = a[i] > b[i] ? 1 : a[i] < b[i] ? 0 : NaN;
-    return out;
-  },
-});
+const smaCross = findBuiltinStrategy('sma-cross')!;
 
 export default defineBench((ctx) => {
   const f = ctx.frame1m();
   const params = smaCross.resolveParams();
   const config = { ...DEFAULT_FILL_CONFIG };
+  const out = { equity: new Float64Array(f.length), position: new Float64Array(f.length) };
   let sink = 0;
   return [
     {
@@ -43,16 +27,29 @@ export default defineBench((ctx) => {
       },
     },
     {
+      // The same with the simulator writing its curves into reused buffers, as a parameter sweep would.
+      name: 'backtest.sma-cross.reuse',
+      bars: f.length,
+      baseline: 'floor.single-pass',
+      run: () => {
+        const r = runSignalBacktest(smaCross, f, params, config, { startIndex: smaCross.warmup(params), out });
+        const s = computeStats(statsInputFromSim(r, f, config));
+        sink += s.equityFinal;
+        return sink;
+      },
+    },
+    {
       name: 'backtest.hand-fused',
       bars: f.length,
       baseline: 'floor.single-pass',
       run: () => {
-        // SMAs by running sums, next-open fills with fees, equity marks, return moments and drawdown: one loop.
+        // SMAs by running sums, crosses, next-open fills with fees, equity marks, return moments and drawdown: one loop.
         const { open, close } = f;
         const n = f.length;
+        const FAST = params.fast as number, SLOW = params.slow as number;
         const fee = config.feeRate;
         let sf = 0, ss = 0, cash = config.initialCash, pos = 0, want = 0;
-        let prev = cash, sum = 0, sumSq = 0, peak = cash, maxDd = 0, trades = 0;
+        let prev = cash, sum = 0, sumSq = 0, peak = cash, maxDd = 0, trades = 0, pa = NaN, pb = NaN;
         for (let i = 0; i < n; i++) {
           if (want !== (pos > 0 ? 1 : 0)) {
             const px = open[i];
@@ -62,7 +59,11 @@ export default defineBench((ctx) => {
           sf += c; ss += c;
           if (i >= FAST) sf -= close[i - FAST];
           if (i >= SLOW) ss -= close[i - SLOW];
-          if (i >= SLOW - 1) { const a = sf / FAST, b = ss / SLOW; want = a > b ? 1 : a < b ? 0 : want; }
+          if (i >= SLOW - 1) {
+            const a = sf / FAST, b = ss / SLOW;
+            if (pa < pb && a > b) want = 1; else if (pa > pb && a < b) want = 0;
+            pa = a; pb = b;
+          }
           const e = cash + pos * c;
           const r = e / prev - 1;
           sum += r; sumSq += r * r; prev = e;

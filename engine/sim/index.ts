@@ -2,4 +2,4 @@
 export { DEFAULT_FILL_CONFIG, validateFillConfig, roundDownToLot, type FillConfig } from './fill-config.ts';
 export type { Fill, Trade, OpenPosition, SkippedOrder, SimResult } from './sim-result.ts';
 export { runSignalBacktest, REASON_END, type SignalBacktestOptions } from './signal-backtest.ts';
-export { findLookAhead, perturbAfter, diffUpTo, type LookAheadOptions, type LookAheadVariant, type LookAheadViolation } from './look-ahead.ts';
+export { findSimLookAhead, perturbAfter, diffSimUpTo, type SimLookAheadOptions, type SimLookAheadVariant, type SimLookAheadViolation } from './look-ahead.ts';

@@ -7,7 +7,7 @@ import { BTC_1H, sharedFile } from '../../test-support/shared-data.ts';
 import { frameFromRows, sliceFrame } from '../frame.ts';
 import { sma } from '../indicators/index.ts';
 import { defineStrategy, goFlat, goLong, goShort } from '../strategy.ts';
-import { DEFAULT_FILL_CONFIG, findLookAhead, perturbAfter, runSignalBacktest, type FillConfig } from './index.ts';
+import { DEFAULT_FILL_CONFIG, findSimLookAhead, perturbAfter, runSignalBacktest, type FillConfig } from './index.ts';
 
 const rows = JSON.parse(readFileSync(sharedFile(BTC_1H), 'utf8')) as number[][];
 const full = frameFromRows({ exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' }, rows);
@@ -82,7 +82,7 @@ describe('perturbAfter', () => {
   });
 });
 
-describe('findLookAhead through the simulator', () => {
+describe('findSimLookAhead through the simulator', () => {
   for (const path of ['fast', 'per-bar'] as const) {
     for (const allowShort of [false, true]) {
       it(`passes an honest SMA cross (${path}, allowShort ${allowShort})`, () => {
@@ -90,7 +90,7 @@ describe('findLookAhead through the simulator', () => {
         const base = runSignalBacktest(honest, frame, params, config({ allowShort }), { startIndex: START, path });
         expect(base.fills.length).toBeGreaterThan(20);
         const cuts = cutsFor(base.fills, frame.length);
-        expect(findLookAhead(honest, frame, params, config({ allowShort }), { startIndex: START, cuts, path })).toBeNull();
+        expect(findSimLookAhead(honest, frame, params, config({ allowShort }), { startIndex: START, cuts, path })).toBeNull();
       });
     }
   }
@@ -105,7 +105,7 @@ describe('findLookAhead through the simulator', () => {
       it(`catches the planted cheat '${s.id}' on the ${path} path`, () => {
         const params = s.resolveParams();
         const base = runSignalBacktest(s, frame, params, config(), { startIndex: START, path });
-        const v = findLookAhead(s, frame, params, config(), { startIndex: START, cuts: cutsFor(base.fills, frame.length), path });
+        const v = findSimLookAhead(s, frame, params, config(), { startIndex: START, cuts: cutsFor(base.fills, frame.length), path });
         expect(v, `no violation found for ${s.id}`).not.toBeNull();
         expect(v!.what).toMatch(/fill|trade|equity|position/);
       });
@@ -115,10 +115,10 @@ describe('findLookAhead through the simulator', () => {
   it('the per-bar path of the fast-path cheat is honest (the check is path-specific)', () => {
     const params = fastPathPeeks.resolveParams();
     const base = runSignalBacktest(fastPathPeeks, frame, params, config(), { startIndex: START, path: 'per-bar' });
-    expect(findLookAhead(fastPathPeeks, frame, params, config(), { startIndex: START, cuts: cutsFor(base.fills, frame.length), path: 'per-bar' })).toBeNull();
+    expect(findSimLookAhead(fastPathPeeks, frame, params, config(), { startIndex: START, cuts: cutsFor(base.fills, frame.length), path: 'per-bar' })).toBeNull();
   });
 
   it('rejects cuts outside the range', () => {
-    expect(() => findLookAhead(honest, frame, honest.resolveParams(), config(), { startIndex: START, cuts: [frame.length - 1] })).toThrow(/look-ahead cut/);
+    expect(() => findSimLookAhead(honest, frame, honest.resolveParams(), config(), { startIndex: START, cuts: [frame.length - 1] })).toThrow(/look-ahead cut/);
   });
 });

@@ -18,16 +18,16 @@ import type { FillConfig } from './fill-config.ts';
 import { runSignalBacktest } from './signal-backtest.ts';
 import type { SimResult } from './sim-result.ts';
 
-export type LookAheadVariant = 'up' | 'down' | 'truncated';
+export type SimLookAheadVariant = 'up' | 'down' | 'truncated';
 
-export interface LookAheadViolation {
+export interface SimLookAheadViolation {
   cut: number;
-  variant: LookAheadVariant;
+  variant: SimLookAheadVariant;
   /** What differed first, e.g. 'fill 3 differs: {...} vs {...}'. */
   what: string;
 }
 
-export interface LookAheadOptions {
+export interface SimLookAheadOptions {
   startIndex: number;
   /** Bars c to test; each needs startIndex <= c and c + 1 < frame.length. */
   cuts: readonly number[];
@@ -35,7 +35,7 @@ export interface LookAheadOptions {
 }
 
 /** A copy of `f` whose rows after `cut` are changed as described above (rows <= cut untouched). */
-export function perturbAfter(f: CandleFrame, cut: number, variant: LookAheadVariant): CandleFrame {
+export function perturbAfter(f: CandleFrame, cut: number, variant: SimLookAheadVariant): CandleFrame {
   const len = variant === 'truncated' ? cut + 2 : f.length;
   const ts = f.ts.slice(0, len), open = f.open.slice(0, len), high = f.high.slice(0, len);
   const low = f.low.slice(0, len), close = f.close.slice(0, len), volume = f.volume.slice(0, len);
@@ -67,7 +67,7 @@ const same = (a: unknown, b: unknown): boolean => {
 };
 
 /** The first difference between two runs in what may depend only on rows <= cut; null when none. */
-export function diffUpTo(a: SimResult, b: SimResult, cut: number): string | null {
+export function diffSimUpTo(a: SimResult, b: SimResult, cut: number): string | null {
   const fa = a.fills.filter((x) => x.bar <= cut + 1), fb = b.fills.filter((x) => x.bar <= cut + 1);
   if (fa.length !== fb.length) return `${fa.length} vs ${fb.length} fills in bars <= ${cut + 1}`;
   for (let j = 0; j < fa.length; j++) if (!same(fa[j], fb[j])) return `fill ${j} differs: ${JSON.stringify(fa[j])} vs ${JSON.stringify(fb[j])}`;
@@ -89,8 +89,8 @@ export function diffUpTo(a: SimResult, b: SimResult, cut: number): string | null
  * Re-run `strategy` with the future after each cut changed (three ways) and report the first cut where
  * something at or before it changed: proof of look-ahead. Returns null when every cut passes.
  */
-export function findLookAhead(strategy: AnyStrategy, frame: CandleFrame, params: ParamValues, config: FillConfig,
-  opts: LookAheadOptions): LookAheadViolation | null {
+export function findSimLookAhead(strategy: AnyStrategy, frame: CandleFrame, params: ParamValues, config: FillConfig,
+  opts: SimLookAheadOptions): SimLookAheadViolation | null {
   const cfg = { ...config, closeAtEnd: false };
   const run = (f: CandleFrame) => runSignalBacktest(strategy, f, params, cfg, { startIndex: opts.startIndex, path: opts.path });
   const base = run(frame);
@@ -99,7 +99,7 @@ export function findLookAhead(strategy: AnyStrategy, frame: CandleFrame, params:
       throw usageError('BAD_LOOKAHEAD_CUT', `look-ahead cut ${cut} must be an integer in [${opts.startIndex}, ${frame.length - 2}]`);
     }
     for (const variant of ['up', 'down', 'truncated'] as const) {
-      const what = diffUpTo(base, run(perturbAfter(frame, cut, variant)), cut);
+      const what = diffSimUpTo(base, run(perturbAfter(frame, cut, variant)), cut);
       if (what) return { cut, variant, what };
     }
   }
