@@ -14,8 +14,9 @@
  *    at fill x (1 + step) ("step") or x (1 + customProfit) ("custom"), plus the fee buffer; the sell's fill
  *    closes the lot.
  *  - Capital cap: a new buy is placed only while capital in use (open lots at cost) + open buy orders + the new
- *    buy stay within maxCapital % of account value; when the next buy does not fit, the market is in HOLD (no new
- *    buys; resting buys and every sell stay) until sells free capital.
+ *    buy stay within maxCapital % of account value (so fills never overshoot it). When the INVENTORY alone leaves
+ *    no room for the next buy, the market is in HOLD (no new buys; resting buys and every sell stay) until sells
+ *    free capital.
  *  - Order caps: at most `maxOpenOrders` open orders over all markets, and a per-market soft cap (default
  *    ceil(maxOpenOrders / markets)) that blocks new BUYS only: paired sells are always placed. When a cap or
  *    `maxBuys` blocks a wanted buy, the market's grid buys are pruned to make room: farthest from price first,
@@ -164,13 +165,12 @@ function decideGrid(ctx: BarContext<GridParams, Record<string, Float64Array>, Gr
   if (same && k0 > g.lastK0 && !g.incomplete) { g.lastK0 = k0; return undefined; }
   if (same && k0 === g.lastK0) {
     if (!g.incomplete) return undefined;
-    if (g.hold) {
-      // still in HOLD? (the only thing that changes without a fill is the account value)
-      const a = ctx.account!;
-      const equity = a.equity;
-      const notional = (p.buyPct / 100) * (p.budgetMode === 'percent' ? (p.budgetPct / 100) * equity : p.budgetQuote);
-      if (a.capitalInUse + a.openBuyNotional + notional > (p.maxCapitalPct / 100) * equity * (1 + 1e-12) || notional > a.freeCash) return undefined;
-    }
+    // Still blocked by the capital cap? (without a fill, only the account value changes)
+    const a = ctx.account!;
+    const equity = a.equity;
+    const notional = (p.buyPct / 100) * (p.budgetMode === 'percent' ? (p.budgetPct / 100) * equity : p.budgetQuote);
+    const capLimit = (p.maxCapitalPct / 100) * equity * (1 + 1e-12);
+    if (g.hold ? a.capitalInUse + notional > capLimit : a.capitalInUse + a.openBuyNotional + notional > capLimit || notional > a.freeCash) return undefined;
   }
   return fullPass(ctx, g, p, m, k0, kEnd, s, r);
 }
@@ -211,7 +211,10 @@ function fullPass(
   for (let k = k0; k <= kEnd; k++) {
     const level = g.level(k, r);
     if (g.taken.near(level, level * half)) continue;
-    if (committed + notional > capLimit * (1 + 1e-12) || notional > freeCash) { hold = true; incomplete = true; break; }
+    // HOLD: the inventory alone leaves no room for the next buy under the cap.
+    if (account.capitalInUse + notional > capLimit * (1 + 1e-12)) { hold = true; incomplete = true; break; }
+    // Otherwise buys are placed only while inventory + open buys + this one fit (so fills never overshoot the cap).
+    if (committed + notional > capLimit * (1 + 1e-12) || notional > freeCash) { incomplete = true; break; }
     // make room: maxBuys, the per-market soft cap, the global cap. Prune the farthest (then oldest) grid buy
     // when it is farther from price than this level; otherwise this market has all the buys it may have.
     const needRoom = g.buys.length >= p.maxBuys || mine >= softCap || total >= p.maxOpenOrders;
