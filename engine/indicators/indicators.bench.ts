@@ -13,10 +13,15 @@ export default defineBench((ctx) => {
   const c = Array.from(close), h = Array.from(high), l = Array.from(low), v = Array.from(volume);
   let sink = 0;
   const keep = (x: ArrayLike<number>) => { sink += x[x.length - 1] || 0; return sink; };
+  // Fixed, generous sample counts: fresh 4 MB output columns make single samples noisy (page faults, GC timing).
+  const samples = 40;
   const pair = (name: string, ours: () => unknown, theirs: () => unknown): BenchCase[] => [
-    { name: `indicator.${name}`, bars, baseline: `indicator.${name}.ixjb94`, run: ours },
-    { name: `indicator.${name}.ixjb94`, bars, run: theirs },
+    { name: `indicator.${name}`, bars, baseline: `indicator.${name}.ixjb94`, run: ours, samples },
+    { name: `indicator.${name}.ixjb94`, bars, run: theirs, samples },
   ];
+  // Kernel only: our output columns reused through the `out` argument (what a parameter sweep does).
+  const o1 = new Float64Array(bars), o2 = new Float64Array(bars), o3 = new Float64Array(bars);
+  const reuse = (name: string, run: () => unknown): BenchCase => ({ name: `indicator.${name}.reuse-out`, bars, baseline: `indicator.${name}.ixjb94`, run, samples });
   return [
     ...pair('sma', () => keep(sma(close, 20)), () => keep(lib.sma(c, 20))),
     ...pair('ema', () => keep(ema(close, 20)), () => keep(lib.ema(c, 20))),
@@ -30,6 +35,11 @@ export default defineBench((ctx) => {
     ...pair('vwap', () => keep(rollingVwap(high, low, close, volume, 20)), () => keep(lib.vwap(h, l, c, v, 20))),
     ...pair('roc', () => keep(roc(close, 10)), () => keep(lib.roc(c, 10))),
     // The library has no z-score: timed alone.
-    { name: 'indicator.zscore', bars, run: () => keep(zScore(close, 20)) },
+    { name: 'indicator.zscore', bars, run: () => keep(zScore(close, 20)), samples },
+    reuse('sma', () => keep(sma(close, 20, o1))),
+    reuse('rsi', () => keep(rsi(close, 14, o1))),
+    reuse('bollinger', () => keep(bollinger(close, 20, 2, { middle: o1, upper: o2, lower: o3 }).upper)),
+    reuse('std', () => keep(rollingStd(close, 20, 0, o1))),
+    reuse('vwap', () => keep(rollingVwap(high, low, close, volume, 20, o1))),
   ];
 });

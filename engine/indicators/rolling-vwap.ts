@@ -9,8 +9,8 @@ import { resyncEvery } from './resync.ts';
  * Warm-up: indices `0 .. period-2` are NaN; the first value is at index `period-1`.
  *
  * Running sums without drift: both sums slide (`+ new - old`) and are recomputed exactly at index `period-1`
- * and every `resyncEvery(period)` bars after it (the `tp * volume` terms of the window are kept in a ring of
- * `period` values, allocated once). `createRollingVwap` performs the same operations (bit-identical).
+ * and every `resyncEvery(period)` bars after it. Evaluated as `sum((h+l+c)*v) / (3*sum(v))` (the same quantity,
+ * one division per bar). `createRollingVwap` performs the same operations (bit-identical).
  */
 export function rollingVwap(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, period: number, out?: Float64Array): Float64Array {
   const n = checkSameLength('rollingVwap', { high, low, close, volume });
@@ -20,27 +20,33 @@ export function rollingVwap(high: Float64Array, low: Float64Array, close: Float6
   for (let i = 0; i < warm; i++) o[i] = NaN;
   if (n < period) return o;
   const every = resyncEvery(period);
-  const ring = new Float64Array(period); // tp*volume of the window, slot i % period
+  // Sums of (high + low + close) * volume and of volume; vwap = num / (3 * den), the /3 of the typical price
+  // taken once per bar instead of once per term. The window's (h+l+c)*v terms sit in a ring of `period` values
+  // (allocated once, before the loop): reading them back is much faster than recomputing them from four columns.
+  const ring = new Float64Array(period);
   let num = 0, den = 0;
-  for (let k = 0; k < period; k++) { const pv = ((high[k] + low[k] + close[k]) / 3) * volume[k]; ring[k] = pv; num += pv; den += volume[k]; }
-  o[period - 1] = num / den;
-  let slot = 0; // ring slot of the value leaving the window (index i - period)
-  let untilResync = every;
-  for (let i = period; i < n; i++) {
-    const pv = ((high[i] + low[i] + close[i]) / 3) * volume[i];
-    const oldPv = ring[slot];
-    ring[slot] = pv;
-    if (++slot === period) slot = 0;
-    if (--untilResync === 0) {
-      untilResync = every;
+  for (let k = 0; k < period; k++) { const pv = (high[k] + low[k] + close[k]) * volume[k]; ring[k] = pv; num += pv; den += volume[k]; }
+  o[period - 1] = num / (3 * den);
+  let slot = 0; // ring slot of the bar leaving the window (i - period)
+  // Blocks of `every - 1` slid bars, then one bar whose sums are recomputed exactly.
+  for (let start = period; start < n; start += every) {
+    const end = Math.min(start + every - 1, n);
+    for (let i = start; i < end; i++) {
+      const pv = (high[i] + low[i] + close[i]) * volume[i];
+      num += pv - ring[slot];
+      ring[slot] = pv;
+      if (++slot === period) slot = 0;
+      den += volume[i] - volume[i - period];
+      o[i] = num / (3 * den);
+    }
+    if (end < n) {
+      ring[slot] = (high[end] + low[end] + close[end]) * volume[end];
+      if (++slot === period) slot = 0;
       num = 0; den = 0;
       for (let k = 0, j = slot; k < period; k++) { num += ring[j]; if (++j === period) j = 0; }
-      for (let k = i - period + 1; k <= i; k++) den += volume[k];
-    } else {
-      num += pv - oldPv;
-      den += volume[i] - volume[i - period];
+      for (let k = end - period + 1; k <= end; k++) den += volume[k];
+      o[end] = num / (3 * den);
     }
-    o[i] = num / den;
   }
   return o;
 }
@@ -63,12 +69,12 @@ export function createRollingVwap(period: number): HlcvStream {
   };
   return {
     update(h: number, l: number, c: number, v: number): number {
-      const x = ((h + l + c) / 3) * v;
+      const x = (h + l + c) * v;
       if (count < period) {
         pv[count] = x; vol[count] = v; count++;
         if (count < period) return NaN;
         recompute();
-        return num / den;
+        return num / (3 * den);
       }
       const oldX = pv[pos], oldV = vol[pos];
       pv[pos] = x; vol[pos] = v;
@@ -81,7 +87,7 @@ export function createRollingVwap(period: number): HlcvStream {
         num += x - oldX;
         den += v - oldV;
       }
-      return num / den;
+      return num / (3 * den);
     },
   };
 }

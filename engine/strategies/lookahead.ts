@@ -41,7 +41,7 @@ function seeded(seed: number): () => number {
 }
 
 /** A copy of `f` whose rows after `cut` are a random walk from close[cut]: valid OHLCV (low <= open, close <= high). */
-export function perturbAfter(f: CandleFrame, cut: number, rnd: () => number): CandleFrame {
+export function perturbFutureBars(f: CandleFrame, cut: number, rnd: () => number): CandleFrame {
   const open = f.open.slice(), high = f.high.slice(), low = f.low.slice(), close = f.close.slice(), volume = f.volume.slice();
   let price = close[cut];
   const vol = volume[cut] > 0 ? volume[cut] : 1;
@@ -78,7 +78,7 @@ export function findLookahead(strategy: AnyStrategy, frame: CandleFrame, params:
   };
   for (const cut of points) {
     const variants: [LookaheadViolation['variant'], CandleFrame][] = [
-      ['perturbed', perturbAfter(frame, cut, rnd)],
+      ['perturbed', perturbFutureBars(frame, cut, rnd)],
       ['truncated', sliceFrame(frame, 0, cut + 1)],
     ];
     for (const [variant, f] of variants) {
