@@ -168,12 +168,14 @@ export interface GridCycle {
   readonly profit: number;
 }
 
-/** Profit per completed grid cycle (closed lots whose closing sell was a grid sell). */
+const GRID_SELL = /^s\d+\.\d+$/;
+
+/** Profit per completed grid cycle (closed lots whose closing sell was a grid sell, not the stop-loss). */
 export function rangeGridCycles(result: OrderSimResult): { cycles: GridCycle[]; completed: number; profit: number } {
   const cycles: GridCycle[] = [];
   let profit = 0;
   for (const l of result.lots) {
-    if (l.status !== 'closed' || !l.sellTag.startsWith('s')) continue;
+    if (l.status !== 'closed' || !GRID_SELL.test(l.sellTag)) continue;
     const net = lotRealisedNet(l);
     cycles.push({
       symbol: l.symbol, lotId: l.id, buyTag: l.buyTag, sellTag: l.sellTag, buyPrice: l.entryPrice, sellPrice: l.exitValue / l.closedSize,
