@@ -57,7 +57,7 @@ describe('specs from ccxt markets', () => {
       id: 'BTCUSDT', symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', type: 'spot', spot: true, active: true,
       precision: { price: 0.01, amount: 0.00001 }, limits: { amount: { min: 0.00001, max: 9000 }, cost: { min: 5 } }, maker: 0.001, taker: 0.001,
     } as never]);
-    const spec = marketSpecFromCcxt(ex.market('BTC/USDT') as never, ex.precisionMode);
+    const spec = marketSpecFromCcxt(ex.market('BTC/USDT') as never, Number(ex.precisionMode));
     expect([spec.priceTick, spec.amountStep, spec.minNotional, spec.makerFee]).toEqual([0.01, 0.00001, 5, 0.001]);
   });
 });
