@@ -27,9 +27,9 @@ export const MOMENTS_STD = 0, MOMENTS_BOLLINGER = 1, MOMENTS_ZSCORE = 2;
  * The shared rolling-moments kernel behind rollingStd, bollinger and zScore (one loop, no allocation).
  * The window sum is kept exactly as `sma()` keeps it (same slides, same resync schedule), so `mean` is
  * bit-identical to `sma()`. The sum of squared deviations M2 is slid with the exact window update
- * `M2 += (x_new - x_old) * (x_new - mean_new + x_old - mean_old)` and recomputed with the corrected two-pass formula
- * `M2 = sum(e^2) - sum(e)^2 / n`, `e = x - mean`, at every resync of the sum, and also whenever it falls below the rounding noise its updates may have accumulated
- * (a near-constant window). `std = sqrt(M2 / div)`, reported as 0 when the variance is below the rounding level
+ * `M2 += (x_new - x_old) * (x_new - mean_new + x_old - mean_old)` and recomputed with the corrected two-pass
+ * formula `M2 = sum(e^2) - sum(e)^2 / n`, `e = x - mean`, at every resync of the sum, and also whenever it falls
+ * below the rounding noise its updates may have accumulated (a near-constant window). `std = sqrt(M2 / div)`, reported as 0 when the variance is below the rounding level
  * of the mean (so a constant window has std 0 and z-score 0).
  *   MOMENTS_STD:       a = std
  *   MOMENTS_BOLLINGER: a = middle, b = upper, c = lower (mean +- mult * std)
