@@ -10,4 +10,6 @@ export { rangeGrid, rangeGridParams, rangeLevels, rangeGridCycles, type RangeGri
 export { dca, dcaParams, type DcaParams } from './dca.ts';
 export { twap, vwap, twapParams, vwapParams, vwapWeights, executionReport, type ExecParams, type ExecutionReport } from './twap.ts';
 
+export { orderStrategyReport, expandStepSeries, type OrderStrategyReport } from './report.ts';
+
 export const orderStrategies: readonly AnyStrategy[] = [grid, rangeGrid, dca, twap, vwap];

@@ -5,7 +5,8 @@ import { runOrderBacktest } from '../orders/simulator.ts';
 import { paramDefaults } from '../params.ts';
 import { expectArrayClose, expectRelClose } from '../../test-support/approx.ts';
 import { dca } from './dca.ts';
-import { orderStrategies } from './index.ts';
+import { expandStepSeries, orderStrategies, orderStrategyReport } from './index.ts';
+import { grid } from './grid.ts';
 import { rangeGrid, rangeGridCycles, rangeLevels } from './range-grid.ts';
 import { executionReport, twap, vwap, vwapWeights } from './twap.ts';
 
@@ -125,5 +126,16 @@ describe('twap and vwap', () => {
     expect(r.fills.map((x) => [x.side, x.amount])).toEqual([['sell', 0.5], ['sell', 0.5]]);
     expect(r.markets[0].base).toBe(0);
     expect(executionReport(r, f, 1).side).toBe('sell');
+  });
+});
+
+describe('orderStrategyReport', () => {
+  it('expands step series onto the timeline and picks the report of each strategy', () => {
+    expect(Array.from(expandStepSeries({ ts: Float64Array.of(60, 180), value: Float64Array.of(1, 2) }, Float64Array.of(0, 60, 120, 180, 240)))).toEqual([NaN, 1, 1, 2, 2]);
+    const f = frame([[100, 100.1, 99.9, 100], [100, 101.6, 99.5, 101.6], [101.6, 101.7, 101.5, 101.6]]);
+    const r = runOrderBacktest(grid, [{ frame: f, spec }], {}, { initialCash: 10_000 });
+    const rep = orderStrategyReport(r, [f]);
+    expect(Array.from(rep.gridLines!['BTC/USDT'].anchorHigh)).toEqual([100, 101.6, 101.6]);
+    expect(rep.holdPeriods).toEqual([]);
   });
 });
