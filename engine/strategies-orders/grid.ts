@@ -189,14 +189,19 @@ function fullPass(
   const buys = g.buys;
   const verify = orders.rejected !== g.rejectionsSeen;
   g.rejectionsSeen = orders.rejected;
-  let w = 0;
-  for (let j = 0; j < buys.length; j++) {
-    const b = buys[j];
-    if (verify && !orders.has(m, b.tag)) { g.taken.remove(b.level); continue; }
-    if (b.level < floor) { out.push({ type: 'cancel', tag: b.tag }); g.taken.remove(b.level); continue; }
-    buys[w++] = b;
+  // Incremental pass: nothing happened since the last pass but the price moving, so only the levels that just
+  // entered the wanted range need a look, and buys need cancelling only if the range's bottom moved up.
+  const incremental = !g.dirty && !g.incomplete && !verify && G === g.lastTop && g.lastKEnd >= 0;
+  if (!incremental || kEnd < g.lastKEnd) {
+    let w = 0;
+    for (let j = 0; j < buys.length; j++) {
+      const b = buys[j];
+      if (verify && !orders.has(m, b.tag)) { g.taken.remove(b.level); continue; }
+      if (b.level < floor) { out.push({ type: 'cancel', tag: b.tag }); g.taken.remove(b.level); continue; }
+      buys[w++] = b;
+    }
+    buys.length = w;
   }
-  buys.length = w;
   const equity = account.equity;
   const budget = p.budgetMode === 'percent' ? (p.budgetPct / 100) * equity : p.budgetQuote;
   const notional = (p.buyPct / 100) * budget;
@@ -209,6 +214,7 @@ function fullPass(
   let hold = false;
   let incomplete = false;
   for (let k = k0; k <= kEnd; k++) {
+    if (incremental && k >= g.lastK0 && k <= g.lastKEnd) { k = g.lastKEnd; continue; } // handled by the last pass
     const level = g.level(k, r);
     if (g.taken.near(level, level * half)) continue;
     // HOLD: the inventory alone leaves no room for the next buy under the cap.
