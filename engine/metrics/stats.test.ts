@@ -145,6 +145,14 @@ describe('computeStats: trade metrics by hand', () => {
     expectRelClose(s.kelly, 0.04, 1e-12);
   });
 
+  it('gives the same statistics from trade objects and from trade columns', () => {
+    const trades = [trade(30, 3), trade(-10, -1), trade(20, 2), trade(-20, -2), trade(0, 0)];
+    const a = computeStats(input({ equity: [100, 140], trades }));
+    const b = computeStats(input({ equity: [100, 140], trades: { pnl: Float64Array.from(trades, (t) => t.pnl), returnPct: Float64Array.from(trades, (t) => t.returnPct) } }));
+    expect(b).toEqual(a);
+    expect(() => computeStats(input({ equity: [1], trades: { pnl: new Float64Array(2), returnPct: new Float64Array(1) } }))).toThrow(/differ in length/);
+  });
+
   it('no trades: every trade metric is NaN', () => {
     const s = computeStats(input({ equity: [100, 100] }));
     expect(s.trades).toBe(0);

@@ -7,7 +7,7 @@
  */
 import { usageError } from '../errors.ts';
 import { periodsPerYear, timeframeMs } from '../timeframe.ts';
-import type { Trade } from '../sim/sim-result.ts';
+import type { Trade, TradeColumns } from '../sim/sim-result.ts';
 
 export interface StatsInput {
   /** Open times of the measured bars (ms). */
@@ -16,7 +16,8 @@ export interface StatsInput {
   equity: Float64Array;
   /** Signed position at each measured bar's close. */
   position: Float64Array;
-  trades: readonly Trade[];
+  /** The closed trades, as objects or as columns of their pnl and returnPct (`SimResult.tradeColumns`). */
+  trades: readonly Trade[] | TradeColumns;
   timeframe: string;
   initialCash: number;
   feesPaid: number;
@@ -76,47 +77,13 @@ export function computeStats(input: StatsInput): Stats {
   const ppy = periodsPerYear(input.timeframe);
   const tfMs = timeframeMs(input.timeframe);
 
-  // One pass: per-bar simple returns (r_k = E_k / E_{k-1} − 1 with E_{-1} = initialCash), exposure, and
-  // drawdown periods over the marks E_{-1}, E_0 .. E_{n-1} (mark k at ts[k] + tfMs, mark -1 at ts[0]).
-  let sum = 0, sumSq = 0, downSq = 0, exposed = 0;
-  let prev = initialCash;
-  let peak = initialCash, peakIdx = -1, peakTime = ts[0];
-  let inDd = false, troughE = Infinity;
-  let maxDd = 0, ddSum = 0, ddCount = 0, maxDurBars = 0, maxDurMs = 0;
-  for (let k = 0; k < n; k++) {
-    const e = equity[k];
-    const r = e / prev - 1;
-    sum += r;
-    sumSq += r * r;
-    const down = (r - Math.abs(r)) * 0.5; // min(r, 0) without a branch (returns' signs are unpredictable)
-    downSq += down * down;
-    prev = e;
-    if (position[k] !== 0) exposed++;
-    if (e >= peak) {
-      if (inDd) {
-        const depth = troughE / peak - 1;
-        if (depth < maxDd) maxDd = depth;
-        ddSum += depth; ddCount++;
-        const t = ts[k] + tfMs;
-        if (k - peakIdx > maxDurBars) maxDurBars = k - peakIdx;
-        if (t - peakTime > maxDurMs) maxDurMs = t - peakTime;
-        inDd = false;
-        troughE = Infinity;
-      }
-      peak = e; peakIdx = k; peakTime = ts[k] + tfMs;
-    } else {
-      inDd = true;
-      if (e < troughE) troughE = e;
-    }
-  }
+  // Pass 1: per-bar simple returns r_k = E_k / E_(k-1) − 1 (E_(-1) = initialCash); then exposure.
+  const { sum, sumSq, downSq } = returnMoments(equity, initialCash);
+  const exposed = countNonZero(position);
+
+  // Pass 2: drawdown periods over the marks E_(-1), E_0 .. E_(n-1); mark k is at ts[k] + tfMs, mark -1 at ts[0].
+  const dd = drawdowns(equity, ts, tfMs, initialCash);
   const endTime = ts[n - 1] + tfMs;
-  if (inDd) {
-    const depth = troughE / peak - 1;
-    if (depth < maxDd) maxDd = depth;
-    ddSum += depth; ddCount++;
-    if (n - 1 - peakIdx > maxDurBars) maxDurBars = n - 1 - peakIdx;
-    if (endTime - peakTime > maxDurMs) maxDurMs = endTime - peakTime;
-  }
 
   const m = n;
   const mean = sum / m;
@@ -130,7 +97,7 @@ export function computeStats(input: StatsInput): Stats {
   const years = spanMs / YEAR_MS;
   const growth = equityFinal / initialCash;
   const cagr = growth > 0 ? Math.pow(growth, 1 / years) - 1 : -1;
-  const maxDrawdownPct = maxDd * 100;
+  const maxDrawdownPct = dd.maxDepth * 100;
   const cagrPct = cagr * 100;
 
   const t = tradeStats(trades);
@@ -141,7 +108,7 @@ export function computeStats(input: StatsInput): Stats {
     bars: n,
     equityStart: initialCash,
     equityFinal,
-    equityPeak: peak,
+    equityPeak: dd.peak,
     returnPct: (growth - 1) * 100,
     buyHoldReturnPct: (input.lastPrice / input.firstPrice - 1) * 100,
     cagrPct,
@@ -151,9 +118,9 @@ export function computeStats(input: StatsInput): Stats {
     sortino: (mean / downDev) * sqrtPpy,
     calmar: cagrPct / Math.abs(maxDrawdownPct),
     maxDrawdownPct,
-    maxDrawdownDurationBars: maxDurBars,
-    maxDrawdownDurationDays: maxDurMs / DAY_MS,
-    avgDrawdownPct: ddCount ? (ddSum / ddCount) * 100 : 0,
+    maxDrawdownDurationBars: dd.maxBars,
+    maxDrawdownDurationDays: dd.maxMs / DAY_MS,
+    avgDrawdownPct: dd.count ? (dd.depthSum / dd.count) * 100 : 0,
     exposurePct: (exposed / n) * 100,
     ...t,
     feesPaid: input.feesPaid,
@@ -162,26 +129,103 @@ export function computeStats(input: StatsInput): Stats {
   };
 }
 
+/** Σ r, Σ r², Σ min(r, 0)² of the per-bar simple returns, E_(-1) = initialCash. */
+function returnMoments(equity: Float64Array, initialCash: number): { sum: number; sumSq: number; downSq: number } {
+  const n = equity.length;
+  let sum = 0, sumSq = 0, downSq = 0;
+  let prev = initialCash;
+  for (let k = 0; k < n; k++) {
+    const e = equity[k];
+    if (e !== prev) { // an unchanged mark (flat, no fill) is a zero return: it only counts in n
+      const r = e / prev - 1;
+      sum += r;
+      sumSq += r * r;
+      const down = (r - Math.abs(r)) * 0.5; // min(r, 0) without a branch (returns' signs are unpredictable)
+      downSq += down * down;
+      prev = e;
+    }
+  }
+  return { sum, sumSq, downSq };
+}
+
+function countNonZero(xs: Float64Array): number {
+  let c = 0;
+  for (let k = 0; k < xs.length; k++) c += xs[k] !== 0 ? 1 : 0;
+  return c;
+}
+
+interface Drawdowns {
+  /** Running peak at the end: max(initialCash, every mark). */
+  peak: number;
+  /** Deepest period's depth (a fraction, <= 0). */
+  maxDepth: number;
+  depthSum: number;
+  count: number;
+  maxBars: number;
+  maxMs: number;
+}
+
+/** Drawdown periods (docs/metrics.md): from a peak to the first mark at or above it, or to the last mark. */
+function drawdowns(equity: Float64Array, ts: Float64Array, tfMs: number, initialCash: number): Drawdowns {
+  const n = equity.length;
+  let peak = initialCash, peakIdx = -1, trough = Infinity;
+  let maxDepth = 0, depthSum = 0, count = 0, maxBars = 0, maxMs = 0;
+  for (let k = 0; k <= n; k++) {
+    // k === n is a sentinel that closes a period still open at the end (at the last mark, n − 1).
+    const e = k < n ? equity[k] : Infinity;
+    if (e >= peak) {
+      if (trough !== Infinity) {
+        const end = k < n ? k : n - 1;
+        const depth = trough / peak - 1;
+        if (depth < maxDepth) maxDepth = depth;
+        depthSum += depth;
+        count++;
+        if (end - peakIdx > maxBars) maxBars = end - peakIdx;
+        const ms = ts[end] + tfMs - (peakIdx < 0 ? ts[0] : ts[peakIdx] + tfMs);
+        if (ms > maxMs) maxMs = ms;
+        trough = Infinity;
+      }
+      if (k < n) { peak = e; peakIdx = k; }
+    } else if (e < trough) {
+      trough = e;
+    }
+  }
+  return { peak, maxDepth, depthSum, count, maxBars, maxMs };
+}
+
 type TradeStats = Pick<Stats, 'trades' | 'winRatePct' | 'bestTradePct' | 'worstTradePct' | 'avgTradePct' | 'profitFactor' | 'expectancy' | 'sqn' | 'kelly'>;
 
-function tradeStats(trades: readonly Trade[]): TradeStats {
-  const n = trades.length;
+function tradeStats(trades: readonly Trade[] | TradeColumns): TradeStats {
+  let pnl: ArrayLike<number>, ret: ArrayLike<number>;
+  if (Array.isArray(trades)) {
+    const list = trades as readonly Trade[];
+    pnl = list.map((t) => t.pnl);
+    ret = list.map((t) => t.returnPct);
+  } else {
+    const cols = trades as TradeColumns;
+    if (cols.pnl.length !== cols.returnPct.length) {
+      throw usageError('BAD_STATS_INPUT', `trade columns differ in length: pnl ${cols.pnl.length}, returnPct ${cols.returnPct.length}`);
+    }
+    pnl = cols.pnl;
+    ret = cols.returnPct;
+  }
+  const n = pnl.length;
   if (n === 0) {
     return { trades: 0, winRatePct: NaN, bestTradePct: NaN, worstTradePct: NaN, avgTradePct: NaN, profitFactor: NaN, expectancy: NaN, sqn: NaN, kelly: NaN };
   }
   let wins = 0, losses = 0, grossWin = 0, grossLoss = 0, sumPnl = 0, sumRet = 0;
   let best = -Infinity, worst = Infinity;
-  for (const tr of trades) {
-    const p = tr.pnl;
+  for (let k = 0; k < n; k++) {
+    const p = pnl[k], r = ret[k];
     sumPnl += p;
-    sumRet += tr.returnPct;
-    if (tr.returnPct > best) best = tr.returnPct;
-    if (tr.returnPct < worst) worst = tr.returnPct;
+    sumRet += r;
+    if (r > best) best = r;
+    if (r < worst) worst = r;
     if (p > 0) { wins++; grossWin += p; } else if (p < 0) { losses++; grossLoss -= p; }
   }
   const meanPnl = sumPnl / n;
   let ss = 0;
-  for (const tr of trades) ss += (tr.pnl - meanPnl) ** 2;
+  for (let k = 0; k < n; k++) ss += (pnl[k] - meanPnl) ** 2;
   const stdPnl = n > 1 ? Math.sqrt(ss / (n - 1)) : NaN;
   const w = wins / n;
   let kelly: number;

@@ -109,6 +109,10 @@ describe('runSignalBacktest: a 10-bar case worked out by hand', () => {
         expect([t.side, t.entryBar, t.exitBar, t.size, t.barsHeld, t.entryTs, t.exitTs]).toEqual([e.side, e.entryBar, e.exitBar, 9, e.barsHeld, f.ts[e.entryBar], f.ts[e.exitBar]]);
         for (const k of ['entryPrice', 'exitPrice', 'entryFee', 'exitFee', 'pnl', 'returnPct'] as const) expectRelClose(t[k], e[k], 1e-12);
       });
+      expect(Array.from(r.tradeColumns.pnl)).toEqual(r.trades.map((t) => t.pnl));
+      expect(Array.from(r.tradeColumns.returnPct)).toEqual(r.trades.map((t) => t.returnPct));
+      expect(r.fills.map((x) => x.reason)).toEqual(['target long', 'target flat', 'target long', 'target short', 'target short', 'target long']);
+      expect(r.trades.map((t) => [t.entryReason, t.exitReason])).toEqual([['target long', 'target flat'], ['target long', 'target short'], ['target short', 'target long']]);
       expect(r.skippedOrders).toBe(1);
       expect(r.skipped).toHaveLength(1);
       expect(r.skipped[0].bar).toBe(8);

@@ -16,7 +16,7 @@ import type { ParamValues } from '../params.ts';
 import { intentsOf, type AnyStrategy, type BarContext, type Indicators, type TargetSide } from '../strategy.ts';
 import { Book, SIDE_FLAT, SIDE_LONG, SIDE_SHORT } from './book.ts';
 import { validateFillConfig, type FillConfig } from './fill-config.ts';
-import type { SimResult } from './sim-result.ts';
+import type { Fill, SimResult, Trade } from './sim-result.ts';
 
 export interface SignalBacktestOptions {
   /** First measured bar (and first decision). Should be >= the strategy's warm-up. */
@@ -96,10 +96,17 @@ export function runSignalBacktest(
     equity[n - 1] = book.cash;
     position[n - 1] = 0;
   }
+  let fills: Fill[] | undefined;
+  let trades: Trade[] | undefined;
   return {
     startIndex: start, endIndex: end,
     ts: frame.ts.subarray(start, end), equity, position,
-    trades: book.trades, fills: book.fills, openPosition: book.openPosition(frame.close[last]),
+    get trades() { return (trades ??= book.tradeObjects()); },
+    set trades(v: Trade[]) { trades = v; },
+    get fills() { return (fills ??= book.fillObjects()); },
+    set fills(v: Fill[]) { fills = v; },
+    tradeColumns: book.tradeColumns(),
+    openPosition: book.openPosition(frame.close[last]),
     cash: book.cash, feesPaid: book.feesPaid, skippedOrders: book.skippedOrders, skipped: book.skipped,
     path,
   };
@@ -166,7 +173,7 @@ const sideCode = (side: TargetSide, allowShort: boolean): number =>
 function runPerBar(book: Book, strategy: AnyStrategy, frame: CandleFrame, ind: Indicators, params: ParamValues,
   start: number, end: number, allowShort: boolean, equity: Float64Array, position: Float64Array): void {
   const close = frame.close;
-  const ctx: MutableContext = { i: start, frame, ind, params, position: book.view, state: strategy.initState(params) };
+  const ctx: MutableContext = { i: start, frame, ind, params, position: book.view(), state: strategy.initState(params) };
   let pending = NaN;
   let pendingReason = '';
   for (let i = start, k = 0; i < end; i++, k++) {
@@ -178,7 +185,7 @@ function runPerBar(book: Book, strategy: AnyStrategy, frame: CandleFrame, ind: I
     position[k] = book.pos;
     if (i === end - 1) break; // no next bar in the measured range: this decision could never be filled
     ctx.i = i;
-    ctx.position = book.view;
+    ctx.position = book.view();
     const intents = intentsOf(strategy.decide(ctx as BarContext<ParamValues>));
     for (const it of intents) {
       if (it.type !== 'target') {

@@ -56,6 +56,16 @@ export interface SkippedOrder {
   reason: string;
 }
 
+/** The closed trades' pnl and returnPct as columns, in the order of `SimResult.trades`. */
+export interface TradeColumns {
+  pnl: Float64Array;
+  returnPct: Float64Array;
+}
+
+/**
+ * `fills` and `trades` are built from the simulator's columns the first time they are read (then kept):
+ * a run whose caller only computes statistics never allocates them.
+ */
 export interface SimResult {
   /** Measured bars are [startIndex, endIndex) of the frame. */
   startIndex: number;
@@ -68,6 +78,8 @@ export interface SimResult {
   position: Float64Array;
   trades: Trade[];
   fills: Fill[];
+  /** The same trades' pnl and returnPct as columns (views; what computeStats needs, without building objects). */
+  tradeColumns: TradeColumns;
   openPosition: OpenPosition | null;
   /** Cash at the end (quote currency). */
   cash: number;
