@@ -4,5 +4,7 @@ export * from './frame.ts';
 export * from './timeframe.ts';
 export * from './params.ts';
 export * from './strategy.ts';
+export * from './sim/index.ts';
+export * from './metrics/index.ts';
 export * from './indicators/index.ts';
 export * from './strategies/index.ts';

@@ -1,6 +1,9 @@
 // Every CLI command, one module each. Add new commands here.
 import type { CliCommand } from '../cli-context.ts';
+import { backtestCommand } from './backtest.ts';
 import { dataCommand } from './data.ts';
+import { demoCommand } from './demo.ts';
 import { fetchCommand } from './fetch.ts';
+import { strategiesCommand } from './strategies.ts';
 
-export const commands: CliCommand[] = [dataCommand, fetchCommand];
+export const commands: CliCommand[] = [backtestCommand, dataCommand, demoCommand, fetchCommand, strategiesCommand];
