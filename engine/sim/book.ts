@@ -3,7 +3,7 @@
  * records fills, round-trip trades and skipped orders. It is called only when the target differs from the
  * current side, never per bar.
  *
- * Fills and trades are recorded in growable Float64Array columns (one write per field, no object per fill),
+ * Fills and trades are recorded as rows of growable Float64Arrays (no object per fill),
  * and turned into `Fill` / `Trade` objects only when a caller reads them (`fillObjects`, `tradeObjects`): a
  * sweep that keeps only statistics never pays for 10,000s of small objects and their garbage collection.
  */
@@ -18,25 +18,16 @@ export const SIDE_SHORT = -1;
 
 const sideName = (s: number): 'long' | 'short' => (s > 0 ? 'long' : 'short');
 
-/** A Float64Array column that doubles its capacity when full. */
-class Column {
-  data: Float64Array;
-  constructor(capacity: number) {
-    this.data = new Float64Array(capacity);
-  }
-  set(k: number, v: number): void {
-    if (k >= this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[k] = v;
-  }
-  /** The first `n` values (a view). */
-  view(n: number): Float64Array {
-    return this.data.subarray(0, n);
-  }
+/** Doubles a row store's capacity (rows of `stride` numbers), keeping its contents. */
+function grow(a: Float64Array): Float64Array {
+  const next = new Float64Array(a.length * 2);
+  next.set(a);
+  return next;
 }
+
+// Row layouts of the fill and trade stores.
+const F_BAR = 0, F_DIR = 1, F_PRICE = 2, F_SIZE = 3, F_FEE = 4, F_STRIDE = 5;
+const T_ENTRY = 0, T_EXIT = 1, T_PNL = 2, T_RET = 3, T_STRIDE = 4;
 
 export class Book {
   cash: number;
@@ -51,18 +42,11 @@ export class Book {
 
   // Fills, one row each: bar, +1 buy / -1 sell, price (slippage included), size, fee; reasons beside them.
   nFills = 0;
-  private readonly fBar = new Column(64);
-  private readonly fDir = new Column(64);
-  private readonly fPrice = new Column(64);
-  private readonly fSize = new Column(64);
-  private readonly fFee = new Column(64);
+  private fRows: Float64Array = new Float64Array(64 * F_STRIDE);
   private readonly fReason: string[] = [];
   // Trades, one row each: the entry and exit fill rows, pnl and returnPct (computed once, at the close).
   nTrades = 0;
-  private readonly tEntry = new Column(32);
-  private readonly tExit = new Column(32);
-  private readonly tPnl = new Column(32);
-  private readonly tRet = new Column(32);
+  private tRows: Float64Array = new Float64Array(32 * T_STRIDE);
 
   /** Fill row of the open position's entry; -1 when flat. */
   private entryRow = -1;
@@ -87,12 +71,11 @@ export class Book {
 
   private addFill(bar: number, dir: number, price: number, size: number, fee: number, reason: string): number {
     const k = this.nFills++;
-    this.fBar.set(k, bar);
-    this.fDir.set(k, dir);
-    this.fPrice.set(k, price);
-    this.fSize.set(k, size);
-    this.fFee.set(k, fee);
-    this.fReason[k] = reason;
+    const o = k * F_STRIDE;
+    if (o + F_STRIDE > this.fRows.length) this.fRows = grow(this.fRows);
+    const r = this.fRows;
+    r[o + F_BAR] = bar; r[o + F_DIR] = dir; r[o + F_PRICE] = price; r[o + F_SIZE] = size; r[o + F_FEE] = fee;
+    this.fReason.push(reason);
     return k;
   }
 
@@ -108,11 +91,11 @@ export class Book {
     const exitRow = this.addFill(bar, long ? -1 : 1, price, size, fee, reason);
     const gross = long ? (price - this.entryPrice) * size : (this.entryPrice - price) * size;
     const pnl = gross - this.entryFee - fee;
-    const k = this.nTrades++;
-    this.tEntry.set(k, this.entryRow);
-    this.tExit.set(k, exitRow);
-    this.tPnl.set(k, pnl);
-    this.tRet.set(k, (pnl / (this.entryPrice * size + this.entryFee)) * 100);
+    const o = this.nTrades++ * T_STRIDE;
+    if (o + T_STRIDE > this.tRows.length) this.tRows = grow(this.tRows);
+    const t = this.tRows;
+    t[o + T_ENTRY] = this.entryRow; t[o + T_EXIT] = exitRow; t[o + T_PNL] = pnl;
+    t[o + T_RET] = (pnl / (this.entryPrice * size + this.entryFee)) * 100;
     this.pos = 0;
     this.side = SIDE_FLAT;
     this.entryRow = -1;
@@ -150,7 +133,7 @@ export class Book {
   /** What the strategy sees of its position (readonly by type); one object per position, built on demand. */
   view(): PositionView {
     if (this.side !== SIDE_FLAT && this.viewCache === FLAT_POSITION) {
-      this.viewCache = { size: this.pos, entryPrice: this.entryPrice, entryBar: this.fBar.data[this.entryRow] };
+      this.viewCache = { size: this.pos, entryPrice: this.entryPrice, entryBar: this.fRows[this.entryRow * F_STRIDE + F_BAR] };
     }
     return this.viewCache;
   }
@@ -160,7 +143,7 @@ export class Book {
     if (this.side === SIDE_FLAT) return null;
     const long = this.side === SIDE_LONG;
     const size = this.entrySize;
-    const bar = this.fBar.data[this.entryRow];
+    const bar = this.fRows[this.entryRow * F_STRIDE + F_BAR];
     const gross = long ? (markPrice - this.entryPrice) * size : (this.entryPrice - markPrice) * size;
     return {
       side: long ? 'long' : 'short', entryBar: bar, entryTs: this.frame.ts[bar], entryPrice: this.entryPrice,
@@ -168,34 +151,36 @@ export class Book {
     };
   }
 
-  /** The trades' pnl and returnPct as columns (views, length nTrades). */
+  /** The trades' pnl and returnPct as columns (copied out of the row store: two small arrays per run). */
   tradeColumns(): { pnl: Float64Array; returnPct: Float64Array } {
-    return { pnl: this.tPnl.view(this.nTrades), returnPct: this.tRet.view(this.nTrades) };
+    const n = this.nTrades, t = this.tRows;
+    const pnl = new Float64Array(n), returnPct = new Float64Array(n);
+    for (let k = 0; k < n; k++) { pnl[k] = t[k * T_STRIDE + T_PNL]; returnPct[k] = t[k * T_STRIDE + T_RET]; }
+    return { pnl, returnPct };
   }
 
   fillObjects(): Fill[] {
-    const ts = this.frame.ts;
-    const bar = this.fBar.data, dir = this.fDir.data, price = this.fPrice.data, size = this.fSize.data, fee = this.fFee.data;
+    const ts = this.frame.ts, f = this.fRows;
     const out = new Array<Fill>(this.nFills);
     for (let k = 0; k < this.nFills; k++) {
-      out[k] = { bar: bar[k], ts: ts[bar[k]], side: dir[k] > 0 ? 'buy' : 'sell', price: price[k], size: size[k], fee: fee[k], reason: this.fReason[k] };
+      const o = k * F_STRIDE, bar = f[o + F_BAR];
+      out[k] = { bar, ts: ts[bar], side: f[o + F_DIR] > 0 ? 'buy' : 'sell', price: f[o + F_PRICE], size: f[o + F_SIZE], fee: f[o + F_FEE], reason: this.fReason[k] };
     }
     return out;
   }
 
   tradeObjects(): Trade[] {
-    const ts = this.frame.ts;
-    const bar = this.fBar.data, dir = this.fDir.data, price = this.fPrice.data, size = this.fSize.data, fee = this.fFee.data;
-    const entry = this.tEntry.data, exit = this.tExit.data, pnl = this.tPnl.data, ret = this.tRet.data;
+    const ts = this.frame.ts, f = this.fRows, t = this.tRows;
     const out = new Array<Trade>(this.nTrades);
     for (let k = 0; k < this.nTrades; k++) {
-      const a = entry[k], b = exit[k];
+      const a = t[k * T_STRIDE + T_ENTRY] * F_STRIDE, b = t[k * T_STRIDE + T_EXIT] * F_STRIDE;
+      const entryBar = f[a + F_BAR], exitBar = f[b + F_BAR];
       out[k] = {
-        side: dir[a] > 0 ? 'long' : 'short',
-        entryBar: bar[a], exitBar: bar[b], entryTs: ts[bar[a]], exitTs: ts[bar[b]],
-        entryPrice: price[a], exitPrice: price[b], size: size[a], entryFee: fee[a], exitFee: fee[b],
-        pnl: pnl[k], returnPct: ret[k], barsHeld: bar[b] - bar[a],
-        entryReason: this.fReason[a], exitReason: this.fReason[b],
+        side: f[a + F_DIR] > 0 ? 'long' : 'short',
+        entryBar, exitBar, entryTs: ts[entryBar], exitTs: ts[exitBar],
+        entryPrice: f[a + F_PRICE], exitPrice: f[b + F_PRICE], size: f[a + F_SIZE], entryFee: f[a + F_FEE], exitFee: f[b + F_FEE],
+        pnl: t[k * T_STRIDE + T_PNL], returnPct: t[k * T_STRIDE + T_RET], barsHeld: exitBar - entryBar,
+        entryReason: this.fReason[a / F_STRIDE], exitReason: this.fReason[b / F_STRIDE],
       };
     }
     return out;

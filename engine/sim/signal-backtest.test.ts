@@ -263,6 +263,32 @@ describe('runSignalBacktest: rules', () => {
   });
 });
 
+describe('runSignalBacktest: many fills', () => {
+  it('keeps every fill and trade consistent past the growth of its row store (hundreds of round trips)', () => {
+    const n = 1201;
+    const rows = Array.from({ length: n }, (_, i) => {
+      const p = 100 + 10 * Math.sin(i / 7) + i / 50;
+      return [p, p + 1, p - 1, p + 0.5 * Math.cos(i)] as const;
+    });
+    const targets = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : i % 3 === 1 ? -1 : NaN));
+    const config = cfg({ allowShort: true, slippageBps: 2, feeRate: 0.0005 });
+    const r = runSignalBacktest(tableStrategy(targets), frameOf(rows), {}, config, { startIndex: 0 });
+    expect(r.trades.length).toBeGreaterThan(700);
+    expect(r.fills.length).toBe(2 * r.trades.length + (r.openPosition ? 1 : 0));
+    let cash = 10_000;
+    for (const f of r.fills) cash += (f.side === 'buy' ? -1 : 1) * f.price * f.size - f.fee;
+    expectRelClose(cash, r.cash, 1e-9);
+    r.trades.forEach((t, j) => {
+      const a = r.fills[2 * j], b = r.fills[2 * j + 1];
+      expect([t.entryBar, t.exitBar, t.size, t.entryPrice, t.exitPrice, t.entryFee, t.exitFee]).toEqual([a.bar, b.bar, a.size, a.price, b.price, a.fee, b.fee]);
+      expect(t.side).toBe(a.side === 'buy' ? 'long' : 'short');
+      const gross = (t.side === 'long' ? b.price - a.price : a.price - b.price) * t.size;
+      expect(t.pnl).toBe(gross - a.fee - b.fee);
+      expect(r.tradeColumns.pnl[j]).toBe(t.pnl);
+    });
+  });
+});
+
 describe('roundDownToLot', () => {
   it('rounds down to a multiple of the lot, robust to float division', () => {
     expect(roundDownToLot(9.8029, 1)).toBe(9);
