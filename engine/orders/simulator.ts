@@ -67,10 +67,16 @@ class Book {
   readonly arrivals: OrderRow[] = [];
 
   insert(o: OrderRow): void {
-    const list = o.side === 'buy' ? this.buys : this.sells;
-    let k = list.length;
-    if (o.side === 'buy') { while (k > 0 && list[k - 1].price < o.price) k--; } else { while (k > 0 && list[k - 1].price > o.price) k--; }
-    if (k === list.length) list.push(o); else list.splice(k, 0, o);
+    // binary search for the slot after every order at the same or a better price (time priority)
+    const buy = o.side === 'buy';
+    const list = buy ? this.buys : this.sells;
+    const p = o.price;
+    let lo = 0, hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (buy ? list[mid].price >= p : list[mid].price <= p) lo = mid + 1; else hi = mid;
+    }
+    if (lo === list.length) list.push(o); else list.splice(lo, 0, o);
   }
 
   remove(o: OrderRow): void {

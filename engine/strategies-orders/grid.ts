@@ -92,6 +92,7 @@ export class GridMarket {
   seq = 0;
   lastK0 = -1;
   lastKEnd = -1;
+  lastKLast = -1;
   lastTop = NaN;
   dirty = true;
   incomplete = true;
@@ -145,13 +146,21 @@ function decideGrid(ctx: BarContext<GridParams, Record<string, Float64Array>, Gr
   // Fast path: the price stayed between the same levels at the top and at the bottom of the band.
   if (G === g.lastTop && !g.dirty && !g.incomplete && c > g.loK0 && c <= g.hiK0 && cb <= g.hiKL && cb > g.loKL) return undefined;
   // k0: the first level strictly below c; kLast: the last level at or above the band's bottom.
-  const lnR = Math.log(r);
-  let k0 = c > G ? 0 : Math.max(0, Math.floor(Math.log(c / G) / lnR) + 1);
+  // Start from the last bar's indices (the price usually moved by one level at most), else from logarithms.
+  let k0: number, kLast: number;
+  if (G === g.lastTop && g.lastK0 >= 0) {
+    k0 = g.lastK0;
+    kLast = g.lastKLast;
+  } else {
+    const lnR = Math.log(r);
+    k0 = c > G ? 0 : Math.max(0, Math.floor(Math.log(c / G) / lnR) + 1);
+    kLast = cb > G ? -1 : Math.max(-1, Math.floor(Math.log(cb / G) / lnR));
+  }
   while (k0 > 0 && g.level(k0 - 1, r) < c) k0--;
   while (g.level(k0, r) >= c) k0++;
-  let kLast = cb > G ? -1 : Math.max(-1, Math.floor(Math.log(cb / G) / lnR));
   while (kLast >= 0 && g.level(kLast, r) < cb) kLast--;
   while (g.level(kLast + 1, r) >= cb) kLast++;
+  g.lastKLast = kLast;
   g.loK0 = g.level(k0, r);
   g.hiK0 = k0 > 0 ? g.level(k0 - 1, r) : Infinity;
   g.hiKL = kLast >= 0 ? g.level(kLast, r) : Infinity;
@@ -202,21 +211,27 @@ function fullPass(
     }
     buys.length = w;
   }
-  const equity = account.equity;
-  const budget = p.budgetMode === 'percent' ? (p.budgetPct / 100) * equity : p.budgetQuote;
-  const notional = (p.buyPct / 100) * budget;
-  const capLimit = (p.maxCapitalPct / 100) * equity;
-  const softCap = p.perMarketCap > 0 ? p.perMarketCap : Math.ceil(p.maxOpenOrders / account.markets);
-  let committed = account.capitalInUse + account.openBuyNotional;
-  let freeCash = account.freeCash;
-  let total = orders.total - out.length; // the cancels above free their slots
-  let mine = orders.count(m) - out.length;
+  // the account is read once, when the first free level is found
+  let ready = false;
+  let notional = 0, capLimit = 0, softCap = 0, committed = 0, freeCash = 0, total = 0, mine = 0;
   let hold = false;
   let incomplete = false;
   for (let k = k0; k <= kEnd; k++) {
     if (incremental && k >= g.lastK0 && k <= g.lastKEnd) { k = g.lastKEnd; continue; } // handled by the last pass
     const level = g.level(k, r);
     if (g.taken.near(level, level * half)) continue;
+    if (!ready) {
+      ready = true;
+      const equity = account.equity;
+      const budget = p.budgetMode === 'percent' ? (p.budgetPct / 100) * equity : p.budgetQuote;
+      notional = (p.buyPct / 100) * budget;
+      capLimit = (p.maxCapitalPct / 100) * equity;
+      softCap = p.perMarketCap > 0 ? p.perMarketCap : Math.ceil(p.maxOpenOrders / account.markets);
+      committed = account.capitalInUse + account.openBuyNotional;
+      freeCash = account.freeCash;
+      total = orders.total - out.length; // the cancels above free their slots
+      mine = orders.count(m) - out.length;
+    }
     // HOLD: the inventory alone leaves no room for the next buy under the cap.
     if (account.capitalInUse + notional > capLimit * (1 + 1e-12)) { hold = true; incomplete = true; break; }
     // Otherwise buys are placed only while inventory + open buys + this one fit (so fills never overshoot the cap).
