@@ -83,7 +83,7 @@ export function renderBacktestReport(a: RunArtefacts): string {
 <div class="sub">run ${escapeHtml(m.runId)} · created ${escapeHtml(m.createdAt)}</div>
 <div class="grid">
 <div class="panel"><h2>Statistics</h2><table>${statRows}</table></div>
-<div class="panel"><h2>What was run</h2><table>${cfgRows}</table>
+<div class="panel"><h2>What was run</h2><table class="wrap">${cfgRows}</table>
 ${m.data.gaps.count ? `<details><summary>${m.data.gaps.count} gaps in the loaded range</summary><table><tr><th>first missing</th><th class="n">bars</th></tr>${gapRows}</table></details>` : ''}
 <details><summary>manifest.json</summary><pre>${escapeHtml(JSON.stringify(m, null, 2))}</pre></details></div>
 </div>

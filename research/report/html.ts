@@ -29,6 +29,7 @@ h1 { font-size: 20px; margin: 8px 0 4px; } h2 { font-size: 16px; margin: 24px 0 
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px; overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; }
 td, th { padding: 3px 8px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
+table.wrap td { white-space: normal; overflow-wrap: anywhere; }
 td.n, th.n { text-align: right; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 .pos { color: var(--green); } .neg { color: var(--red); }
 .chart { width: 100%; height: 380px; }
