@@ -239,6 +239,10 @@ describe('runSignalBacktest: rules', () => {
     const noFast = defineStrategy({ ...s, id: 'no-fast', params: Type.Object({}), warmup: () => 0, indicators: () => ({}), decide: () => undefined, signals: undefined });
     expect(() => runSignalBacktest(noFast, f, {}, cfg(), { startIndex: 0, path: 'fast' })).toThrow(/no vectorised signals/);
     expect(runSignalBacktest(noFast, f, {}, cfg(), { startIndex: 0 }).path).toBe('per-bar');
+    expect(() => runSignalBacktest(s, f, {}, cfg(), { startIndex: 0, indicators: { x: new Float64Array(2) } })).toThrow(/indicator 'x' has 2 values but the frame has 3 bars/);
+    expect(() => runSignalBacktest(s, f, {}, cfg(), { startIndex: 0, out: { equity: new Float64Array(2), position: new Float64Array(3) } })).toThrow(/at least 3 values/);
+    const shared = new Float64Array(4);
+    expect(() => runSignalBacktest(s, f, {}, cfg(), { startIndex: 0, out: { equity: shared, position: shared } })).toThrow(/non-overlapping/);
   });
 
   it('rejects order intents in the signal simulator', () => {
@@ -260,6 +264,22 @@ describe('runSignalBacktest: rules', () => {
       expect(Array.from(a.equity)).toEqual(Array.from(b.equity));
       expect(a.fills.length).toBe(allowShort ? 15 : 8); // counted by hand from the table
     }
+  });
+});
+
+describe('runSignalBacktest: reusable output buffers', () => {
+  it('writes the curves into the given buffers and gives the same result as fresh ones', () => {
+    const f = frameOf(Array.from({ length: 12 }, (_, i) => [100 + i, 101 + i, 99 + i, 100.5 + (i % 3)] as const));
+    const s = tableStrategy([1, NaN, 0, 1, -1, NaN, 1, 0, NaN, 1]);
+    const out = { equity: new Float64Array(20).fill(-1), position: new Float64Array(20).fill(-1) };
+    const a = runSignalBacktest(s, f, {}, cfg({ allowShort: true }), { startIndex: 1 });
+    const b = runSignalBacktest(s, f, {}, cfg({ allowShort: true }), { startIndex: 1, out });
+    expect(b.equity.buffer).toBe(out.equity.buffer);
+    expect(b.position.buffer).toBe(out.position.buffer);
+    expect(Array.from(b.equity)).toEqual(Array.from(a.equity));
+    expect(Array.from(b.position)).toEqual(Array.from(a.position));
+    expect(b.trades).toEqual(a.trades);
+    expect(out.equity[11]).toBe(-1); // past the measured bars: untouched
   });
 });
 

@@ -74,6 +74,13 @@ export function runSignalBacktest(
     throw usageError('NO_FAST_PATH', `strategy '${strategy.id}' has no vectorised signals; use path 'per-bar' or 'auto'`);
   }
   const path: 'fast' | 'per-bar' = want === 'per-bar' || !strategy.signals ? 'per-bar' : 'fast';
+  if (opts.indicators) {
+    for (const [name, col] of Object.entries(opts.indicators)) {
+      if (col.length !== frame.length) {
+        throw usageError('BAD_INDICATORS', `indicator '${name}' has ${col.length} values but the frame has ${frame.length} bars; pass indicators computed on this frame`);
+      }
+    }
+  }
   const ind = opts.indicators ?? strategy.indicators(frame, params);
 
   const n = end - start;
