@@ -109,14 +109,17 @@ export class GridMarket {
   lvN = 0;
   lvTop = NaN;
 
+  /** Level k's price. Hot path: a typed-array read; the table is (re)filled by `fill` when needed. */
   level(k: number, r: number): number {
-    if (this.lvTop !== this.gridTop) { this.lvTop = this.gridTop; this.lv[0] = this.gridTop; this.lvN = 1; }
-    if (k >= this.lvN) {
-      if (k >= this.lv.length) { const b = new Float64Array(Math.max(k + 1, this.lv.length * 2)); b.set(this.lv.subarray(0, this.lvN)); this.lv = b; }
-      for (let j = this.lvN; j <= k; j++) this.lv[j] = this.lv[j - 1] * r;
-      this.lvN = k + 1;
-    }
+    if (k >= this.lvN || this.lvTop !== this.gridTop) this.fill(k, r);
     return this.lv[k];
+  }
+
+  private fill(k: number, r: number): void {
+    if (this.lvTop !== this.gridTop) { this.lvTop = this.gridTop; this.lv[0] = this.gridTop; this.lvN = 1; }
+    if (k >= this.lv.length) { const b = new Float64Array(Math.max(k + 1, this.lv.length * 2)); b.set(this.lv.subarray(0, this.lvN)); this.lv = b; }
+    for (let j = this.lvN; j <= k; j++) this.lv[j] = this.lv[j - 1] * r;
+    if (k >= this.lvN) this.lvN = k + 1;
   }
 }
 
