@@ -23,31 +23,11 @@ import { intentsOf, type AnyStrategy, type DecideResult, type Intent, type Posit
 import { FILL_ON, INTRABAR_PATHS, pathPoints } from './intrabar.ts';
 import { checkOrder, roundAmount, roundPrice, validateMarketSpec, type MarketSpec, type RejectReason } from './market-spec.ts';
 import type {
-  HoldPeriod, MarketSummary, OrderFillModel, OrderMarketInput, OrderRecord, OrderSimConfig, OrderSimResult, OrderStatus,
+  HoldPeriod, MarketSummary, OrderFillModel, OrderMarketInput, OrderRecord, OrderSimConfig, OrderSimResult,
   RejectedOrder, StepSeries,
 } from './types.ts';
-import type { AccountView, FillLiquidity, FillView, OpenOrderView, OrderSide, OrdersView } from './views.ts';
-
-class OrderRow implements OrderRecord, OpenOrderView {
-  filled = 0;
-  remaining: number;
-  avgPrice = NaN;
-  fees = 0;
-  status: OrderStatus = 'open';
-  doneBar = -1;
-  doneTs = NaN;
-  /** Placed by decide and not yet past the open of the market's next bar. */
-  arrival = false;
-  /** Cash still reserved by this buy limit. */
-  reservedCash = 0;
-  constructor(
-    readonly id: number, readonly market: number, readonly symbol: string, readonly tag: string,
-    readonly side: OrderSide, readonly type: 'limit' | 'market', readonly price: number, readonly amount: number,
-    readonly origin: 'decide' | 'fill', readonly placedBar: number, readonly placedTs: number, readonly lot: number,
-  ) {
-    this.remaining = amount;
-  }
-}
+import type { AccountView, FillLiquidity, FillView, OrderSide, OrdersView } from './views.ts';
+import { F_ARRIVAL, F_FROM_FILL, F_MARKET, F_SELL, OrderHandle, OrderStore, ST_CANCELLED, ST_FILLED, ST_OPEN, ST_REJECTED } from './order-store.ts';
 
 class FillRow implements FillView {
   constructor(
@@ -58,30 +38,33 @@ class FillRow implements FillView {
   ) {}
 }
 
-/** One market's book: buys best (highest) first, sells best (lowest) first; equal prices keep time priority. */
+/** One market's book of order ids: buys best (highest) first, sells best (lowest) first; equal prices keep time priority. */
 class Book {
-  readonly buys: OrderRow[] = [];
-  readonly sells: OrderRow[] = [];
-  readonly tags = new Map<string, OrderRow>();
-  readonly pendingMarket: OrderRow[] = [];
-  readonly arrivals: OrderRow[] = [];
+  readonly buys: number[] = [];
+  readonly sells: number[] = [];
+  readonly tags = new Map<string, number>();
+  readonly pendingMarket: number[] = [];
+  readonly arrivals: number[] = [];
 
-  insert(o: OrderRow): void {
+  constructor(private readonly store: OrderStore) {}
+
+  insert(id: number): void {
     // binary search for the slot after every order at the same or a better price (time priority)
-    const buy = o.side === 'buy';
+    const price = this.store.price;
+    const buy = !this.store.isSell(id);
     const list = buy ? this.buys : this.sells;
-    const p = o.price;
+    const p = price[id];
     let lo = 0, hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (buy ? list[mid].price >= p : list[mid].price <= p) lo = mid + 1; else hi = mid;
+      if (buy ? price[list[mid]] >= p : price[list[mid]] <= p) lo = mid + 1; else hi = mid;
     }
-    if (lo === list.length) list.push(o); else list.splice(lo, 0, o);
+    if (lo === list.length) list.push(id); else list.splice(lo, 0, id);
   }
 
-  remove(o: OrderRow): void {
-    const list = o.side === 'buy' ? this.buys : this.sells;
-    const k = list.indexOf(o);
+  remove(id: number): void {
+    const list = this.store.isSell(id) ? this.sells : this.buys;
+    const k = list.indexOf(id);
     if (k === 0) list.shift(); else if (k > 0) list.splice(k, 1);
   }
 }
@@ -179,6 +162,7 @@ class OrderSim {
   private readonly specs: MarketSpec[];
   private readonly symbols: string[];
   private readonly books: Book[];
+  private readonly store: OrderStore;
   private readonly ledger: LotLedger;
   private readonly mark: Float64Array;
   private readonly barsSeen: Int32Array;
@@ -187,7 +171,6 @@ class OrderSim {
   private readonly ctxs: MutableCtx[];
   private readonly maxFee: Float64Array;
   private readonly recorded: Map<string, { ts: number[]; value: number[] }>[];
-  private readonly orders: OrderRow[] = [];
   private readonly fills: FillRow[] = [];
   private readonly rejected: RejectedOrder[] = [];
   private readonly rejectCounts: Partial<Record<RejectReason, number>> = {};
@@ -216,7 +199,8 @@ class OrderSim {
     this.frames = markets.map((x) => x.frame);
     this.specs = markets.map((x) => x.spec);
     this.symbols = markets.map((x) => x.frame.symbol);
-    this.books = markets.map(() => new Book());
+    this.store = new OrderStore(this.symbols);
+    this.books = markets.map(() => new Book(this.store));
     this.ledger = new LotLedger(this.symbols);
     this.mark = new Float64Array(M);
     this.barsSeen = new Int32Array(M);
@@ -283,8 +267,11 @@ class OrderSim {
         return side === 'buy' ? b.buys.length : side === 'sell' ? b.sells.length : b.buys.length + b.sells.length + b.pendingMarket.length;
       },
       has: (m: number, tag: string) => sim.books[m].tags.has(tag),
-      get: (m: number, tag: string) => sim.books[m].tags.get(tag),
-      list: (m: number) => [...sim.books[m].buys, ...sim.books[m].sells, ...sim.books[m].pendingMarket],
+      get: (m: number, tag: string) => {
+        const id = sim.books[m].tags.get(tag);
+        return id === undefined ? undefined : new OrderHandle(sim.store, id);
+      },
+      list: (m: number) => [...sim.books[m].buys, ...sim.books[m].sells, ...sim.books[m].pendingMarket].map((id) => new OrderHandle(sim.store, id)),
     };
   }
 
@@ -320,72 +307,88 @@ class OrderSim {
 
   // --- order lifecycle ------------------------------------------------------------------------------
 
-  private closeOrder(o: OrderRow, status: OrderStatus, bar: number): void {
-    const b = this.books[o.market];
-    o.status = status;
-    o.doneBar = bar;
-    o.doneTs = bar >= 0 ? this.frames[o.market].ts[bar] : NaN;
-    b.tags.delete(o.tag);
+  private closeOrder(id: number, status: number, bar: number): void {
+    const st = this.store;
+    const m = st.market[id];
+    const b = this.books[m];
+    st.status[id] = status;
+    st.doneBar[id] = bar;
+    st.doneTs[id] = bar >= 0 ? this.frames[m].ts[bar] : NaN;
+    b.tags.delete(st.tags[id]);
     this.openTotal--;
-    if (o.type === 'market') {
-      const k = b.pendingMarket.indexOf(o);
+    const rem = st.remaining[id];
+    if (st.isMarket(id)) {
+      const k = b.pendingMarket.indexOf(id);
       if (k >= 0) b.pendingMarket.splice(k, 1);
     } else {
-      b.remove(o);
+      b.remove(id);
     }
     // release what the order still holds
-    if (o.side === 'buy') {
-      this.reservedCash -= o.reservedCash;
-      o.reservedCash = 0;
-      if (o.type === 'limit') this.openBuyNotional -= o.price * o.remaining;
-    } else if (o.remaining > 0) {
-      this.ledger.reservedBase[o.market] -= o.remaining;
-      if (o.lot >= 0) this.ledger.get(o.lot).reserved -= o.remaining;
+    if (!st.isSell(id)) {
+      this.reservedCash -= st.reservedCash[id];
+      st.reservedCash[id] = 0;
+      if (!st.isMarket(id)) this.openBuyNotional -= st.price[id] * rem;
+    } else if (rem > 0) {
+      this.ledger.reservedBase[m] -= rem;
+      const lot = st.lot[id];
+      if (lot >= 0) this.ledger.get(lot).reserved -= rem;
     }
   }
 
-  private cancel(o: OrderRow, bar: number): void {
-    this.closeOrder(o, 'cancelled', bar);
+  private cancel(id: number, bar: number): void {
+    this.closeOrder(id, ST_CANCELLED, bar);
     this.cancelled++;
   }
 
-  /** Execute `amount` of order `o` at `price`. Calls onFill. */
-  private execute(o: OrderRow, price: number, amount: number, liquidity: FillLiquidity, leg: number, bar: number): void {
-    const m = o.market;
+  /** Execute `amount` of order `id` at `price`. Calls onFill. */
+  private execute(id: number, price: number, amount: number, liquidity: FillLiquidity, leg: number, bar: number): void {
+    const st = this.store;
+    const m = st.market[id];
     const spec = this.specs[m];
     const ts = this.frames[m].ts[bar];
+    const tag = st.tags[id];
+    const sell = st.isSell(id);
+    const market = st.isMarket(id);
     const notional = price * amount;
     const fee = notional * (liquidity === 'maker' ? spec.makerFee : spec.takerFee);
     let lotId: number;
-    if (o.side === 'buy') {
-      if (o.type === 'limit') {
-        const rel = amount >= o.remaining - DUST * o.amount ? o.reservedCash : o.price * amount * (1 + this.maxFee[m]);
-        o.reservedCash -= rel;
+    if (!sell) {
+      if (!market) {
+        const rel = amount >= st.remaining[id] - DUST * st.amount[id] ? st.reservedCash[id] : st.price[id] * amount * (1 + this.maxFee[m]);
+        st.reservedCash[id] -= rel;
         this.reservedCash -= rel;
-        this.openBuyNotional -= o.price * amount;
+        this.openBuyNotional -= st.price[id] * amount;
       }
       this.cash -= notional + fee;
       this.boughtNotional += notional;
-      lotId = this.ledger.open(m, ts, bar, price, amount, fee, o.tag);
+      lotId = this.ledger.open(m, ts, bar, price, amount, fee, tag);
     } else {
       this.ledger.reservedBase[m] -= amount;
-      if (o.lot >= 0) {
-        this.ledger.get(o.lot).reserved -= amount;
-        this.ledger.close(o.lot, amount, price, fee, ts, bar, o.tag);
-        lotId = o.lot;
+      const lot = st.lot[id];
+      if (lot >= 0) {
+        this.ledger.get(lot).reserved -= amount;
+        this.ledger.close(lot, amount, price, fee, ts, bar, tag);
+        lotId = lot;
       } else {
-        lotId = this.ledger.closeFifo(m, amount, price, fee, ts, bar, o.tag);
+        lotId = this.ledger.closeFifo(m, amount, price, fee, ts, bar, tag);
       }
       this.cash += notional - fee;
       this.soldNotional += notional;
     }
-    const prevFilled = o.filled;
-    o.filled += amount;
-    o.remaining = o.amount - o.filled;
-    o.avgPrice = prevFilled === 0 ? price : (o.avgPrice * prevFilled + notional) / o.filled;
-    o.fees += fee;
-    if (o.remaining <= DUST * o.amount) { o.remaining = 0; this.closeOrder(o, 'filled', bar); }
-    const f = new FillRow(this.fills.length, m, this.symbols[m], bar, ts, o.tag, o.id, o.side, o.type, price, amount, fee, liquidity, o.remaining, lotId, leg);
+    const prevFilled = st.filled[id];
+    const filled = prevFilled + amount;
+    st.filled[id] = filled;
+    st.avgPrice[id] = prevFilled === 0 ? price : (st.avgPrice[id] * prevFilled + notional) / filled;
+    st.fees[id] += fee;
+    let remaining = st.amount[id] - filled;
+    if (remaining <= DUST * st.amount[id]) {
+      remaining = 0;
+      st.remaining[id] = 0;
+      this.closeOrder(id, ST_FILLED, bar);
+    } else {
+      st.remaining[id] = remaining;
+    }
+    const f = new FillRow(this.fills.length, m, this.symbols[m], bar, ts, tag, id, sell ? 'sell' : 'buy', market ? 'market' : 'limit', price, amount, fee, liquidity, remaining, lotId, leg);
     this.fills.push(f);
     this.marketFills[m].push(f);
     this.fillCount[m]++;
@@ -406,6 +409,7 @@ class OrderSim {
     const intents = intentsOf(r);
     const book = this.books[m];
     const spec = this.specs[m];
+    const st = this.store;
     for (let k = 0; k < intents.length; k++) {
       const it = intents[k];
       if (it.type === 'target') {
@@ -413,7 +417,7 @@ class OrderSim {
       }
       if (it.type === 'cancel') {
         const o = book.tags.get(it.tag);
-        if (o) this.cancel(o, bar); else this.reject(m, bar, it, 'unknown-tag');
+        if (o !== undefined) this.cancel(o, bar); else this.reject(m, bar, it, 'unknown-tag');
         continue;
       }
       const side = it.side;
@@ -436,54 +440,56 @@ class OrderSim {
         if (!reason && amount > this.ledger.base[m] - this.ledger.reservedBase[m] + DUST * amount) reason = 'insufficient-inventory';
       }
       if (reason) { this.reject(m, bar, it, reason, price, amount); continue; }
-      const o = new OrderRow(this.orders.length, m, this.symbols[m], it.tag, side, it.type, isLimit ? price : NaN, amount, origin, bar, this.frames[m].ts[bar], side === 'sell' ? lot : -1);
-      this.orders.push(o);
-      book.tags.set(it.tag, o);
+      const flags = (side === 'sell' ? F_SELL : 0) | (isLimit ? 0 : F_MARKET) | (origin === 'fill' ? F_FROM_FILL : 0);
+      const id = st.add(m, it.tag, flags, isLimit ? price : NaN, amount, bar, this.frames[m].ts[bar], side === 'sell' ? lot : -1);
+      book.tags.set(it.tag, id);
       this.openTotal++;
       if (side === 'sell') {
         this.ledger.reservedBase[m] += amount;
         if (lot >= 0) this.ledger.get(lot).reserved += amount;
       }
       if (!isLimit) {
-        if (origin === 'decide') book.pendingMarket.push(o);
-        else {
-          book.pendingMarket.push(o);
-          this.fillMarket(o, ref, bar, this.leg);
-        }
+        book.pendingMarket.push(id);
+        if (origin === 'fill') this.fillMarket(id, ref, bar, this.leg);
         continue;
       }
       if (side === 'buy') {
-        o.reservedCash = price * amount * (1 + this.maxFee[m]);
-        this.reservedCash += o.reservedCash;
+        const res = price * amount * (1 + this.maxFee[m]);
+        st.reservedCash[id] = res;
+        this.reservedCash += res;
         this.openBuyNotional += price * amount;
       }
-      book.insert(o);
+      book.insert(id);
       if (origin === 'decide') {
-        o.arrival = true;
-        book.arrivals.push(o);
-      } else if (this.crosses(o, ref)) {
+        st.flags[id] |= F_ARRIVAL;
+        book.arrivals.push(id);
+      } else if (this.crosses(id, ref)) {
         // a limit placed inside the bar that is already marketable at the current path price: taker, at that price
-        const amt = Math.min(o.remaining, this.capacity);
-        if (amt > 0) this.execute(o, ref, amt, 'taker', this.leg, bar);
+        const amt = Math.min(amount, this.capacity);
+        if (amt > 0) this.execute(id, ref, amt, 'taker', this.leg, bar);
       }
     }
   }
 
-  private crosses(o: OrderRow, x: number): boolean {
-    return o.side === 'buy' ? (this.through ? o.price > x : o.price >= x) : (this.through ? o.price < x : o.price <= x);
+  private crosses(id: number, x: number): boolean {
+    const p = this.store.price[id];
+    return !this.store.isSell(id) ? (this.through ? p > x : p >= x) : (this.through ? p < x : p <= x);
   }
 
   /** Fill a market order at `ref` +/- slippage (taker), capped by the bar's remaining volume; the rest is cancelled. */
-  private fillMarket(o: OrderRow, ref: number, bar: number, leg: number): void {
-    const px = o.side === 'buy' ? ref * (1 + this.slip) : ref * (1 - this.slip);
-    const amt = Math.min(o.remaining, this.capacity);
-    if (o.side === 'buy' && px * amt * (1 + this.specs[o.market].takerFee) > this.cash - this.reservedCash + 1e-9) {
-      this.closeOrder(o, 'rejected', bar);
-      this.reject(o.market, bar, { type: 'market', side: o.side, amount: o.amount, tag: o.tag }, 'insufficient-cash', px, o.amount);
+  private fillMarket(id: number, ref: number, bar: number, leg: number): void {
+    const st = this.store;
+    const sell = st.isSell(id);
+    const m = st.market[id];
+    const px = sell ? ref * (1 - this.slip) : ref * (1 + this.slip);
+    const amt = Math.min(st.remaining[id], this.capacity);
+    if (!sell && px * amt * (1 + this.specs[m].takerFee) > this.cash - this.reservedCash + 1e-9) {
+      this.closeOrder(id, ST_REJECTED, bar);
+      this.reject(m, bar, { type: 'market', side: 'buy', amount: st.amount[id], tag: st.tags[id] }, 'insufficient-cash', px, st.amount[id]);
       return;
     }
-    if (amt > 0) this.execute(o, px, amt, 'taker', leg, bar);
-    if (o.status === 'open') this.cancel(o, bar);
+    if (amt > 0) this.execute(id, px, amt, 'taker', leg, bar);
+    if (st.status[id] === ST_OPEN) this.cancel(id, bar);
   }
 
   // --- one bar of one market -----------------------------------------------------------------------
@@ -491,13 +497,16 @@ class OrderSim {
   private processBar(m: number, r: number): void {
     const f = this.frames[m];
     const book = this.books[m];
+    const st = this.store;
+    const price = st.price;
     const fills = this.marketFills[m];
     if (fills.length) fills.length = 0;
     const o = f.open[r], h = f.high[r], l = f.low[r];
     const through = this.through;
+    const buys = book.buys, sells = book.sells;
     if (book.pendingMarket.length === 0) {
-      const bb = book.buys.length ? book.buys[0].price : -Infinity;
-      const ss = book.sells.length ? book.sells[0].price : Infinity;
+      const bb = buys.length ? price[buys[0]] : -Infinity;
+      const ss = sells.length ? price[sells[0]] : Infinity;
       if (through ? bb <= l && ss >= h : bb < l && ss > h) {
         if (book.arrivals.length) this.clearArrivals(book);
         return;
@@ -508,19 +517,23 @@ class OrderSim {
     this.capacity = share === null || !(vol >= 0) ? Infinity : share * vol;
     // leg 0: the open. Resting limits already passed by the open fill at the open.
     this.leg = 0;
-    for (let top = book.buys[0]; top !== undefined && this.capacity > 0 && (through ? top.price > o : top.price >= o); top = book.buys[0]) {
-      const amt = Math.min(top.remaining, this.capacity);
-      this.execute(top, o, amt, top.arrival ? 'taker' : 'maker', 0, r);
-      if (top.status === 'open') break;
+    while (buys.length && this.capacity > 0) {
+      const top = buys[0];
+      if (through ? !(price[top] > o) : !(price[top] >= o)) break;
+      this.execute(top, o, Math.min(st.remaining[top], this.capacity), st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
+      if (st.status[top] === ST_OPEN) break;
     }
-    for (let top = book.sells[0]; top !== undefined && this.capacity > 0 && (through ? top.price < o : top.price <= o); top = book.sells[0]) {
-      const amt = Math.min(top.remaining, this.capacity);
-      this.execute(top, o, amt, top.arrival ? 'taker' : 'maker', 0, r);
-      if (top.status === 'open') break;
+    while (sells.length && this.capacity > 0) {
+      const top = sells[0];
+      if (through ? !(price[top] < o) : !(price[top] <= o)) break;
+      this.execute(top, o, Math.min(st.remaining[top], this.capacity), st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
+      if (st.status[top] === ST_OPEN) break;
     }
     if (book.pendingMarket.length) {
       const pending = book.pendingMarket.slice();
-      for (const po of pending) if (po.status === 'open' && po.origin === 'decide' && po.placedBar < r) this.fillMarket(po, o, r, 0);
+      for (const id of pending) {
+        if (st.status[id] === ST_OPEN && !(st.flags[id] & F_FROM_FILL) && st.placedBar[id] < r) this.fillMarket(id, o, r, 0);
+      }
     }
     if (book.arrivals.length) this.clearArrivals(book);
     // legs 1..3
@@ -531,29 +544,32 @@ class OrderSim {
       this.leg = leg;
       let cur = a;
       if (b < a) {
-        for (let top = book.buys[0]; top !== undefined && this.capacity > 0; top = book.buys[0]) {
-          const p = top.price;
+        while (buys.length && this.capacity > 0) {
+          const top = buys[0];
+          const p = price[top];
           if (through ? !(p > b) : !(p >= b)) break;
           const px = p < cur ? p : cur;
-          this.execute(top, px, Math.min(top.remaining, this.capacity), 'maker', leg, r);
+          this.execute(top, px, Math.min(st.remaining[top], this.capacity), 'maker', leg, r);
           cur = px;
-          if (top.status === 'open') break;
+          if (st.status[top] === ST_OPEN) break;
         }
       } else if (b > a) {
-        for (let top = book.sells[0]; top !== undefined && this.capacity > 0; top = book.sells[0]) {
-          const p = top.price;
+        while (sells.length && this.capacity > 0) {
+          const top = sells[0];
+          const p = price[top];
           if (through ? !(p < b) : !(p <= b)) break;
           const px = p > cur ? p : cur;
-          this.execute(top, px, Math.min(top.remaining, this.capacity), 'maker', leg, r);
+          this.execute(top, px, Math.min(st.remaining[top], this.capacity), 'maker', leg, r);
           cur = px;
-          if (top.status === 'open') break;
+          if (st.status[top] === ST_OPEN) break;
         }
       }
     }
   }
 
   private clearArrivals(book: Book): void {
-    for (const a of book.arrivals) a.arrival = false;
+    const flags = this.store.flags;
+    for (const id of book.arrivals) flags[id] &= ~F_ARRIVAL;
     book.arrivals.length = 0;
   }
 
@@ -658,12 +674,12 @@ class OrderSim {
       strategy: this.strategy.ref, params: this.params, fillModel: fm, initialCash: this.cfg.initialCash, markets,
       ts: T, equity: s.equity, cash: s.cash, inventoryValue: s.inv, capitalInUse: s.cap, openOrders: s.openOrders,
       realised: s.realised, unrealised: s.unrealised, fees: s.fees,
-      orders: this.orders, fills: this.fills, lots: ledger.lots as readonly Lot[], rejected: this.rejected, rejectCounts: this.rejectCounts,
+      orders: Array.from({ length: this.store.n }, (_, id): OrderRecord => new OrderHandle(this.store, id)), fills: this.fills, lots: ledger.lots as readonly Lot[], rejected: this.rejected, rejectCounts: this.rejectCounts,
       series, holdPeriods,
       totals: {
         initialCapital: this.initialCapital, finalEquity: n ? s.equity[n - 1] : this.initialCapital, cash: this.cash,
         realised: ledger.realised, unrealised: unreal, fees: ledger.fees, fills: this.fills.length, buyFills, sellFills: this.fills.length - buyFills,
-        ordersPlaced: this.orders.length, ordersCancelled: this.cancelled, rejected: this.rejected.length,
+        ordersPlaced: this.store.n, ordersCancelled: this.cancelled, rejected: this.rejected.length,
         closedLots, openLots: ledger.lots.length - closedLots, maxOpenOrders: maxOpen, maxCapitalInUse: maxCap,
         boughtNotional: this.boughtNotional, soldNotional: this.soldNotional,
       },

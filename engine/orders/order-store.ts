@@ -1,0 +1,96 @@
+/**
+ * Every order of a run in typed-array columns indexed by order id (no per-order boxed numbers: the grid
+ * places ~100k orders a year on 1m bars). `OrderHandle` is the object view handed out in results and to
+ * strategies (`orders.get`, `orders.list`); it reads the columns, so it always shows the order's current state.
+ */
+import type { OrderRecord, OrderStatus } from './types.ts';
+import type { OpenOrderView, OrderSide } from './views.ts';
+
+export const ST_OPEN = 0;
+export const ST_FILLED = 1;
+export const ST_CANCELLED = 2;
+export const ST_REJECTED = 3;
+const STATUS: readonly OrderStatus[] = ['open', 'filled', 'cancelled', 'rejected'];
+
+export const F_SELL = 1;
+export const F_MARKET = 2;
+export const F_FROM_FILL = 4;
+export const F_ARRIVAL = 8;
+
+export class OrderStore {
+  n = 0;
+  price = new Float64Array(1024);
+  amount = new Float64Array(1024);
+  filled = new Float64Array(1024);
+  remaining = new Float64Array(1024);
+  avgPrice = new Float64Array(1024);
+  fees = new Float64Array(1024);
+  placedTs = new Float64Array(1024);
+  doneTs = new Float64Array(1024);
+  reservedCash = new Float64Array(1024);
+  market = new Int32Array(1024);
+  placedBar = new Int32Array(1024);
+  doneBar = new Int32Array(1024);
+  lot = new Int32Array(1024);
+  flags = new Uint8Array(1024);
+  status = new Uint8Array(1024);
+  readonly tags: string[] = [];
+
+  constructor(readonly symbols: readonly string[]) {}
+
+  private grow(): void {
+    const cap = this.price.length * 2;
+    const f = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
+    const i = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
+    const u = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
+    this.price = f(this.price); this.amount = f(this.amount); this.filled = f(this.filled); this.remaining = f(this.remaining);
+    this.avgPrice = f(this.avgPrice); this.fees = f(this.fees); this.placedTs = f(this.placedTs); this.doneTs = f(this.doneTs);
+    this.reservedCash = f(this.reservedCash);
+    this.market = i(this.market); this.placedBar = i(this.placedBar); this.doneBar = i(this.doneBar); this.lot = i(this.lot);
+    this.flags = u(this.flags); this.status = u(this.status);
+  }
+
+  /** Append an open order; returns its id. */
+  add(market: number, tag: string, flags: number, price: number, amount: number, placedBar: number, placedTs: number, lot: number): number {
+    if (this.n === this.price.length) this.grow();
+    const id = this.n++;
+    this.market[id] = market; this.tags.push(tag); this.flags[id] = flags;
+    this.price[id] = price; this.amount[id] = amount; this.filled[id] = 0; this.remaining[id] = amount;
+    this.avgPrice[id] = NaN; this.fees[id] = 0; this.placedBar[id] = placedBar; this.placedTs[id] = placedTs;
+    this.doneBar[id] = -1; this.doneTs[id] = NaN; this.reservedCash[id] = 0; this.lot[id] = lot; this.status[id] = ST_OPEN;
+    return id;
+  }
+
+  isSell(id: number): boolean { return (this.flags[id] & F_SELL) !== 0; }
+  isMarket(id: number): boolean { return (this.flags[id] & F_MARKET) !== 0; }
+}
+
+/** Object view of one order (results, `orders.get`, `orders.list`). */
+export class OrderHandle implements OrderRecord, OpenOrderView {
+  constructor(private readonly s: OrderStore, readonly id: number) {}
+  get market(): number { return this.s.market[this.id]; }
+  get symbol(): string { return this.s.symbols[this.s.market[this.id]]; }
+  get tag(): string { return this.s.tags[this.id]; }
+  get side(): OrderSide { return this.s.flags[this.id] & F_SELL ? 'sell' : 'buy'; }
+  get type(): 'limit' | 'market' { return this.s.flags[this.id] & F_MARKET ? 'market' : 'limit'; }
+  get price(): number { return this.s.price[this.id]; }
+  get amount(): number { return this.s.amount[this.id]; }
+  get filled(): number { return this.s.filled[this.id]; }
+  get remaining(): number { return this.s.remaining[this.id]; }
+  get avgPrice(): number { return this.s.avgPrice[this.id]; }
+  get fees(): number { return this.s.fees[this.id]; }
+  get status(): OrderStatus { return STATUS[this.s.status[this.id]]; }
+  get origin(): 'decide' | 'fill' { return this.s.flags[this.id] & F_FROM_FILL ? 'fill' : 'decide'; }
+  get placedBar(): number { return this.s.placedBar[this.id]; }
+  get placedTs(): number { return this.s.placedTs[this.id]; }
+  get doneBar(): number { return this.s.doneBar[this.id]; }
+  get doneTs(): number { return this.s.doneTs[this.id]; }
+  get lot(): number { return this.s.lot[this.id]; }
+  toJSON(): OrderRecord {
+    return {
+      id: this.id, market: this.market, symbol: this.symbol, tag: this.tag, side: this.side, type: this.type, price: this.price,
+      amount: this.amount, filled: this.filled, remaining: this.remaining, avgPrice: this.avgPrice, fees: this.fees, status: this.status,
+      origin: this.origin, placedBar: this.placedBar, placedTs: this.placedTs, doneBar: this.doneBar, doneTs: this.doneTs, lot: this.lot,
+    };
+  }
+}
