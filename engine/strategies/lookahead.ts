@@ -28,8 +28,8 @@ export interface LookaheadViolation {
   readonly altered: number;
 }
 
-/** mulberry32: small seeded PRNG in [0, 1). */
-function seeded(seed: number): () => number {
+/** mulberry32: small seeded PRNG in [0, 1) (also used by engine/checks: look-ahead cuts, Monte Carlo). */
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
