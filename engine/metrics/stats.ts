@@ -77,12 +77,8 @@ export function computeStats(input: StatsInput): Stats {
   const ppy = periodsPerYear(input.timeframe);
   const tfMs = timeframeMs(input.timeframe);
 
-  // Pass 1: per-bar simple returns r_k = E_k / E_(k-1) − 1 (E_(-1) = initialCash); then exposure.
-  const { sum, sumSq, downSq } = returnMoments(equity, initialCash);
-  const exposed = countNonZero(position);
-
-  // Pass 2: drawdown periods over the marks E_(-1), E_0 .. E_(n-1); mark k is at ts[k] + tfMs, mark -1 at ts[0].
-  const dd = drawdowns(equity, ts, tfMs, initialCash);
+  // One pass over the curves: returns, exposure and drawdown periods (see equityPass).
+  const { sum, sumSq, downSq, exposed, dd } = equityPass(equity, position, ts, tfMs, initialCash);
   const endTime = ts[n - 1] + tfMs;
 
   const m = n;
@@ -129,31 +125,6 @@ export function computeStats(input: StatsInput): Stats {
   };
 }
 
-/** Σ r, Σ r², Σ min(r, 0)² of the per-bar simple returns, E_(-1) = initialCash. */
-function returnMoments(equity: Float64Array, initialCash: number): { sum: number; sumSq: number; downSq: number } {
-  const n = equity.length;
-  let sum = 0, sumSq = 0, downSq = 0;
-  let prev = initialCash;
-  for (let k = 0; k < n; k++) {
-    const e = equity[k];
-    if (e !== prev) { // an unchanged mark (flat, no fill) is a zero return: it only counts in n
-      const r = e / prev - 1;
-      sum += r;
-      sumSq += r * r;
-      const down = (r - Math.abs(r)) * 0.5; // min(r, 0) without a branch (returns' signs are unpredictable)
-      downSq += down * down;
-      prev = e;
-    }
-  }
-  return { sum, sumSq, downSq };
-}
-
-function countNonZero(xs: Float64Array): number {
-  let c = 0;
-  for (let k = 0; k < xs.length; k++) c += xs[k] !== 0 ? 1 : 0;
-  return c;
-}
-
 interface Drawdowns {
   /** Running peak at the end: max(initialCash, every mark). */
   peak: number;
@@ -165,14 +136,35 @@ interface Drawdowns {
   maxMs: number;
 }
 
-/** Drawdown periods (docs/metrics.md): from a peak to the first mark at or above it, or to the last mark. */
-function drawdowns(equity: Float64Array, ts: Float64Array, tfMs: number, initialCash: number): Drawdowns {
+/**
+ * One pass over the curves (each is read once; everything stays in registers):
+ * - Σ r, Σ r², Σ min(r, 0)² of the per-bar simple returns r_k = E_k / E_(k−1) − 1, E_(−1) = initialCash;
+ * - the number of bars with a non-zero position;
+ * - drawdown periods over the marks E_(−1), E_0 .. E_(n−1) (docs/metrics.md): from a peak to the first mark at
+ *   or above it, or to the last mark; mark k is at ts[k] + tfMs, mark −1 at ts[0].
+ */
+function equityPass(equity: Float64Array, position: Float64Array, ts: Float64Array, tfMs: number, initialCash: number):
+  { sum: number; sumSq: number; downSq: number; exposed: number; dd: Drawdowns } {
   const n = equity.length;
+  let sum = 0, sumSq = 0, downSq = 0, exposed = 0;
+  let prev = initialCash;
   let peak = initialCash, peakIdx = -1, trough = Infinity;
   let maxDepth = 0, depthSum = 0, count = 0, maxBars = 0, maxMs = 0;
   for (let k = 0; k <= n; k++) {
-    // k === n is a sentinel that closes a period still open at the end (at the last mark, n − 1).
-    const e = k < n ? equity[k] : Infinity;
+    // k === n is a sentinel that closes a drawdown period still open at the end (at the last mark, n − 1).
+    let e = Infinity;
+    if (k < n) {
+      e = equity[k];
+      exposed += position[k] !== 0 ? 1 : 0;
+      if (e !== prev) { // an unchanged mark (flat, no fill) is a zero return: it only counts in n
+        const r = e / prev - 1;
+        sum += r;
+        sumSq += r * r;
+        const down = (r - Math.abs(r)) * 0.5; // min(r, 0) without a branch (returns' signs are unpredictable)
+        downSq += down * down;
+        prev = e;
+      }
+    }
     if (e >= peak) {
       if (trough !== Infinity) {
         const end = k < n ? k : n - 1;
@@ -190,7 +182,7 @@ function drawdowns(equity: Float64Array, ts: Float64Array, tfMs: number, initial
       trough = e;
     }
   }
-  return { peak, maxDepth, depthSum, count, maxBars, maxMs };
+  return { sum, sumSq, downSq, exposed, dd: { peak, maxDepth, depthSum, count, maxBars, maxMs } };
 }
 
 type TradeStats = Pick<Stats, 'trades' | 'winRatePct' | 'bestTradePct' | 'worstTradePct' | 'avgTradePct' | 'profitFactor' | 'expectancy' | 'sqn' | 'kelly'>;
