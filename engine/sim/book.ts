@@ -42,11 +42,11 @@ export class Book {
 
   // Fills, one row each: bar, +1 buy / -1 sell, price (slippage included), size, fee; reasons beside them.
   nFills = 0;
-  private fRows: Float64Array = new Float64Array(64 * F_STRIDE);
+  private fRows: Float64Array = new Float64Array(1024 * F_STRIDE);
   private readonly fReason: string[] = [];
   // Trades, one row each: the entry and exit fill rows, pnl and returnPct (computed once, at the close).
   nTrades = 0;
-  private tRows: Float64Array = new Float64Array(32 * T_STRIDE);
+  private tRows: Float64Array = new Float64Array(512 * T_STRIDE);
 
   /** Fill row of the open position's entry; -1 when flat. */
   private entryRow = -1;
