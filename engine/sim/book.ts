@@ -55,11 +55,19 @@ export class Book {
   private entryFee = 0;
   private readonly buyMul: number;
   private readonly sellMul: number;
+  private readonly feeRate: number;
+  private readonly fraction: number;
+  private readonly lotSize: number;
+  private readonly minNotional: number;
 
-  constructor(private readonly frame: CandleFrame, private readonly cfg: Readonly<FillConfig>) {
+  constructor(private readonly frame: CandleFrame, cfg: Readonly<FillConfig>) {
     this.cash = cfg.initialCash;
     this.buyMul = 1 + cfg.slippageBps / 1e4;
     this.sellMul = 1 - cfg.slippageBps / 1e4;
+    this.feeRate = cfg.feeRate;
+    this.fraction = cfg.fraction;
+    this.lotSize = cfg.lotSize;
+    this.minNotional = cfg.minNotional;
   }
 
   /** Move from the current side to `target` at bar `bar`'s open: close first, then open sized from the cash after closing. */
@@ -85,7 +93,7 @@ export class Book {
     const price = long ? raw * this.sellMul : raw * this.buyMul;
     const size = this.entrySize;
     const notional = price * size;
-    const fee = this.cfg.feeRate * notional;
+    const fee = this.feeRate * notional;
     this.cash += long ? notional - fee : -notional - fee;
     this.feesPaid += fee;
     const exitRow = this.addFill(bar, long ? -1 : 1, price, size, fee, reason);
@@ -104,11 +112,11 @@ export class Book {
 
   /** Open `side` at `raw` (before slippage) in bar `bar`, sized fraction × cash / (price × (1 + feeRate)), rounded down to the lot. */
   private open(bar: number, side: number, raw: number, reason: string): void {
-    const { feeRate, fraction, lotSize, minNotional } = this.cfg;
+    const feeRate = this.feeRate, lotSize = this.lotSize, minNotional = this.minNotional;
     const long = side === SIDE_LONG;
     const price = long ? raw * this.buyMul : raw * this.sellMul;
-    const wanted = (fraction * this.cash) / (price * (1 + feeRate));
-    const size = roundDownToLot(wanted, lotSize);
+    const wanted = (this.fraction * this.cash) / (price * (1 + feeRate));
+    const size = lotSize === 0 ? wanted : roundDownToLot(wanted, lotSize);
     const notional = price * size;
     if (!(size > 0) || notional < minNotional) {
       this.skippedOrders++;
