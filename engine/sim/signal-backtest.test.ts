@@ -214,6 +214,15 @@ describe('runSignalBacktest: rules', () => {
     expect(r.fills.map((x) => x.bar)).toEqual([1, 5]);
   });
 
+  it('never skips an exit, even when its notional is below minNotional', () => {
+    // entry: 1000 / 100 = 10 units at 100 (notional 1000 >= 600); exit at 50: notional 500 < 600, still filled
+    const f = frameOf([[100, 100, 100, 100], [100, 100, 100, 100], [100, 100, 50, 50], [50, 50, 50, 50], [50, 50, 50, 50]]);
+    const r = runSignalBacktest(tableStrategy([1, NaN, 0]), f, {}, cfg({ initialCash: 1000, feeRate: 0, lotSize: 1, minNotional: 600 }), { startIndex: 0 });
+    expect(r.fills.map((x) => [x.bar, x.side, x.size, x.price])).toEqual([[1, 'buy', 10, 100], [3, 'sell', 10, 50]]);
+    expect(r.skippedOrders).toBe(0);
+    expect(r.cash).toBe(500);
+  });
+
   it('counts an entry whose size rounds down to 0 as skipped', () => {
     const r = runSignalBacktest(tableStrategy([1, 1]), flat(3, 20_000), {}, cfg({ lotSize: 1 }), { startIndex: 0 });
     expect(r.fills).toHaveLength(0);
