@@ -19,16 +19,22 @@ export interface BacktestArgs {
   fraction: number; 'allow-short': boolean; 'close-at-end': boolean; gaps: 'error' | 'report' | 'ffill'; json: boolean;
 }
 
-/** The options shared by every command that runs a backtest (backtest, demo; later sweep and walk-forward). */
-export function backtestOptions<T>(y: Argv<T>) {
+/** Which candles: a file, or cached candles, and the range (shared by backtest and the checks). */
+export function dataOptions<T>(y: Argv<T>) {
   return y
-    .option('strategy', { type: 'string', describe: 'built-in strategy id (see `tradelab strategies`) or path of a .ts file default-exporting defineStrategy(...)' })
     .option('data', { type: 'string', describe: 'candle file: freqtrade JSON, CSV (date or timestamp column), ccxt OHLCV JSON' })
     .option('exchange', { type: 'string', describe: 'exchange id of cached candles (e.g. binance); with --data, labels the file' })
     .option('symbol', { type: 'string', describe: 'market symbol of cached candles (e.g. BTC/USDT); with --data, labels the file' })
     .option('timeframe', { type: 'string', describe: `candle timeframe: ${TIMEFRAMES.join(', ')}` })
     .option('from', { type: 'string', describe: 'first measured candle (UTC date or ISO time); warm-up bars are loaded before it' })
     .option('to', { type: 'string', describe: 'last measured candle (inclusive)' })
+    .option('gaps', { choices: ['error', 'report', 'ffill'] as const, default: 'report' as const, describe: 'what to do with missing candles' });
+}
+
+/** The options shared by every command that runs a backtest (backtest, demo; later sweep and walk-forward). */
+export function backtestOptions<T>(y: Argv<T>) {
+  return dataOptions(y
+    .option('strategy', { type: 'string', describe: 'built-in strategy id (see `tradelab strategies`) or path of a .ts file default-exporting defineStrategy(...)' }))
     .option('param', { type: 'string', array: true, describe: 'strategy parameter name=value (repeatable)' })
     .option('cash', { type: 'number', default: DEFAULT_FILL_CONFIG.initialCash, describe: 'initial cash in the quote currency' })
     .option('fee-rate', { type: 'number', default: DEFAULT_FILL_CONFIG.feeRate, describe: 'fee on each fill, as a fraction of its notional (0.001 = 0.1 %)' })
@@ -38,7 +44,6 @@ export function backtestOptions<T>(y: Argv<T>) {
     .option('fraction', { type: 'number', default: DEFAULT_FILL_CONFIG.fraction, describe: 'share of equity deployed on each entry, in (0, 1]' })
     .option('allow-short', { type: 'boolean', default: false, describe: 'allow short positions (research); otherwise a short signal means flat' })
     .option('close-at-end', { type: 'boolean', default: false, describe: 'close a position still open at the end and count it as a trade' })
-    .option('gaps', { choices: ['error', 'report', 'ffill'] as const, default: 'report' as const, describe: 'what to do with missing candles' })
     .option('json', { type: 'boolean', default: false, describe: 'print { manifest, stats } as JSON and nothing else' });
 }
 
