@@ -48,17 +48,25 @@ const median = (xs: number[]) => {
 
 interface Row { name: string; bars: number; medianMs: number; baseline: string | null; ratio: number | null; [k: string]: unknown }
 
-const rows: Row[] = [];
+// Collect every case first, so that a --filter keeps the baselines of the cases it selects.
+const all: BenchCase[] = [];
+const fileOf = new Map<BenchCase, string>();
 for (const file of benchFiles()) {
   const mod = (await import(pathToFileURL(file).href)) as { default: BenchFactory };
-  const cases = await mod.default(benchContext);
-  for (const c of cases) {
-    if (filter && !c.name.includes(filter) && !(c.baseline ?? '').includes(filter)) continue;
-    log(`timing ${c.name} (${relative(root, file)}) ...`);
-    const med = median(await time(c));
-    rows.push({ name: c.name, bars: c.bars, medianMs: Number(med.toFixed(3)), baseline: c.baseline ?? null, ratio: null, ...(c.extra?.(med) ?? {}) });
-    await c.teardown?.();
-  }
+  for (const c of await mod.default(benchContext)) { all.push(c); fileOf.set(c, file); }
+}
+const selected = new Set(all.filter((c) => !filter || c.name.includes(filter)));
+for (const c of [...selected]) {
+  const b = all.find((x) => x.name === c.baseline);
+  if (b) selected.add(b);
+}
+const rows: Row[] = [];
+for (const c of all) {
+  if (!selected.has(c)) { await c.teardown?.(); continue; }
+  log(`timing ${c.name} (${relative(root, fileOf.get(c)!)}) ...`);
+  const med = median(await time(c));
+  rows.push({ name: c.name, bars: c.bars, medianMs: Number(med.toFixed(3)), baseline: c.baseline ?? null, ratio: null, ...(c.extra?.(med) ?? {}) });
+  await c.teardown?.();
 }
 for (const r of rows) {
   if (!r.baseline) continue;
