@@ -2,6 +2,8 @@
  * `tradelab backtest`: one strategy over cached candles (--exchange/--symbol/--timeframe [--from --to]) or a
  * file (--data). Prints the configuration used beside the result, writes results/<run-id>/, and with --json prints
  * exactly `{ "manifest": …, "stats": … }` on stdout and nothing else.
+ * Several markets (--symbols A,B with --exchange/--timeframe, or --data a.json,b.json / repeated --data): one run
+ * folder each plus a summary folder (research/multi); --json then prints `{ "runs": [{ manifest, stats }], "average" }`.
  */
 import type { Argv } from 'yargs';
 import { DEFAULT_FILL_CONFIG, TIMEFRAMES, parseParamPairs, usageError, type FillConfig } from '../../engine/index.ts';
@@ -12,6 +14,7 @@ import { codeVersion } from '../code-version.ts';
 import { table } from '../format.ts';
 import { STAT_LABELS, formatStat } from '../stat-labels.ts';
 import { toJson } from '../json.ts';
+import { marketSpecsFrom, printMulti, runMultiBacktest } from '../multi/index.ts';
 
 export interface BacktestArgs {
   strategy: string; data?: string; exchange?: string; symbol?: string; timeframe?: string; from?: string; to?: string;
@@ -96,14 +99,24 @@ export const backtestCommand: CliCommand = {
     y.command(
       'backtest',
       'run a strategy over candles and save a reproducible result in results/<run-id>/',
-      (b) => backtestOptions(b).demandOption('strategy', 'name a strategy: --strategy sma-cross (see `tradelab strategies`)'),
+      (b) => backtestOptions(b)
+        .option('symbols', { type: 'string', describe: 'several markets, comma-separated (BTC/USDT,ETH/USDT): cached with --exchange/--timeframe, or labels of several --data files (a.json,b.json or repeated --data); each gets its run folder, plus a summary with the average' })
+        .demandOption('strategy', 'name a strategy: --strategy sma-cross (see `tradelab strategies`)'),
       async (argv) => {
-        const a = argv as unknown as BacktestArgs;
+        const a = argv as unknown as BacktestArgs & { symbols?: string };
         const paths = resolvePaths(ctx.env, ctx.cwd);
-        const run = await runBacktest({
-          strategy: a.strategy, params: parseParamPairs(a.param ?? []), data: dataSpecFrom(a), from: a.from, to: a.to,
-          fill: fillConfigFrom(a), gaps: a.gaps,
-        }, { cwd: ctx.cwd, cacheDir: paths.cacheDir, resultsDir: paths.resultsDir, now: () => Date.now(), code: codeVersion() });
+        const markets = marketSpecsFrom(a, dataSpecFrom);
+        const deps = { cwd: ctx.cwd, cacheDir: paths.cacheDir, resultsDir: paths.resultsDir, now: () => Date.now(), code: codeVersion() };
+        const common = { strategy: a.strategy, params: parseParamPairs(a.param ?? []), from: a.from, to: a.to, fill: fillConfigFrom(a), gaps: a.gaps };
+        if (markets.length > 1 || a.symbols !== undefined) {
+          // several markets: { runs: [{ manifest, stats }], average } (average: mean of each statistic over the markets)
+          const multi = await runMultiBacktest({ ...common, markets }, deps);
+          if (a.json) ctx.stdout(toJson({ runs: multi.runs.map((r) => ({ manifest: r.manifest, stats: r.stats })), average: multi.average }) + '\n');
+          else printMulti(multi, ctx);
+          setExit(0);
+          return;
+        }
+        const run = await runBacktest({ ...common, data: markets[0] }, deps);
         if (a.json) ctx.stdout(toJson({ manifest: run.manifest, stats: run.stats }) + '\n');
         else printRun(run, ctx);
         setExit(0);
