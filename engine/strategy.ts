@@ -24,6 +24,21 @@ import type { AccountView, FillView, OrdersView } from './orders/views.ts';
 /** Named indicator columns, each aligned with the frame (NaN during warm-up). */
 export type Indicators = Record<string, Float64Array>;
 
+/**
+ * A cache of indicator columns over ONE frame, shared by the many runs of a parameter sweep: `column(key, compute)`
+ * returns the column stored under `key`, calling `compute` only the first time. The key must name everything the
+ * column depends on (indicator, source column, arguments), e.g. `sma(close,20)`. Runners that are not sweeping pass
+ * no memo; use `memoColumn` so both cases read the same.
+ */
+export interface IndicatorMemo {
+  column(key: string, compute: () => Float64Array): Float64Array;
+}
+
+/** `memo.column(key, compute)`, or `compute()` when there is no memo. */
+export function memoColumn(memo: IndicatorMemo | undefined, key: string, compute: () => Float64Array): Float64Array {
+  return memo ? memo.column(key, compute) : compute();
+}
+
 /** Target codes used by the vectorised fast path and the simulators. */
 export const TARGET_LONG = 1;
 export const TARGET_FLAT = 0;
@@ -128,12 +143,20 @@ export interface StrategySpec<TParams extends TObject, I extends Indicators, S> 
   readonly constraints?: readonly ParamConstraint<Static<TParams>>[];
   /** Bars of history the indicators need before decisions are meaningful. */
   readonly warmup: (p: Static<TParams>) => number;
-  /** Vectorised indicator computation over whole columns. */
-  readonly indicators: (frame: CandleFrame, p: Static<TParams>) => I;
+  /**
+   * Vectorised indicator computation over whole columns. A sweep passes `memo` so that columns shared by many
+   * parameter combinations are computed once (wrap each column in `memoColumn(memo, key, () => ...)`); the
+   * returned columns may then be shared and must not be written to.
+   */
+  readonly indicators: (frame: CandleFrame, p: Static<TParams>, memo?: IndicatorMemo) => I;
   /** The per-bar decision: the one required hook. */
   readonly decide: (ctx: BarContext<Static<TParams>, I, S>) => DecideResult;
-  /** Optional vectorised fast path for signal strategies: target per bar (1, 0, -1; NaN = no decision). */
-  readonly signals?: (frame: CandleFrame, ind: I, p: Static<TParams>) => Float64Array;
+  /**
+   * Optional vectorised fast path for signal strategies: target per bar (1, 0, -1; NaN = no decision). When `out`
+   * (frame.length values) is given the strategy may write the targets into it and return it, so that a sweep reuses
+   * one buffer instead of allocating a column per run; returning a fresh array is also allowed.
+   */
+  readonly signals?: (frame: CandleFrame, ind: I, p: Static<TParams>, out?: Float64Array) => Float64Array;
   /** Initial strategy state (order-level strategies keep grids, anchors, schedules here). */
   readonly initState?: (p: Static<TParams>) => S;
   /** Order-level strategies: react to each fill as it happens (e.g. place a grid's paired sell). */
@@ -148,9 +171,9 @@ export interface Strategy<P extends ParamValues = ParamValues, I extends Indicat
   readonly params: TObject;
   readonly constraints: readonly ParamConstraint<P>[];
   readonly warmup: (p: P) => number;
-  readonly indicators: (frame: CandleFrame, p: P) => I;
+  readonly indicators: (frame: CandleFrame, p: P, memo?: IndicatorMemo) => I;
   readonly decide: (ctx: BarContext<P, I, S>) => DecideResult;
-  readonly signals?: (frame: CandleFrame, ind: I, p: P) => Float64Array;
+  readonly signals?: (frame: CandleFrame, ind: I, p: P, out?: Float64Array) => Float64Array;
   readonly initState: (p: P) => S;
   /** Order-level strategies: react to each fill as it happens. */
   readonly onFill?: (ctx: FillContext<P, I, S>) => DecideResult;
@@ -187,9 +210,9 @@ export function defineStrategy<TParams extends TObject, I extends Indicators, S 
     params: spec.params,
     constraints,
     warmup: spec.warmup as (p: P) => number,
-    indicators: spec.indicators as (frame: CandleFrame, p: P) => I,
+    indicators: spec.indicators as (frame: CandleFrame, p: P, memo?: IndicatorMemo) => I,
     decide: spec.decide as (ctx: BarContext<P, I, S>) => DecideResult,
-    signals: spec.signals as ((frame: CandleFrame, ind: I, p: P) => Float64Array) | undefined,
+    signals: spec.signals as ((frame: CandleFrame, ind: I, p: P, out?: Float64Array) => Float64Array) | undefined,
     initState: (spec.initState ?? (() => undefined as S)) as (p: P) => S,
     onFill: spec.onFill as ((ctx: FillContext<P, I, S>) => DecideResult) | undefined,
     resolveParams: (overrides?: Readonly<Record<string, unknown>>) => resolveParams<P>(spec.id, spec.params, constraints, overrides),

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { crossedAbove, crossedBelow } from '../indicators/cross.ts';
 import { ema } from '../indicators/ema.ts';
-import { defineStrategy, goLong, goShort } from '../strategy.ts';
+import { defineStrategy, goLong, goShort, memoColumn } from '../strategy.ts';
 import { crossTargets } from './ma-cross.ts';
 
 /**
@@ -21,11 +21,15 @@ export const emaCross = defineStrategy({
   }),
   constraints: [{ expr: 'fast < slow', check: (p) => p.fast < p.slow }],
   warmup: (p) => p.slow,
-  indicators: (frame, p) => ({ fast: ema(frame.close, p.fast), slow: ema(frame.close, p.slow) }),
+  // Keyed columns: a sweep computes each distinct EMA once and shares it across combinations.
+  indicators: (frame, p, memo) => ({
+    fast: memoColumn(memo, `ema(close,${p.fast})`, () => ema(frame.close, p.fast)),
+    slow: memoColumn(memo, `ema(close,${p.slow})`, () => ema(frame.close, p.slow)),
+  }),
   decide: ({ i, ind }) => {
     if (crossedAbove(ind.fast, ind.slow, i)) return goLong('fast EMA crossed above slow EMA');
     if (crossedBelow(ind.fast, ind.slow, i)) return goShort('fast EMA crossed below slow EMA');
     return undefined;
   },
-  signals: (_frame, ind) => crossTargets(ind.fast, ind.slow),
+  signals: (_frame, ind, _p, out) => crossTargets(ind.fast, ind.slow, out),
 });

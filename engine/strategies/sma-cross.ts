@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { crossedAbove, crossedBelow } from '../indicators/cross.ts';
 import { sma } from '../indicators/sma.ts';
-import { defineStrategy, goLong, goShort } from '../strategy.ts';
+import { defineStrategy, goLong, goShort, memoColumn } from '../strategy.ts';
 import { crossTargets } from './ma-cross.ts';
 
 /**
@@ -20,11 +20,15 @@ export const smaCross = defineStrategy({
   }),
   constraints: [{ expr: 'fast < slow', check: (p) => p.fast < p.slow }],
   warmup: (p) => p.slow,
-  indicators: (frame, p) => ({ fast: sma(frame.close, p.fast), slow: sma(frame.close, p.slow) }),
+  // Keyed columns: a sweep computes each distinct SMA once and shares it across combinations.
+  indicators: (frame, p, memo) => ({
+    fast: memoColumn(memo, `sma(close,${p.fast})`, () => sma(frame.close, p.fast)),
+    slow: memoColumn(memo, `sma(close,${p.slow})`, () => sma(frame.close, p.slow)),
+  }),
   decide: ({ i, ind }) => {
     if (crossedAbove(ind.fast, ind.slow, i)) return goLong('fast SMA crossed above slow SMA');
     if (crossedBelow(ind.fast, ind.slow, i)) return goShort('fast SMA crossed below slow SMA');
     return undefined;
   },
-  signals: (_frame, ind) => crossTargets(ind.fast, ind.slow),
+  signals: (_frame, ind, _p, out) => crossTargets(ind.fast, ind.slow, out),
 });
