@@ -8,3 +8,4 @@ export * from './sim/index.ts';
 export * from './metrics/index.ts';
 export * from './indicators/index.ts';
 export * from './strategies/index.ts';
+export * from './risk/index.ts';

@@ -1,7 +1,7 @@
 /** Composition and validation of the risk rules. */
 import { usageError } from '../errors.ts';
 import type { PctOrAbs, RiskDecision, RiskDenial, RiskIntent, RiskRule, RiskState } from './types.ts';
-import { ALLOW } from './types.ts';
+import { RISK_ALLOW } from './types.ts';
 import {
   DEFAULT_MAX_OPEN_ORDERS, apiErrorRule, dailyLossRule, drawdownRule, kellyRule, openOrdersGlobalRule, openOrdersMarketRule,
   stopLossRule, volatilityRule, walletRule, weeklyLossRule, type RiskConfig,
@@ -13,7 +13,7 @@ export function checkRisk(intent: RiskIntent, state: RiskState, rules: readonly 
     const d = rules[k](intent, state);
     if (!d.allow) return d;
   }
-  return ALLOW;
+  return RISK_ALLOW;
 }
 
 /** Every denial of `rules` (for recording all reasons at once). */

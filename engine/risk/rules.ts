@@ -2,7 +2,7 @@
  * The risk rules, each a pure `(intent, state) → decision`, built from a `RiskConfig` (see docs/risk.md).
  * A rule that is not configured is not built, except the global open-order cap (490 by default).
  */
-import { ALLOW, deny, type PctOrAbs, type RiskLot, type RiskRule, type RiskState, type WalletState } from './types.ts';
+import { RISK_ALLOW, riskDeny, type PctOrAbs, type RiskLot, type RiskRule, type RiskState, type WalletState } from './types.ts';
 import { isoWeekKey, utcDayKey } from './calendar.ts';
 import { kellyFraction, type KellyConfig } from './kelly.ts';
 
@@ -65,13 +65,13 @@ export function walletAvailable(w: WalletState, compound = false): number {
 export function walletRule(cfg: WalletConfig): RiskRule {
   const compound = cfg.compound === true;
   return (intent, state) => {
-    if (intent.side !== 'buy') return ALLOW;
+    if (intent.side !== 'buy') return RISK_ALLOW;
     const need = intent.price * intent.amount * (1 + (intent.feeRate ?? 0));
     const avail = walletAvailable(state.wallet, compound);
     if (need > avail) {
-      return deny('wallet', `buy ${intent.amount} ${intent.symbol} @ ${intent.price} needs ${fmt(need)} quote (fee included) but the virtual wallet has ${fmt(avail)} available (budget ${fmt(state.wallet.budget)}, realised ${fmt(state.wallet.realisedNet)}${compound ? ', compounding' : ''}, committed ${fmt(state.wallet.committed)})`);
+      return riskDeny('wallet', `buy ${intent.amount} ${intent.symbol} @ ${intent.price} needs ${fmt(need)} quote (fee included) but the virtual wallet has ${fmt(avail)} available (budget ${fmt(state.wallet.budget)}, realised ${fmt(state.wallet.realisedNet)}${compound ? ', compounding' : ''}, committed ${fmt(state.wallet.committed)})`);
     }
-    return ALLOW;
+    return RISK_ALLOW;
   };
 }
 
@@ -111,14 +111,14 @@ export function stopLossExit(lot: RiskLot, price: number, cfg: PctOrAbs): StopLo
 /** Entry check: no buy in a market while one of its open lots sits at or below its stop (exit pending). */
 export function stopLossRule(cfg: PctOrAbs): RiskRule {
   return (intent, state) => {
-    if (intent.side !== 'buy') return ALLOW;
+    if (intent.side !== 'buy') return RISK_ALLOW;
     const price = lastPrice(state, intent.symbol) ?? intent.price;
     for (const lot of state.openLots) {
       if (lot.symbol === intent.symbol && stopLossHit(lot, price, cfg)) {
-        return deny('stop-loss', `lot ${lot.id} of ${lot.symbol} (entry ${lot.entryPrice}) is at or below its stop ${fmt(stopPrice(lot.entryPrice, cfg))} at price ${price}: no new entry until it is exited`);
+        return riskDeny('stop-loss', `lot ${lot.id} of ${lot.symbol} (entry ${lot.entryPrice}) is at or below its stop ${fmt(stopPrice(lot.entryPrice, cfg))} at price ${price}: no new entry until it is exited`);
       }
     }
-    return ALLOW;
+    return RISK_ALLOW;
   };
 }
 
@@ -136,13 +136,13 @@ export function currentDrawdown(history: RiskState['equityHistory']): { abs: num
 
 export function drawdownRule(cfg: PctOrAbs): RiskRule {
   return (intent, state) => {
-    if (intent.side !== 'buy') return ALLOW;
+    if (intent.side !== 'buy') return RISK_ALLOW;
     const dd = currentDrawdown(state.equityHistory);
     const hit = cfg.pct !== undefined ? dd.pct >= cfg.pct : dd.abs >= (cfg.abs ?? Infinity);
     if (hit) {
-      return deny('drawdown', `drawdown ${fmt(dd.abs)} quote (${fmt(dd.pct)} %) from the equity peak ${fmt(dd.peak)} reached the limit of ${cfg.pct !== undefined ? `${cfg.pct} %` : `${cfg.abs} quote`}`, 'emergency-stop');
+      return riskDeny('drawdown', `drawdown ${fmt(dd.abs)} quote (${fmt(dd.pct)} %) from the equity peak ${fmt(dd.peak)} reached the limit of ${cfg.pct !== undefined ? `${cfg.pct} %` : `${cfg.abs} quote`}`, 'emergency-stop');
     }
-    return ALLOW;
+    return RISK_ALLOW;
   };
 }
 
@@ -152,14 +152,14 @@ function lossLimitRule(rule: 'daily-loss' | 'weekly-loss', cfg: PctOrAbs): RiskR
   const keyOf = rule === 'daily-loss' ? utcDayKey : isoWeekKey;
   const book = rule === 'daily-loss' ? 'realisedByDay' : 'realisedByWeek';
   return (intent, state) => {
-    if (intent.side !== 'buy') return ALLOW;
+    if (intent.side !== 'buy') return RISK_ALLOW;
     const key = keyOf(state.now);
     const pnl = state[book][key] ?? 0;
     const limit = cfg.pct !== undefined ? (state.wallet.budget * cfg.pct) / 100 : (cfg.abs ?? Infinity);
     if (-pnl >= limit) {
-      return deny(rule, `realised loss ${fmt(-pnl)} quote in ${rule === 'daily-loss' ? 'UTC day' : 'ISO week'} ${key} reached the limit of ${fmt(limit)} quote${cfg.pct !== undefined ? ` (${cfg.pct} % of the budget)` : ''}`, 'pause-entries');
+      return riskDeny(rule, `realised loss ${fmt(-pnl)} quote in ${rule === 'daily-loss' ? 'UTC day' : 'ISO week'} ${key} reached the limit of ${fmt(limit)} quote${cfg.pct !== undefined ? ` (${cfg.pct} % of the budget)` : ''}`, 'pause-entries');
     }
-    return ALLOW;
+    return RISK_ALLOW;
   };
 }
 
@@ -177,15 +177,15 @@ export function currentEquity(state: RiskState): number {
 /** Entries may not exceed the (fractional, capped) Kelly share of equity. Allows everything before `minTrades`. */
 export function kellyRule(cfg: KellyConfig): RiskRule {
   return (intent, state) => {
-    if (intent.side !== 'buy') return ALLOW;
+    if (intent.side !== 'buy') return RISK_ALLOW;
     const f = kellyFraction(state.recentTradePnl, cfg);
-    if (f === null) return ALLOW;
+    if (f === null) return RISK_ALLOW;
     const maxNotional = f * currentEquity(state);
     const notional = intent.price * intent.amount;
     if (notional > maxNotional * (1 + 1e-9)) {
-      return deny('kelly', `buy notional ${fmt(notional)} exceeds the Kelly size ${fmt(maxNotional)} (${fmt(f * 100)} % of equity ${fmt(currentEquity(state))} from the last ${Math.min(cfg.lookback, state.recentTradePnl.length)} trades)`);
+      return riskDeny('kelly', `buy notional ${fmt(notional)} exceeds the Kelly size ${fmt(maxNotional)} (${fmt(f * 100)} % of equity ${fmt(currentEquity(state))} from the last ${Math.min(cfg.lookback, state.recentTradePnl.length)} trades)`);
     }
-    return ALLOW;
+    return RISK_ALLOW;
   };
 }
 
@@ -203,12 +203,12 @@ export function priceDeviationPct(prices: readonly number[], window: number): nu
 
 export function volatilityRule(cfg: VolatilityConfig): RiskRule {
   return (intent, state) => {
-    if (intent.side !== 'buy') return ALLOW;
+    if (intent.side !== 'buy') return RISK_ALLOW;
     const dev = priceDeviationPct(state.recentPrices[intent.symbol] ?? [], cfg.window);
     if (dev > cfg.maxDeviationPct) {
-      return deny('volatility', `${intent.symbol} price deviates ${fmt(dev)} % from its mean over the last ${cfg.window} prices (limit ${cfg.maxDeviationPct} %)`, 'pause-entries');
+      return riskDeny('volatility', `${intent.symbol} price deviates ${fmt(dev)} % from its mean over the last ${cfg.window} prices (limit ${cfg.maxDeviationPct} %)`, 'pause-entries');
     }
-    return ALLOW;
+    return RISK_ALLOW;
   };
 }
 
@@ -232,9 +232,9 @@ export function apiErrorRule(cfg: ApiErrorConfig): RiskRule {
   return (_intent, state) => {
     const at = apiBreakerTrippedAt(state.apiErrorTs, state.now, cfg);
     if (at === at && state.now < at + cfg.cooldownMs) {
-      return deny('api-errors', `more than ${cfg.maxErrors} API errors within ${cfg.windowMs} ms (tripped at ${new Date(at).toISOString()}): new orders paused until ${new Date(at + cfg.cooldownMs).toISOString()}`, 'pause-orders');
+      return riskDeny('api-errors', `more than ${cfg.maxErrors} API errors within ${cfg.windowMs} ms (tripped at ${new Date(at).toISOString()}): new orders paused until ${new Date(at + cfg.cooldownMs).toISOString()}`, 'pause-orders');
     }
-    return ALLOW;
+    return RISK_ALLOW;
   };
 }
 
@@ -243,16 +243,16 @@ export function apiErrorRule(cfg: ApiErrorConfig): RiskRule {
 export function openOrdersGlobalRule(maxTotal: number): RiskRule {
   return (_intent, state) =>
     state.openOrders.total >= maxTotal
-      ? deny('open-orders-global', `${state.openOrders.total} orders are open; the global cap is ${maxTotal}`)
-      : ALLOW;
+      ? riskDeny('open-orders-global', `${state.openOrders.total} orders are open; the global cap is ${maxTotal}`)
+      : RISK_ALLOW;
 }
 
 export function openOrdersMarketRule(cfg: OpenOrdersConfig): RiskRule {
   return (intent, state) => {
     const cap = cfg.perMarket?.[intent.symbol] ?? cfg.maxPerMarket;
-    if (cap === undefined) return ALLOW;
+    if (cap === undefined) return RISK_ALLOW;
     const n = state.openOrders.bySymbol[intent.symbol] ?? 0;
-    return n >= cap ? deny('open-orders-market', `${n} orders are open in ${intent.symbol}; its cap is ${cap}`) : ALLOW;
+    return n >= cap ? riskDeny('open-orders-market', `${n} orders are open in ${intent.symbol}; its cap is ${cap}`) : RISK_ALLOW;
   };
 }
 

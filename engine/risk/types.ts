@@ -109,9 +109,9 @@ export type RiskDecision = RiskAllow | RiskDenial;
 /** A pure rule. */
 export type RiskRule = (intent: RiskIntent, state: RiskState) => RiskDecision;
 
-export const ALLOW: RiskAllow = Object.freeze({ allow: true });
+export const RISK_ALLOW: RiskAllow = Object.freeze({ allow: true });
 
-export function deny(rule: RiskRuleName, reason: string, effect: RiskEffect = 'deny'): RiskDenial {
+export function riskDeny(rule: RiskRuleName, reason: string, effect: RiskEffect = 'deny'): RiskDenial {
   return { allow: false, rule, reason, effect };
 }
 
