@@ -77,16 +77,20 @@ class PriceSet {
   }
 }
 
-interface GridBuy { tag: string; level: number; seq: number; notional: number }
-
 /** Per-market grid state. */
 export class GridMarket {
   anchorHigh = NaN;
   gridTop = NaN;
   /** Levels taken: open grid buys and open lots, by their level price. */
   readonly taken = new PriceSet();
-  /** Open grid buys (unsorted; small). */
-  buys: GridBuy[] = [];
+  /** Open grid buys (unsorted, in placement order; small) as parallel columns: tag, level price, sequence, notional. */
+  nBuys = 0;
+  readonly buyTag: string[] = [];
+  buyLevel = new Float64Array(32);
+  buySeq = new Float64Array(32);
+  buyNotional = new Float64Array(32);
+  /** The intents of the last pass (reused: runners consume a decision before the next one). */
+  readonly out: Intent[] = [];
   /** Open lot id -> its level price. */
   readonly lotLevel = new Map<number, number>();
   seq = 0;
@@ -108,6 +112,27 @@ export class GridMarket {
   hiKL = NaN;
   lvN = 0;
   lvTop = NaN;
+
+  addBuy(tag: string, level: number, seq: number, notional: number): void {
+    const n = this.nBuys;
+    if (n === this.buyLevel.length) {
+      const grow = (a: Float64Array) => { const b = new Float64Array(n * 2); b.set(a); return b; };
+      this.buyLevel = grow(this.buyLevel); this.buySeq = grow(this.buySeq); this.buyNotional = grow(this.buyNotional);
+    }
+    this.buyTag[n] = tag; this.buyLevel[n] = level; this.buySeq[n] = seq; this.buyNotional[n] = notional;
+    this.nBuys = n + 1;
+  }
+
+  /** Remove buy j, keeping the order of the others. */
+  removeBuy(j: number): void {
+    const n = this.nBuys - 1;
+    for (let k = j; k < n; k++) {
+      this.buyTag[k] = this.buyTag[k + 1]; this.buyLevel[k] = this.buyLevel[k + 1];
+      this.buySeq[k] = this.buySeq[k + 1]; this.buyNotional[k] = this.buyNotional[k + 1];
+    }
+    this.buyTag.length = n;
+    this.nBuys = n;
+  }
 
   /** Level k's price. Hot path: a typed-array read; the table is (re)filled by `fill` when needed. */
   level(k: number, r: number): number {
@@ -184,35 +209,41 @@ function decideGrid(ctx: BarContext<GridParams, Record<string, Float64Array>, Gr
     const capLimit = (p.maxCapitalPct / 100) * equity * (1 + 1e-12);
     if (g.hold ? a.capitalInUse + notional > capLimit : a.capitalInUse + a.openBuyNotional + notional > capLimit || notional > a.freeCash) return undefined;
   }
-  return fullPass(ctx, g, p, m, k0, kEnd, s, r);
+  return fullPass(ctx, g, p, m, k0, kEnd);
 }
 
+// Out of line from decideGrid, with integer arguments only (doubles passed to a call are boxed).
 function fullPass(
-  ctx: BarContext<GridParams, Record<string, Float64Array>, GridState>, g: GridMarket, p: GridParams, m: number, k0: number, kEnd: number, s: number, r: number,
+  ctx: BarContext<GridParams, Record<string, Float64Array>, GridState>, g: GridMarket, p: GridParams, m: number, k0: number, kEnd: number,
 ): Intent[] | undefined {
   const orders = ctx.orders!;
   const account = ctx.account!;
+  const s = p.gridStepPct / 100;
+  const r = 1 - s;
   const G = g.gridTop;
   const half = s / 2;
-  const out: Intent[] = [];
+  const out = g.out;
+  out.length = 0;
   // Drop grid buys that are no longer open (rejected on placement), and cancel those below the lowest wanted
-  // level (the band follows the price). Compacts g.buys in place.
+  // level (the band follows the price). Compacts the buy columns in place, keeping their order.
   const floor = g.level(kEnd, r) * (1 - half);
-  const buys = g.buys;
   const verify = orders.rejected !== g.rejectionsSeen;
   g.rejectionsSeen = orders.rejected;
   // Incremental pass: nothing happened since the last pass but the price moving, so only the levels that just
   // entered the wanted range need a look, and buys need cancelling only if the range's bottom moved up.
   const incremental = !g.dirty && !g.incomplete && !verify && G === g.lastTop && g.lastKEnd >= 0;
   if (!incremental || kEnd < g.lastKEnd) {
+    const tags = g.buyTag, lv = g.buyLevel, sq = g.buySeq, nt = g.buyNotional;
+    const n = g.nBuys;
     let w = 0;
-    for (let j = 0; j < buys.length; j++) {
-      const b = buys[j];
-      if (verify && !orders.has(m, b.tag)) { g.taken.remove(b.level); continue; }
-      if (b.level < floor) { out.push({ type: 'cancel', tag: b.tag }); g.taken.remove(b.level); continue; }
-      buys[w++] = b;
+    for (let j = 0; j < n; j++) {
+      const tag = tags[j], level = lv[j];
+      if (verify && !orders.has(m, tag)) { g.taken.remove(level); continue; }
+      if (level < floor) { out.push({ type: 'cancel', tag }); g.taken.remove(level); continue; }
+      if (w !== j) { tags[w] = tag; lv[w] = level; sq[w] = sq[j]; nt[w] = nt[j]; }
+      w++;
     }
-    buys.length = w;
+    if (w !== n) { tags.length = w; g.nBuys = w; }
   }
   // the account is read once, when the first free level is found
   let ready = false;
@@ -241,25 +272,24 @@ function fullPass(
     if (committed + notional > capLimit * (1 + 1e-12) || notional > freeCash) { incomplete = true; break; }
     // make room: maxBuys, the per-market soft cap, the global cap. Prune the farthest (then oldest) grid buy
     // when it is farther from price than this level; otherwise this market has all the buys it may have.
-    const needRoom = g.buys.length >= p.maxBuys || mine >= softCap || total >= p.maxOpenOrders;
+    const needRoom = g.nBuys >= p.maxBuys || mine >= softCap || total >= p.maxOpenOrders;
     if (needRoom) {
+      const lv = g.buyLevel, sq = g.buySeq;
       let w = -1;
-      for (let j = 0; j < g.buys.length; j++) {
-        const b = g.buys[j];
-        if (w < 0 || b.level < g.buys[w].level || (b.level === g.buys[w].level && b.seq < g.buys[w].seq)) w = j;
+      for (let j = 0; j < g.nBuys; j++) {
+        if (w < 0 || lv[j] < lv[w] || (lv[j] === lv[w] && sq[j] < sq[w])) w = j;
       }
-      if (w < 0 || !(g.buys[w].level < level)) { incomplete = g.buys.length < p.maxBuys; break; }
-      const victim = g.buys[w];
-      out.push({ type: 'cancel', tag: victim.tag });
-      g.taken.remove(victim.level);
-      g.buys.splice(w, 1);
-      committed -= victim.notional;
+      if (w < 0 || !(lv[w] < level)) { incomplete = g.nBuys < p.maxBuys; break; }
+      out.push({ type: 'cancel', tag: g.buyTag[w] });
+      g.taken.remove(lv[w]);
+      committed -= g.buyNotional[w];
+      g.removeBuy(w);
       total--; mine--;
-      if (g.buys.length >= p.maxBuys || mine >= softCap || total >= p.maxOpenOrders) { incomplete = true; break; }
+      if (g.nBuys >= p.maxBuys || mine >= softCap || total >= p.maxOpenOrders) { incomplete = true; break; }
     }
     const tag = `b${g.seq++}`;
     out.push({ type: 'limit', side: 'buy', price: level, amount: notional / level, tag });
-    g.buys.push({ tag, level, seq: g.seq, notional });
+    g.addBuy(tag, level, g.seq, notional);
     g.taken.add(level);
     committed += notional;
     freeCash -= notional;
@@ -280,9 +310,10 @@ function onGridFill(ctx: FillContext<GridParams, Record<string, Float64Array>, G
   const g = market(ctx.state, f.market);
   g.dirty = true;
   if (f.side === 'buy') {
-    const k = g.buys.findIndex((b) => b.tag === f.tag);
-    const level = k >= 0 ? g.buys[k].level : f.price;
-    if (k >= 0 && f.remaining === 0) { g.buys.splice(k, 1); g.taken.remove(level); }
+    let k = g.nBuys - 1;
+    while (k >= 0 && g.buyTag[k] !== f.tag) k--;
+    const level = k >= 0 ? g.buyLevel[k] : f.price;
+    if (k >= 0 && f.remaining === 0) { g.removeBuy(k); g.taken.remove(level); }
     g.lotLevel.set(f.lotId, level);
     g.taken.add(level);
     const profit = (p.profitMode === 'step' ? p.gridStepPct : p.customProfitPct) / 100 + p.feeBufferPct / 100;
