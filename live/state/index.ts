@@ -11,3 +11,4 @@ export { OrdersRepo, UNSETTLED_STATUSES, type StoreStep } from './orders.ts';
 export { JournalRepo, insertAudit } from './journal.ts';
 export { checkStateInvariants } from './invariants.ts';
 export { StateStore, openStateStore, openMemoryStateStore, type StateStoreOptions } from './store.ts';
+export { buildRiskState, type RiskStateInput } from './risk-state.ts';

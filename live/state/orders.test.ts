@@ -42,10 +42,10 @@ describe('order lifecycle', () => {
     store.orders.markOrderPlaced('c1', 'X1', 2);
     fill('c1', 't1', 100, 0.25, 0.025);
     expect(store.orders.byClientId('c1')).toMatchObject({ status: 'open', filled: 0.25 });
-    expect(store.orders.openOrderCounts()).toEqual({ total: 1, bySymbol: { [SYM]: 1 } });
+    expect(store.orders.openOrderCounts({ botId: 'b1' })).toEqual({ total: 1, bySymbol: { [SYM]: 1 } });
     expect(store.orders.markOrderCancelled('c1', 5, 'user').status).toBe('cancelled');
     expect(store.orders.byClientId('c1')!.filled).toBe(0.25);
-    expect(store.orders.openOrderCounts()).toEqual({ total: 0, bySymbol: {} });
+    expect(store.orders.openOrderCounts({ botId: 'b1' })).toEqual({ total: 0, bySymbol: {} });
     expect(code(() => store.orders.markOrderRejected('c1', 'x', 6))).toBe('ORDER_TRANSITION_INVALID');
   });
   it('refuses invalid input and fills of unknown orders', () => {

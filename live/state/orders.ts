@@ -133,10 +133,14 @@ export class OrdersRepo {
     return this.ordersFor(botId, UNSETTLED_STATUSES);
   }
 
-  /** Open orders (status 'open', 'pending' or 'unknown' count: the exchange may hold them) per symbol, across every bot or one. */
-  openOrderCounts(botId?: string): { total: number; bySymbol: Record<string, number> } {
-    const rows = this.db.prepare(`SELECT symbol, COUNT(*) AS n FROM orders WHERE status IN ('pending','open','unknown') AND (? IS NULL OR bot_id = ?) GROUP BY symbol`)
-      .all(botId ?? null, botId ?? null) as { symbol: string; n: number }[];
+  /**
+   * Open orders ('open', 'pending' and 'unknown' count: the exchange may hold them) per symbol: of one bot, of
+   * every bot on one exchange (the account-wide cap), or of every bot.
+   */
+  openOrderCounts(filter: { botId?: string; exchange?: string } = {}): { total: number; bySymbol: Record<string, number> } {
+    const rows = this.db.prepare(`SELECT o.symbol, COUNT(*) AS n FROM orders o JOIN bots b ON b.id = o.bot_id
+      WHERE o.status IN ('pending','open','unknown') AND (@bot IS NULL OR o.bot_id = @bot) AND (@ex IS NULL OR b.exchange = @ex) GROUP BY o.symbol`)
+      .all({ bot: filter.botId ?? null, ex: filter.exchange ?? null }) as { symbol: string; n: number }[];
     const bySymbol: Record<string, number> = {};
     let total = 0;
     for (const r of rows) { bySymbol[r.symbol] = r.n; total += r.n; }
@@ -272,7 +276,7 @@ export class OrdersRepo {
         const m = marks[p.symbol];
         if (p.base > 0 && m !== undefined) unrealised += p.base * m - p.openCost;
       }
-      const openOrders = this.openOrderCounts(botId).total;
+      const openOrders = this.openOrderCounts({ botId }).total;
       const snap: PnlSnapshot = {
         botId, ts, equity: budget + realised + unrealised - fees, cash: budget - openCost + realised - fees,
         realised, unrealised, fees, capitalInUse: openCost, openOrders,

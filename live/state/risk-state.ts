@@ -1,0 +1,44 @@
+/**
+ * Builds the engine's `RiskState` snapshot for a bot from the store, plus what only the runner knows (recent
+ * prices, API error times, the clock). A "trade" for streaks and Kelly sizing is a closed lot, net of its fees.
+ */
+import { isoWeekStart, utcDayKey, utcDayStart, isoWeekKey, type RiskState } from '../../engine/risk/index.ts';
+import type { StateStore } from './store.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface RiskStateInput {
+  /** The runner's clock, epoch ms. */
+  readonly now: number;
+  /** Recent prices per symbol, oldest first (the runner's ring of last prices). */
+  readonly recentPrices?: Readonly<Record<string, readonly number[]>>;
+  /** Times of recent exchange API errors, ascending. */
+  readonly apiErrorTs?: readonly number[];
+  /** Closed trades fed to Kelly sizing (default 100). */
+  readonly tradeLookback?: number;
+  /** Equity snapshots from this time on (default: all). */
+  readonly equitySinceTs?: number;
+}
+
+export function buildRiskState(store: StateStore, botId: string, input: RiskStateInput): RiskState {
+  const bot = store.bots.require(botId);
+  const { now } = input;
+  const snaps = store.orders.pnlHistory(botId, input.equitySinceTs);
+  const day = utcDayStart(now), week = isoWeekStart(now);
+  const recent = store.orders.recentClosedLotPnl(botId, Math.max(input.tradeLookback ?? 100, 1000));
+  let losses = 0;
+  for (let k = recent.length - 1; k >= 0 && recent[k] < 0; k--) losses++;
+  return {
+    now,
+    wallet: store.orders.walletState(botId, bot.budget),
+    equityHistory: snaps.length ? snaps.map((s) => ({ ts: s.ts, equity: s.equity })) : [{ ts: now, equity: bot.budget }],
+    realisedByDay: { [utcDayKey(now)]: store.orders.realisedNetBetween(botId, day, day + DAY_MS) },
+    realisedByWeek: { [isoWeekKey(now)]: store.orders.realisedNetBetween(botId, week, week + 7 * DAY_MS) },
+    recentTradePnl: recent.slice(-(input.tradeLookback ?? 100)),
+    consecutiveLosses: losses,
+    openOrders: store.orders.openOrderCounts({ exchange: bot.exchange }),
+    recentPrices: input.recentPrices ?? {},
+    apiErrorTs: input.apiErrorTs ?? [],
+    openLots: store.orders.openLotsFor(botId).map((l) => ({ id: l.id, symbol: l.symbol, entryPrice: l.entryPrice, remaining: l.remaining })),
+  };
+}
