@@ -8,7 +8,8 @@ import { BTC_1H, sharedFile } from '../../test-support/shared-data.ts';
 import { frameFromRows, sliceFrame } from '../frame.ts';
 import { sma } from '../indicators/sma.ts';
 import { crossedAbove, crossedBelow } from '../indicators/cross.ts';
-import { defineStrategy, goLong, goShort } from '../strategy.ts';
+import { defineStrategy, goFlat, goLong, goShort } from '../strategy.ts';
+import { DEFAULT_FILL_CONFIG } from '../sim/fill-config.ts';
 import { builtinStrategies } from '../strategies/index.ts';
 import { seeded } from '../strategies/lookahead.ts';
 import { checkLookahead, stratifiedCuts } from './lookahead.ts';
@@ -108,6 +109,33 @@ describe('checkLookahead: planted cheaters are caught and named', () => {
     const r = checkLookahead(cheat, btc, cheat.resolveParams(), { cuts: 10, seed: 1 });
     expect(r.clean).toBe(false);
     expect(r.findings.every((f) => f.path === null && f.blame.kind === 'indicator' && f.blame.name === 'centred')).toBe(true);
+  });
+
+  it('a rule that peeks only while in a position passes flat decisions but is caught by the simulator layer', () => {
+    const cheat = defineStrategy({
+      id: 'position-cheat', version: '1.0.0', description: 'honest entries, exits reading the next close while long.',
+      params: Type.Object({}), warmup: () => 20,
+      indicators: (f) => ({ trailing: sma(f.close, 20) }),
+      decide: ({ i, frame, ind, position }) => {
+        if (position.size > 0) return frame.close[i + 1] < frame.close[i] ? goFlat() : undefined;
+        return crossedAbove(frame.close, ind.trailing, i) ? goLong() : undefined;
+      },
+    });
+    const flat = checkLookahead(cheat, btc, {}, { cuts: 20, seed: 1 });
+    expect(flat.clean).toBe(true);
+    expect(flat.simulated).toBe(false);
+    const sim = checkLookahead(cheat, btc, {}, { cuts: 20, seed: 1, simulate: DEFAULT_FILL_CONFIG });
+    expect(sim.simulated).toBe(true);
+    expect(sim.clean).toBe(false);
+    expect(sim.findings).toEqual([expect.objectContaining({ path: 'simulated', blame: { kind: 'rule', path: 'decide' }, detail: expect.any(String) })]);
+    expect(sim.cuts).toContain(sim.findings[0].cut);
+  });
+
+  it('the simulator layer passes an honest strategy', () => {
+    const s = builtinStrategies[0];
+    const r = checkLookahead(s, btc, s.resolveParams(), { cuts: 15, seed: 2, simulate: { ...DEFAULT_FILL_CONFIG, allowShort: true } });
+    expect(r.simulated).toBe(true);
+    expect(r.clean).toBe(true);
   });
 
   it('is reproducible for a seed and moves its cuts with the seed', () => {

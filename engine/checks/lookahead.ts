@@ -13,6 +13,11 @@
  * (declaration order breaks ties), or the decision rule itself (`decide` or `signals`) when every indicator
  * agreed. An indicator that changed while no decision did is a finding too (path null): its values leak the
  * future even if these cuts did not flip a decision, and reports plot it.
+ *
+ * Decisions above are collected with a flat position (`decisionsOf`), so a rule that peeks only while a position is
+ * open would slip through. With `simulate` (a fill model), when the decision-level check is clean, the same cuts
+ * also go through engine/sim's `findSimLookAhead` (per-bar decide with the true position; futures moved up, down
+ * or truncated): a difference there is a finding on path 'simulated', blamed on the decide rule.
  * Pure: the only random source is the seeded PRNG.
  */
 import { usageError } from '../errors.ts';
@@ -21,8 +26,10 @@ import type { ParamValues } from '../params.ts';
 import type { AnyStrategy, Indicators } from '../strategy.ts';
 import { decisionsOf } from '../strategies/decisions.ts';
 import { perturbFutureBars, seeded } from '../strategies/lookahead.ts';
+import type { FillConfig } from '../sim/fill-config.ts';
+import { findSimLookAhead, type SimLookAheadVariant } from '../sim/look-ahead.ts';
 
-export type LookaheadVariant = 'perturbed' | 'truncated';
+export type LookaheadVariant = 'perturbed' | 'truncated' | SimLookAheadVariant;
 export type DecisionPath = 'decide' | 'signals';
 
 export interface LookaheadCheckOptions {
@@ -32,6 +39,8 @@ export interface LookaheadCheckOptions {
   readonly seed?: number;
   /** First bar a cut may be at (default: the strategy's warm-up, clamped to the data). */
   readonly first?: number;
+  /** Also run the cuts through the simulator with this fill model (position-dependent rules); see the module comment. */
+  readonly simulate?: FillConfig;
 }
 
 /** An indicator column whose value at or before the cut changed. */
@@ -48,8 +57,8 @@ export type LookaheadBlame = { readonly kind: 'indicator'; readonly name: string
 export interface LookaheadFinding {
   readonly cut: number;
   readonly variant: LookaheadVariant;
-  /** The decision path whose decision changed; null when no decision changed but an indicator did. */
-  readonly path: DecisionPath | null;
+  /** The decision path whose decision changed ('simulated': a simulator run); null when only an indicator changed. */
+  readonly path: DecisionPath | 'simulated' | null;
   /** First bar <= cut whose decision changed (path null: the blamed indicator's first changed bar). */
   readonly bar: number;
   /** Target codes on the full and on the altered data (NaN = no decision; both NaN when path is null). */
@@ -58,6 +67,8 @@ export interface LookaheadFinding {
   readonly blame: LookaheadBlame;
   /** Every indicator that changed at or before the cut, earliest first. */
   readonly indicators: readonly IndicatorChange[];
+  /** Path 'simulated': what differed first (a fill, a trade, equity or position). */
+  readonly detail?: string;
 }
 
 /** Findings grouped by what they blame. */
@@ -77,6 +88,8 @@ export interface LookaheadCheck {
   /** Indicator columns compared (Float64Array columns of the frame's length). */
   readonly indicators: readonly string[];
   readonly paths: readonly DecisionPath[];
+  /** Whether the simulator layer ran (requested and the decision-level check was clean). */
+  readonly simulated: boolean;
   readonly findings: readonly LookaheadFinding[];
   readonly causes: readonly LookaheadCause[];
   readonly clean: boolean;
@@ -179,6 +192,15 @@ export function checkLookahead(strategy: AnyStrategy, frame: CandleFrame, params
     }
   }
 
+  let simulated = false;
+  if (opts.simulate && findings.length === 0 && cuts.length) {
+    simulated = true;
+    const v = findSimLookAhead(strategy, frame, params, opts.simulate, { startIndex: first, cuts, path: 'per-bar' });
+    if (v) {
+      findings.push({ cut: v.cut, variant: v.variant, path: 'simulated', bar: v.cut, full: NaN, altered: NaN, blame: { kind: 'rule', path: 'decide' }, indicators: [], detail: v.what });
+    }
+  }
+
   const byCause = new Map<string, { findings: number; firstBar: number; firstCut: number }>();
   for (const f of findings) {
     const key = blameText(f.blame);
@@ -190,5 +212,5 @@ export function checkLookahead(strategy: AnyStrategy, frame: CandleFrame, params
     }
   }
   const causes = [...byCause.entries()].map(([blame, c]) => ({ blame, ...c })).sort((a, b) => b.findings - a.findings || a.firstBar - b.firstBar);
-  return { cuts, seed, indicators: names, paths, findings, causes, clean: findings.length === 0 };
+  return { cuts, seed, indicators: names, paths, simulated, findings, causes, clean: findings.length === 0 };
 }

@@ -7,7 +7,7 @@ import { BTC_1H, sharedFile } from '../../test-support/shared-data.ts';
 import { frameFromRows } from '../frame.ts';
 import { ema } from '../indicators/ema.ts';
 import { sma } from '../indicators/sma.ts';
-import { defineStrategy } from '../strategy.ts';
+import { defineStrategy, type AnyStrategy } from '../strategy.ts';
 import { emaCross, rsiReversion, smaCross, breakout } from '../strategies/index.ts';
 import { checkWarmup, historyNeeded } from './warmup.ts';
 
@@ -60,7 +60,7 @@ describe('checkWarmup on BTC/USDT 1h', () => {
   });
 
   it('passes sma-cross and breakout (windows: their declared warm-up covers them)', () => {
-    for (const s of [smaCross, breakout]) {
+    for (const s of [smaCross, breakout] as AnyStrategy[]) {
       const r = checkWarmup(s, btc, s.resolveParams());
       expect(r.ok, s.id).toBe(true);
       expect(r.longest).toBe(s.warmup(s.resolveParams()));
@@ -68,7 +68,7 @@ describe('checkWarmup on BTC/USDT 1h', () => {
   });
 
   it('flags ema-cross and rsi-reversion: recursive indicators need more than the declared warm-up', () => {
-    for (const s of [emaCross, rsiReversion]) {
+    for (const s of [emaCross, rsiReversion] as AnyStrategy[]) {
       const r = checkWarmup(s, btc, s.resolveParams());
       expect(r.ok, s.id).toBe(false);
       expect(r.longest!).toBeGreaterThan(r.declared);

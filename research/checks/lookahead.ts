@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { checkLookahead, DEFAULT_LOOKAHEAD_CUTS, type LookaheadFinding } from '../../engine/checks/index.ts';
+import { DEFAULT_FILL_CONFIG, type FillConfig } from '../../engine/index.ts';
 import type { CodeVersion } from '../code-version.ts';
 import { iso } from '../dates.ts';
 import { toJson } from '../json.ts';
@@ -17,7 +18,12 @@ export interface LookaheadCheckSpec extends CheckSpec {
   readonly cuts?: number;
   /** Seed of the cut points and the perturbed futures (default 1). */
   readonly seed?: number;
+  /** When the decision-level check is clean, also run the cuts through the simulator (default true). */
+  readonly simulate?: boolean;
 }
+
+/** The simulator layer's fill model: the defaults with shorting on, so that both sides' branches of decide run. */
+export const LOOKAHEAD_SIM_FILL: Readonly<FillConfig> = Object.freeze({ ...DEFAULT_FILL_CONFIG, allowShort: true });
 
 /** Findings kept in the result file and in --json (the total is always given). */
 export const MAX_FINDINGS_KEPT = 100;
@@ -30,6 +36,7 @@ export function findingJson(f: LookaheadFinding, ts: Float64Array) {
     full: code(f.full), altered: code(f.altered),
     blame: f.blame.kind === 'indicator' ? `indicator '${f.blame.name}'` : `rule (${f.blame.path})`,
     indicators: f.indicators.map((x) => ({ name: x.name, bar: x.bar, barTime: iso(ts[x.bar]), full: x.full, altered: x.altered })),
+    ...(f.detail ? { detail: f.detail } : {}),
   };
 }
 
@@ -38,7 +45,9 @@ export async function runLookaheadCheck(spec: LookaheadCheckSpec, deps: CheckDep
   const { strategy, params, loaded } = input;
   const frame = loaded.frame;
   const first = Math.max(loaded.startIndex, Math.ceil(strategy.warmup(params)));
-  const check = checkLookahead(strategy, frame, params, { cuts: spec.cuts ?? DEFAULT_LOOKAHEAD_CUTS, seed: spec.seed ?? 1, first });
+  const check = checkLookahead(strategy, frame, params, {
+    cuts: spec.cuts ?? DEFAULT_LOOKAHEAD_CUTS, seed: spec.seed ?? 1, first, ...(spec.simulate === false ? {} : { simulate: LOOKAHEAD_SIM_FILL }),
+  });
   const createdAt = deps.now();
   const cutBars = new Set(check.findings.map((f) => f.cut));
   const result = {
@@ -49,8 +58,11 @@ export async function runLookaheadCheck(spec: LookaheadCheckSpec, deps: CheckDep
     cuts: { requested: spec.cuts ?? DEFAULT_LOOKAHEAD_CUTS, tested: check.cuts.length, seed: check.seed, first, bars: check.cuts },
     method: 'for each cut, the data after it is removed (truncated) and replaced by a seeded random walk (perturbed); every decision ' +
       '(decide and signals paths) and every indicator column at bars <= cut must equal the full-data run exactly. A changed decision ' +
-      'blames the indicator that changed earliest at or before the cut, else the decision rule; a changed indicator alone is reported too.',
+      'blames the indicator that changed earliest at or before the cut, else the decision rule; a changed indicator alone is reported too. ' +
+      'When that is clean, the same cuts run through the simulator (per-bar decide with the true position, long and short; futures moved ' +
+      'up, down or truncated) and any fill, trade, equity or position at or before the cut that differs is blamed on the decide rule.',
     paths: check.paths,
+    simulated: check.simulated,
     indicators: check.indicators,
     clean: check.clean,
     cutsWithFindings: cutBars.size,

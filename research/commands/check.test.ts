@@ -13,13 +13,14 @@ describe('tradelab check lookahead', () => {
   for (const s of builtinStrategies) {
     it(`${s.id} passes on BTC/USDT 1h (exit 0, result written)`, async () => {
       const dir = tempDir();
-      const r = await runCli(['check', 'lookahead', '--strategy', s.id, '--data', data(), '--cuts', '25', '--json'], dir);
+      const r = await runCli(['check', 'lookahead', '--strategy', s.id, '--data', data(), '--cuts', '15', '--json'], dir);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const out = JSON.parse(r.stdout);
       expect(out.clean).toBe(true);
       expect(out.findingsTotal).toBe(0);
-      expect(out.cuts.tested).toBe(25);
+      expect(out.cuts.tested).toBe(15);
+      expect(out.simulated).toBe(true);
       expect(out.strategy.ref).toBe(s.ref);
       const file = join(dir, 'results', out.checkId, 'lookahead.json');
       expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(out);
@@ -49,6 +50,20 @@ describe('tradelab check lookahead', () => {
       expect(f.indicators).toEqual([]);
     }
     expect(out.strategy.source.kind).toBe('file');
+  });
+
+  it('catches a rule that peeks only while in a position through the simulator layer; --no-simulate misses it', async () => {
+    const args = ['check', 'lookahead', '--strategy', './research/checks/fixtures/position-cheat.ts', '--data', data(), '--cuts', '12'];
+    const r = await runCli([...args, '--json'], tempDir());
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.simulated).toBe(true);
+    expect(out.findings).toEqual([expect.objectContaining({ path: 'simulated', blame: 'rule (decide)', detail: expect.any(String) })]);
+    const text = await runCli(args, tempDir());
+    expect(text.stdout).toContain('simulator at cut');
+    const off = await runCli([...args, '--no-simulate', '--json'], tempDir());
+    expect(off.code).toBe(0);
+    expect(JSON.parse(off.stdout)).toMatchObject({ clean: true, simulated: false });
   });
 
   it('bad usage exits 2', async () => {

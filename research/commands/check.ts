@@ -4,7 +4,8 @@
  *   check lookahead --strategy … [--param k=v] [--cuts 50] [--seed 1] [data flags] [--json]
  *       Runs the strategy on the full data and on data cut (and, separately, changed) after many seeded cut
  *       points; any decision or indicator value at or before a cut that differs is a look-ahead, named by the
- *       indicator or the rule and the bar. Writes results/<id>/lookahead.json.
+ *       indicator or the rule and the bar. When decisions pass, the cuts also run through the simulator with real
+ *       positions (--no-simulate skips it). Writes results/<id>/lookahead.json.
  *       Exit 0 clean, 1 look-ahead found, 2 bad usage.
  *   check warmup --strategy … [--param k=v] [--tolerance 1e-6] [--starts 8] [data flags] [--json]
  *       For each indicator, the bars of history its values need to be stable within the relative tolerance,
@@ -51,9 +52,9 @@ function header(r: LookaheadCheckResult | WarmupCheckResult): string {
 export function printLookahead(r: LookaheadCheckResult, dir: string | null, ctx: CliContext): void {
   ctx.stdout(`\nLook-ahead check: ${header(r)}`);
   ctx.stdout(`${r.cuts.tested} cuts from bar ${r.cuts.first} (seed ${r.cuts.seed}), data after each cut truncated and perturbed; ` +
-    `paths ${r.paths.join(' + ')}; indicators ${r.indicators.join(', ') || '(none)'}\n\n`);
+    `paths ${r.paths.join(' + ')}${r.simulated ? ' + simulated (positions, long and short)' : ''}; indicators ${r.indicators.join(', ') || '(none)'}\n\n`);
   if (r.clean) {
-    ctx.stdout('CLEAN: no decision and no indicator value at or before a cut changed when the data after it was removed or changed.\n');
+    ctx.stdout(`CLEAN: no decision${r.simulated ? ', fill' : ''} and no indicator value at or before a cut changed when the data after it was removed or changed.\n`);
   } else {
     ctx.stdout(`LOOK-AHEAD FOUND: ${r.findingsTotal} findings at ${r.cutsWithFindings} of ${r.cuts.tested} cuts.\n\n`);
     ctx.stdout(table(r.causes.map((c) => [c.blame, String(c.findings), `${c.firstBar} (${day(c.firstBarTime)})`, `${c.firstCut}`]),
@@ -62,6 +63,7 @@ export function printLookahead(r: LookaheadCheckResult, dir: string | null, ctx:
     ctx.stdout(table(r.findings.slice(0, 10).map((f) => [String(f.cut), f.variant, f.path ?? '(indicator only)', `${f.bar} (${day(f.barTime)})`,
       codeText(f.full), codeText(f.altered), f.blame]),
     { header: ['cut', 'variant', 'path', 'bar', 'full', 'cut run', 'blamed'] }));
+    for (const f of r.findings) if (f.detail) ctx.stdout(`\nsimulator at cut ${f.cut} (${f.variant}): ${f.detail}\n`);
     ctx.stdout('\nA decision or indicator at a bar may use rows up to that bar only; fix the blamed indicator or rule.\n');
   }
   if (dir) ctx.stdout(`\nResult: ${dir}/lookahead.json\n`);
@@ -85,10 +87,11 @@ export const checkCommand: CliCommand = {
       .command('lookahead', 'prove decisions and indicators never read bars after the one decided on (exit 1 when they do)',
         (b) => checkOptions(b)
           .option('cuts', { type: 'number', default: 50, describe: 'number of cut points (seeded, one per equal stretch of the data)' })
-          .option('seed', { type: 'number', default: 1, describe: 'seed of the cut points and of the perturbed futures' }),
+          .option('seed', { type: 'number', default: 1, describe: 'seed of the cut points and of the perturbed futures' })
+          .option('simulate', { type: 'boolean', default: true, describe: 'when decisions pass, also run the cuts through the simulator (rules that peek only while in a position); --no-simulate skips it' }),
         async (argv) => {
-          const a = argv as unknown as CheckArgs & { cuts: number; seed: number };
-          const { result, resultDir } = await runLookaheadCheck({ ...specOf(a), cuts: a.cuts, seed: a.seed }, deps(ctx));
+          const a = argv as unknown as CheckArgs & { cuts: number; seed: number; simulate: boolean };
+          const { result, resultDir } = await runLookaheadCheck({ ...specOf(a), cuts: a.cuts, seed: a.seed, simulate: a.simulate }, deps(ctx));
           if (a.json) ctx.stdout(toJson(result) + '\n');
           else printLookahead(result, resultDir, ctx);
           setExit(result.clean ? 0 : 1);
