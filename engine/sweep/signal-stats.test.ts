@@ -6,12 +6,14 @@ import { computeStats, statsInputFromSim } from '../metrics/index.ts';
 import { DEFAULT_FILL_CONFIG, runSignalBacktest, validateFillConfig, type FillConfig } from '../sim/index.ts';
 import { builtinStrategies, smaCross } from '../strategies/index.ts';
 import type { CandleFrame } from '../frame.ts';
+import type { ParamValues } from '../params.ts';
+import type { AnyStrategy } from '../strategy.ts';
 import { createMemo } from './memo.ts';
 import { createScratch, runComboStats } from './run-combo.ts';
 import { signalRunStats } from './signal-stats.ts';
 import { seededRandom } from './random.ts';
 
-const reference = (s: typeof smaCross, f: CandleFrame, p: Record<string, number>, cfg: FillConfig, start: number, end?: number) =>
+const reference = (s: AnyStrategy, f: CandleFrame, p: ParamValues, cfg: FillConfig, start: number, end?: number) =>
   computeStats(statsInputFromSim(runSignalBacktest(s, f, p, cfg, { startIndex: start, endIndex: end }), f, cfg));
 
 /** Every field identical, NaN equal to NaN (Object.is semantics except +0/-0). */
@@ -51,7 +53,7 @@ describe('signalRunStats: identical to runSignalBacktest + computeStats', () => 
       for (let i = 0; i < f.length; i++) { const u = rnd(); sig[i] = u < pNaN ? NaN : u < pNaN + (1 - pNaN) / 3 ? 1 : u < pNaN + 2 * (1 - pNaN) / 3 ? 0 : -1; }
       const strat = { ...smaCross, indicators: () => ({}), signals: () => sig };
       for (const cfg of configs) {
-        expectSameStats(signalRunStats(f, sig, validateFillConfig(cfg), 10, f.length - trial), reference(strat as typeof smaCross, f, {}, cfg, 10, f.length - trial));
+        expectSameStats(signalRunStats(f, sig, validateFillConfig(cfg), 10, f.length - trial), reference(strat as AnyStrategy, f, {}, cfg, 10, f.length - trial));
       }
     }
   });
@@ -63,7 +65,7 @@ describe('signalRunStats: identical to runSignalBacktest + computeStats', () => 
       const p = s.resolveParams();
       const start = Math.ceil(s.warmup(p));
       for (const cfg of configs.slice(0, 3)) {
-        expectSameStats(runComboStats(s, real, p, validateFillConfig(cfg), start, real.length, memo, scratch), reference(s as typeof smaCross, real, p as Record<string, number>, cfg, start));
+        expectSameStats(runComboStats(s, real, p, validateFillConfig(cfg), start, real.length, memo, scratch), reference(s, real, p, cfg, start));
       }
     }
   });
