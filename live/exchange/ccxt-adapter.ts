@@ -481,7 +481,7 @@ export function createCcxtAdapter(config: CcxtAdapterConfig, deps: CcxtAdapterDe
 
   function watchMyTrades(symbol: string, opts: StreamOptions = {}): AsyncIterable<Fill> {
     const ws = has('watchMyTrades');
-    const diff = fillDiff(deps.now());
+    const diff = fillDiff(opts.since ?? deps.now());
     const next = ws
       ? () => marketOf(symbol).then(() => { requireCredentials('watchMyTrades'); return read(`watchMyTrades ${symbol}`, () => call<Parameters<typeof normaliseTrade>[0][]>('watchMyTrades', symbol)); })
         .then((rows) => rows.map(normaliseTrade))

@@ -164,6 +164,8 @@ export interface StreamOptions {
   readonly signal?: AbortSignal;
   /** Polling interval when the venue has no websocket method (default: the adapter's). */
   readonly pollIntervalMs?: number;
+  /** watchMyTrades: report fills from this time (epoch ms); default the stream's start. */
+  readonly since?: number;
 }
 
 export interface ExchangePort {

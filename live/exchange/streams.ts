@@ -54,22 +54,29 @@ export async function* streamBatches<B, T>(
   }
 }
 
-/** Keeps candles that are new, changed, or just closed (by open time), in time order. */
-export function candleDiff(symbol: string, timeframe: string, timeframeMs: number, now: () => number): (rows: readonly Candle[]) => CandleUpdate[] {
-  let lastTs = -Infinity;
-  let lastKey = '';
+/**
+ * Keeps candles that are new, changed, or just closed (by open time), in time order. The last few candles are
+ * remembered, so an open candle is reported again when a later reply shows it closed (or with new values).
+ */
+export function candleDiff(symbol: string, timeframe: string, timeframeMs: number, now: () => number, keep = 8): (rows: readonly Candle[]) => CandleUpdate[] {
+  const seen = new Map<number, string>();
+  let floor = -Infinity;
   return (rows) => {
     const out: CandleUpdate[] = [];
     const sorted = [...rows].sort((a, b) => a[0] - b[0]);
     const t = now();
     for (const candle of sorted) {
-      if (candle[0] < lastTs) continue;
+      if (candle[0] < floor) continue;
       const closed = candle[0] + timeframeMs <= t;
       const key = `${candle.join(',')}|${closed}`;
-      if (candle[0] === lastTs && key === lastKey) continue;
-      lastTs = candle[0];
-      lastKey = key;
+      if (seen.get(candle[0]) === key) continue;
+      seen.set(candle[0], key);
       out.push({ symbol, timeframe, candle, closed });
+    }
+    if (seen.size > keep) {
+      const ts = [...seen.keys()].sort((a, b) => a - b);
+      for (const old of ts.slice(0, ts.length - keep)) seen.delete(old);
+      floor = ts[ts.length - keep];
     }
     return out;
   };
