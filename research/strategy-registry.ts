@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { builtinStrategies, didYouMean, usageError, type AnyStrategy } from '../engine/index.ts';
+import { orderStrategies } from '../engine/strategies-orders/index.ts';
 
 export interface ResolvedStrategy {
   readonly strategy: AnyStrategy;
@@ -14,9 +15,9 @@ export interface ResolvedStrategy {
   readonly source: { kind: 'builtin' } | { kind: 'file'; path: string; sha256: string };
 }
 
-/** Every strategy shipped with tradelab. */
+/** Every strategy shipped with tradelab: the signal strategies, then the order strategies (grid, range-grid, dca, twap, vwap). */
 export function allBuiltins(): readonly AnyStrategy[] {
-  return builtinStrategies;
+  return [...builtinStrategies, ...orderStrategies];
 }
 
 const looksLikePath = (s: string) => s.includes('/') || s.includes('\\') || /\.(ts|mts|js|mjs)$/.test(s);

@@ -15,6 +15,7 @@ import { table } from '../format.ts';
 import { STAT_LABELS, formatStat } from '../stat-labels.ts';
 import { toJson } from '../json.ts';
 import { marketSpecsFrom, printMulti, runMultiBacktest } from '../multi/index.ts';
+import { handleOrderBacktest, orderOptions } from '../orders/index.ts';
 
 export interface BacktestArgs {
   strategy: string; data?: string; exchange?: string; symbol?: string; timeframe?: string; from?: string; to?: string;
@@ -99,7 +100,7 @@ export const backtestCommand: CliCommand = {
     y.command(
       'backtest',
       'run a strategy over candles and save a reproducible result in results/<run-id>/',
-      (b) => backtestOptions(b)
+      (b) => orderOptions(backtestOptions(b))
         .option('symbols', { type: 'string', describe: 'several markets, comma-separated (BTC/USDT,ETH/USDT): cached with --exchange/--timeframe, or labels of several --data files (a.json,b.json or repeated --data); each gets its run folder, plus a summary with the average' })
         .demandOption('strategy', 'name a strategy: --strategy sma-cross (see `tradelab strategies`)'),
       async (argv) => {
@@ -107,6 +108,8 @@ export const backtestCommand: CliCommand = {
         const paths = resolvePaths(ctx.env, ctx.cwd);
         const markets = marketSpecsFrom(a, dataSpecFrom);
         const deps = { cwd: ctx.cwd, cacheDir: paths.cacheDir, resultsDir: paths.resultsDir, now: () => Date.now(), code: codeVersion() };
+        // order strategies (grid, range-grid, dca, twap, vwap): every market in ONE run sharing one budget (research/orders)
+        if (await handleOrderBacktest(argv, markets, deps, ctx)) { setExit(0); return; }
         const common = { strategy: a.strategy, params: parseParamPairs(a.param ?? []), from: a.from, to: a.to, fill: fillConfigFrom(a), gaps: a.gaps };
         if (markets.length > 1 || a.symbols !== undefined) {
           // several markets: { runs: [{ manifest, stats }], average } (average: mean of each statistic over the markets)
