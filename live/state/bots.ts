@@ -1,6 +1,6 @@
 /** Bots and their key/value state (e.g. AnchorHigh per market). Status changes are audited in the same transaction. */
 import { usageError, TradelabError } from '../../engine/errors.ts';
-import type { StateDb } from './db.ts';
+import { prep, type StateDb } from './db.ts';
 import { safeJson } from './secrets-guard.ts';
 import { insertAudit } from './journal.ts';
 import type { BotMode, BotRow, BotStatus, NewBot } from './types.ts';
@@ -34,10 +34,10 @@ export class BotsRepo {
     const params = safeJson(bot.params ?? {}, `bot ${id} params`);
     const risk = safeJson(bot.risk ?? {}, `bot ${id} risk`);
     return this.db.transaction(() => {
-      if (this.get(id) || this.db.prepare('SELECT 1 FROM bots WHERE name = ?').get(bot.name)) {
+      if (this.get(id) || prep(this.db, 'SELECT 1 FROM bots WHERE name = ?').get(bot.name)) {
         throw usageError('BOT_EXISTS', `a bot with id '${id}' or name '${bot.name}' already exists`);
       }
-      this.db.prepare(`INSERT INTO bots (id, name, strategy, params, symbols, exchange, mode, status, budget, risk, run_until, created_at, updated_at)
+      prep(this.db, `INSERT INTO bots (id, name, strategy, params, symbols, exchange, mode, status, budget, risk, run_until, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, 'created', ?, ?, ?, ?, ?)`)
         .run(id, bot.name, bot.strategy, params, JSON.stringify(bot.symbols), bot.exchange, bot.mode, bot.budget, risk, bot.runUntil ?? null, ts, ts);
       const row = this.require(id);
@@ -47,7 +47,7 @@ export class BotsRepo {
   }
 
   get(id: string): BotRow | undefined {
-    const r = this.db.prepare('SELECT * FROM bots WHERE id = ?').get(id) as BotDbRow | undefined;
+    const r = prep(this.db, 'SELECT * FROM bots WHERE id = ?').get(id) as BotDbRow | undefined;
     return r && toBot(r);
   }
 
@@ -55,7 +55,7 @@ export class BotsRepo {
   require(id: string): BotRow {
     const b = this.get(id);
     if (!b) {
-      const ids = (this.db.prepare('SELECT id FROM bots ORDER BY id').all() as { id: string }[]).map((r) => r.id);
+      const ids = (prep(this.db, 'SELECT id FROM bots ORDER BY id').all() as { id: string }[]).map((r) => r.id);
       throw usageError('BOT_NOT_FOUND', `no bot '${id}'${ids.length ? `; known: ${ids.join(', ')}` : ' (there are no bots yet)'}`);
     }
     return b;
@@ -63,8 +63,8 @@ export class BotsRepo {
 
   list(filter: { status?: BotStatus } = {}): BotRow[] {
     const rows = (filter.status
-      ? this.db.prepare('SELECT * FROM bots WHERE status = ? ORDER BY created_at, id').all(filter.status)
-      : this.db.prepare('SELECT * FROM bots ORDER BY created_at, id').all()) as BotDbRow[];
+      ? prep(this.db, 'SELECT * FROM bots WHERE status = ? ORDER BY created_at, id').all(filter.status)
+      : prep(this.db, 'SELECT * FROM bots ORDER BY created_at, id').all()) as BotDbRow[];
     return rows.map(toBot);
   }
 
@@ -73,7 +73,7 @@ export class BotsRepo {
     if (!BOT_STATUSES.includes(status)) throw usageError('BOT_STATUS_INVALID', `bot status '${status}' is not one of ${BOT_STATUSES.join(', ')}`);
     return this.db.transaction(() => {
       const before = this.require(id);
-      this.db.prepare('UPDATE bots SET status = ?, updated_at = ? WHERE id = ?').run(status, ts, id);
+      prep(this.db, 'UPDATE bots SET status = ?, updated_at = ? WHERE id = ?').run(status, ts, id);
       insertAudit(this.db, { ts, actor, action: 'bot.status', entity: 'bot', entityId: id, before: { status: before.status }, after: { status } });
       return this.require(id);
     }).immediate();
@@ -81,33 +81,33 @@ export class BotsRepo {
 
   /** Hands out the next client-order sequence number (1, 2, ...), durably: never the same twice, even after a crash. */
   nextOrderSeq(id: string): number {
-    const r = this.db.prepare('UPDATE bots SET order_seq = order_seq + 1 WHERE id = ? RETURNING order_seq').get(id) as { order_seq: number } | undefined;
+    const r = prep(this.db, 'UPDATE bots SET order_seq = order_seq + 1 WHERE id = ? RETURNING order_seq').get(id) as { order_seq: number } | undefined;
     if (!r) throw new TradelabError('BOT_NOT_FOUND', 'invariant', `nextOrderSeq: no bot '${id}'`);
     return r.order_seq;
   }
 
   /** Key/value state per bot and market ('' = the bot as a whole). Values are JSON. */
   setState(botId: string, symbol: string, key: string, value: unknown, ts: number): void {
-    this.db.prepare(`INSERT INTO bot_state (bot_id, symbol, key, value, updated_at) VALUES (?, ?, ?, ?, ?)
+    prep(this.db, `INSERT INTO bot_state (bot_id, symbol, key, value, updated_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (bot_id, symbol, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
       .run(botId, symbol, key, safeJson(value, `bot ${botId} state ${key}`), ts);
   }
 
   getState<T = unknown>(botId: string, symbol: string, key: string): T | undefined {
-    const r = this.db.prepare('SELECT value FROM bot_state WHERE bot_id = ? AND symbol = ? AND key = ?').get(botId, symbol, key) as { value: string } | undefined;
+    const r = prep(this.db, 'SELECT value FROM bot_state WHERE bot_id = ? AND symbol = ? AND key = ?').get(botId, symbol, key) as { value: string } | undefined;
     return r ? (JSON.parse(r.value) as T) : undefined;
   }
 
   /** Every state entry of a bot: { [symbol]: { [key]: value } }. */
   allState(botId: string): Record<string, Record<string, unknown>> {
     const out: Record<string, Record<string, unknown>> = {};
-    for (const r of this.db.prepare('SELECT symbol, key, value FROM bot_state WHERE bot_id = ? ORDER BY symbol, key').all(botId) as { symbol: string; key: string; value: string }[]) {
+    for (const r of prep(this.db, 'SELECT symbol, key, value FROM bot_state WHERE bot_id = ? ORDER BY symbol, key').all(botId) as { symbol: string; key: string; value: string }[]) {
       (out[r.symbol] ??= {})[r.key] = JSON.parse(r.value);
     }
     return out;
   }
 
   deleteState(botId: string, symbol: string, key: string): void {
-    this.db.prepare('DELETE FROM bot_state WHERE bot_id = ? AND symbol = ? AND key = ?').run(botId, symbol, key);
+    prep(this.db, 'DELETE FROM bot_state WHERE bot_id = ? AND symbol = ? AND key = ?').run(botId, symbol, key);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -51,8 +51,14 @@ describe('migrations', () => {
     const db = openStateDb(join(home, 'nested'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(db.name).toBe(stateHomePaths(join(home, 'nested')).dbPath);
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     db.close();
+    const full = openStateDb(join(home, 'nested'), { synchronous: 'full' });
+    expect(full.pragma('synchronous', { simple: true })).toBe(2);
+    full.close();
+    const paths = stateHomePaths(join(home, 'nested'));
+    expect(full.name).toBe(paths.dbPath);
+    expect(existsSync(paths.logsDir) && existsSync(paths.locksDir)).toBe(true);
     // reopening an up-to-date database applies nothing and keeps the data
     const again = openStateDb(join(home, 'nested'));
     expect(schemaVersion(again)).toBe(MIGRATIONS.at(-1)!.version);

@@ -12,7 +12,7 @@
  */
 import { TradelabError, invariantError, usageError } from '../../engine/errors.ts';
 import type { WalletState } from '../../engine/risk/index.ts';
-import type { StateDb } from './db.ts';
+import { prep, type StateDb } from './db.ts';
 import type {
   ApplyFillResult, FillInput, OrderIntentInput, PnlSnapshot, StoredFill, StoredLot, StoredOrder, StoredOrderStatus, StoredPosition,
 } from './types.ts';
@@ -76,7 +76,7 @@ export class OrdersRepo {
         if (!same) throw invariantError('ORDER_CLIENT_ID_REUSED', `client order id ${o.clientId} is already recorded for a different order (${existing.side} ${existing.amount} ${existing.symbol} @ ${existing.price})`);
         return existing;
       }
-      this.db.prepare(`INSERT INTO orders (bot_id, client_id, symbol, side, type, price, amount, tag, lot_id, status, created_at, updated_at)
+      prep(this.db, `INSERT INTO orders (bot_id, client_id, symbol, side, type, price, amount, tag, lot_id, status, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`)
         .run(o.botId, o.clientId, o.symbol, o.side, o.type, price, o.amount, o.tag ?? '', o.lotId ?? null, o.ts, o.ts);
       return this.requireOrder(o.clientId);
@@ -113,18 +113,18 @@ export class OrdersRepo {
   }
 
   byClientId(clientId: string): StoredOrder | undefined {
-    const r = this.db.prepare('SELECT * FROM orders WHERE client_id = ?').get(clientId) as OrderDbRow | undefined;
+    const r = prep(this.db, 'SELECT * FROM orders WHERE client_id = ?').get(clientId) as OrderDbRow | undefined;
     return r && toOrder(r);
   }
 
   byExchangeId(botId: string, symbol: string, exchangeId: string): StoredOrder | undefined {
-    const r = this.db.prepare('SELECT * FROM orders WHERE bot_id = ? AND symbol = ? AND exchange_id = ?').get(botId, symbol, exchangeId) as OrderDbRow | undefined;
+    const r = prep(this.db, 'SELECT * FROM orders WHERE bot_id = ? AND symbol = ? AND exchange_id = ?').get(botId, symbol, exchangeId) as OrderDbRow | undefined;
     return r && toOrder(r);
   }
 
   /** Orders of a bot in the given statuses (default: every status), oldest first. */
   ordersFor(botId: string, statuses?: readonly StoredOrderStatus[], symbol?: string): StoredOrder[] {
-    const rows = this.db.prepare('SELECT * FROM orders WHERE bot_id = ? AND (? IS NULL OR symbol = ?) ORDER BY id').all(botId, symbol ?? null, symbol ?? null) as OrderDbRow[];
+    const rows = prep(this.db, 'SELECT * FROM orders WHERE bot_id = ? AND (? IS NULL OR symbol = ?) ORDER BY id').all(botId, symbol ?? null, symbol ?? null) as OrderDbRow[];
     return rows.filter((r) => !statuses || statuses.includes(r.status)).map(toOrder);
   }
 
@@ -138,7 +138,7 @@ export class OrdersRepo {
    * every bot on one exchange (the account-wide cap), or of every bot.
    */
   openOrderCounts(filter: { botId?: string; exchange?: string } = {}): { total: number; bySymbol: Record<string, number> } {
-    const rows = this.db.prepare(`SELECT o.symbol, COUNT(*) AS n FROM orders o JOIN bots b ON b.id = o.bot_id
+    const rows = prep(this.db, `SELECT o.symbol, COUNT(*) AS n FROM orders o JOIN bots b ON b.id = o.bot_id
       WHERE o.status IN ('pending','open','unknown') AND (@bot IS NULL OR o.bot_id = @bot) AND (@ex IS NULL OR b.exchange = @ex) GROUP BY o.symbol`)
       .all({ bot: filter.botId ?? null, ex: filter.exchange ?? null }) as { symbol: string; n: number }[];
     const bySymbol: Record<string, number> = {};
@@ -163,11 +163,11 @@ export class OrdersRepo {
       if (!order || order.botId !== f.botId) {
         throw invariantError('FILL_UNKNOWN_ORDER', `fill ${f.tradeId}: bot ${f.botId} has no order with client id ${f.clientId} (reconciliation must import the order first)`);
       }
-      const ins = this.db.prepare(`INSERT INTO fills (bot_id, order_id, trade_id, symbol, side, price, amount, fee, liquidity, ts)
+      const ins = prep(this.db, `INSERT INTO fills (bot_id, order_id, trade_id, symbol, side, price, amount, fee, liquidity, ts)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bot_id, symbol, trade_id) DO NOTHING`)
         .run(f.botId, order.id, f.tradeId, order.symbol, order.side, f.price, f.amount, f.fee, f.liquidity ?? null, f.ts);
       if (ins.changes === 0) {
-        const prev = this.db.prepare('SELECT id, order_id FROM fills WHERE bot_id = ? AND symbol = ? AND trade_id = ?').get(f.botId, order.symbol, f.tradeId) as { id: number; order_id: number };
+        const prev = prep(this.db, 'SELECT id, order_id FROM fills WHERE bot_id = ? AND symbol = ? AND trade_id = ?').get(f.botId, order.symbol, f.tradeId) as { id: number; order_id: number };
         if (prev.order_id !== order.id) throw invariantError('FILL_ORDER_MISMATCH', `trade ${f.tradeId} was applied to another order (id ${prev.order_id}) than ${f.clientId}`);
         return { applied: false, fillId: prev.id, order, openedLot: null, closedLots: [], unmatched: 0 };
       }
@@ -176,7 +176,7 @@ export class OrdersRepo {
 
       const filled = order.filled + f.amount;
       const status: StoredOrderStatus = filled >= order.amount * (1 - DUST) ? 'filled' : order.status === 'cancelled' ? 'cancelled' : 'open';
-      this.db.prepare('UPDATE orders SET filled = ?, cost = cost + ?, fees = fees + ?, status = ?, updated_at = ? WHERE id = ?')
+      prep(this.db, 'UPDATE orders SET filled = ?, cost = cost + ?, fees = fees + ?, status = ?, updated_at = ? WHERE id = ?')
         .run(filled, f.price * f.amount, f.fee, status, f.ts, order.id);
       this.onStep('fill:order-updated');
 
@@ -185,19 +185,19 @@ export class OrdersRepo {
       let unmatched = 0;
       this.ensurePosition(f.botId, order.symbol, f.ts);
       if (order.side === 'buy') {
-        const r = this.db.prepare(`INSERT INTO lots (bot_id, symbol, open_fill_id, buy_tag, open_ts, entry_price, size, remaining, buy_fee)
+        const r = prep(this.db, `INSERT INTO lots (bot_id, symbol, open_fill_id, buy_tag, open_ts, entry_price, size, remaining, buy_fee)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(f.botId, order.symbol, fillId, order.tag, f.ts, f.price, f.amount, f.amount, f.fee);
         openedLot = Number(r.lastInsertRowid);
-        this.db.prepare('UPDATE positions SET base = base + ?, open_cost = open_cost + ?, fees = fees + ?, updated_at = ? WHERE bot_id = ? AND symbol = ?')
+        prep(this.db, 'UPDATE positions SET base = base + ?, open_cost = open_cost + ?, fees = fees + ?, updated_at = ? WHERE bot_id = ? AND symbol = ?')
           .run(f.amount, f.price * f.amount, f.fee, f.ts, f.botId, order.symbol);
       } else {
         let left = f.amount;
         const targets: LotDbRow[] = [];
         if (order.lotId !== null) {
-          const named = this.db.prepare("SELECT * FROM lots WHERE id = ? AND bot_id = ? AND status = 'open'").get(order.lotId, f.botId) as LotDbRow | undefined;
+          const named = prep(this.db, "SELECT * FROM lots WHERE id = ? AND bot_id = ? AND status = 'open'").get(order.lotId, f.botId) as LotDbRow | undefined;
           if (named) targets.push(named);
         }
-        const fifo = this.db.prepare("SELECT * FROM lots WHERE bot_id = ? AND symbol = ? AND status = 'open' ORDER BY id").all(f.botId, order.symbol) as LotDbRow[];
+        const fifo = prep(this.db, "SELECT * FROM lots WHERE bot_id = ? AND symbol = ? AND status = 'open' ORDER BY id").all(f.botId, order.symbol) as LotDbRow[];
         for (const l of fifo) if (l.id !== order.lotId) targets.push(l);
         for (const l of targets) {
           if (left <= DUST * f.amount) break;
@@ -207,9 +207,9 @@ export class OrdersRepo {
           left -= take;
         }
         unmatched = left > DUST * f.amount ? left : 0;
-        if (unmatched > 0) this.db.prepare('UPDATE fills SET unmatched = ? WHERE id = ?').run(unmatched, fillId);
+        if (unmatched > 0) prep(this.db, 'UPDATE fills SET unmatched = ? WHERE id = ?').run(unmatched, fillId);
         // Fees of the unmatched part still count in the position.
-        if (unmatched > 0) this.db.prepare('UPDATE positions SET fees = fees + ? WHERE bot_id = ? AND symbol = ?').run(f.fee * (unmatched / f.amount), f.botId, order.symbol);
+        if (unmatched > 0) prep(this.db, 'UPDATE positions SET fees = fees + ? WHERE bot_id = ? AND symbol = ?').run(f.fee * (unmatched / f.amount), f.botId, order.symbol);
       }
       this.onStep('fill:lots-applied');
       return { applied: true, fillId, order: this.requireOrder(f.clientId), openedLot, closedLots, unmatched };
@@ -217,26 +217,26 @@ export class OrdersRepo {
   }
 
   fillsFor(botId: string, filter: { clientId?: string; sinceTs?: number } = {}): StoredFill[] {
-    const rows = this.db.prepare(`SELECT f.* FROM fills f JOIN orders o ON o.id = f.order_id WHERE f.bot_id = ? AND (? IS NULL OR o.client_id = ?) AND f.ts >= ? ORDER BY f.id`)
+    const rows = prep(this.db, `SELECT f.* FROM fills f JOIN orders o ON o.id = f.order_id WHERE f.bot_id = ? AND (? IS NULL OR o.client_id = ?) AND f.ts >= ? ORDER BY f.id`)
       .all(botId, filter.clientId ?? null, filter.clientId ?? null, filter.sinceTs ?? -Number.MAX_VALUE) as Parameters<typeof toFill>[0][];
     return rows.map(toFill);
   }
 
   hasTrade(botId: string, symbol: string, tradeId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM fills WHERE bot_id = ? AND symbol = ? AND trade_id = ?').get(botId, symbol, tradeId) !== undefined;
+    return prep(this.db, 'SELECT 1 FROM fills WHERE bot_id = ? AND symbol = ? AND trade_id = ?').get(botId, symbol, tradeId) !== undefined;
   }
 
   /** Open lots of a bot in a market (every market when symbol is omitted), oldest first. */
   openLotsFor(botId: string, symbol?: string): StoredLot[] {
-    return (this.db.prepare("SELECT * FROM lots WHERE bot_id = ? AND (? IS NULL OR symbol = ?) AND status = 'open' ORDER BY id").all(botId, symbol ?? null, symbol ?? null) as LotDbRow[]).map(toLot);
+    return (prep(this.db, "SELECT * FROM lots WHERE bot_id = ? AND (? IS NULL OR symbol = ?) AND status = 'open' ORDER BY id").all(botId, symbol ?? null, symbol ?? null) as LotDbRow[]).map(toLot);
   }
 
   lotsFor(botId: string, symbol?: string): StoredLot[] {
-    return (this.db.prepare('SELECT * FROM lots WHERE bot_id = ? AND (? IS NULL OR symbol = ?) ORDER BY id').all(botId, symbol ?? null, symbol ?? null) as LotDbRow[]).map(toLot);
+    return (prep(this.db, 'SELECT * FROM lots WHERE bot_id = ? AND (? IS NULL OR symbol = ?) ORDER BY id').all(botId, symbol ?? null, symbol ?? null) as LotDbRow[]).map(toLot);
   }
 
   positionsFor(botId: string): StoredPosition[] {
-    return (this.db.prepare('SELECT * FROM positions WHERE bot_id = ? ORDER BY symbol').all(botId) as
+    return (prep(this.db, 'SELECT * FROM positions WHERE bot_id = ? ORDER BY symbol').all(botId) as
       { bot_id: string; symbol: string; base: number; open_cost: number; realised: number; fees: number; updated_at: number }[])
       .map((r) => ({ botId: r.bot_id, symbol: r.symbol, base: r.base, openCost: r.open_cost, realised: r.realised, fees: r.fees, updatedAt: r.updated_at }));
   }
@@ -245,20 +245,20 @@ export class OrdersRepo {
 
   /** Realised P&L net of fees (gross − sell fees − the closed share of buy fees) of closes in [fromTs, toTs). */
   realisedNetBetween(botId: string, fromTs: number, toTs: number): number {
-    const r = this.db.prepare('SELECT COALESCE(SUM(realised - sell_fee - buy_fee_share), 0) AS v FROM lot_closes WHERE bot_id = ? AND ts >= ? AND ts < ?').get(botId, fromTs, toTs) as { v: number };
+    const r = prep(this.db, 'SELECT COALESCE(SUM(realised - sell_fee - buy_fee_share), 0) AS v FROM lot_closes WHERE bot_id = ? AND ts >= ? AND ts < ?').get(botId, fromTs, toTs) as { v: number };
     return r.v;
   }
 
   /** Net P&L of the most recently closed lots, oldest first (Kelly sizing, loss streaks). */
   recentClosedLotPnl(botId: string, limit: number): number[] {
-    const rows = this.db.prepare(`SELECT realised - sell_fees - buy_fee AS pnl FROM lots WHERE bot_id = ? AND status = 'closed' ORDER BY close_ts DESC, id DESC LIMIT ?`).all(botId, limit) as { pnl: number }[];
+    const rows = prep(this.db, `SELECT realised - sell_fees - buy_fee AS pnl FROM lots WHERE bot_id = ? AND status = 'closed' ORDER BY close_ts DESC, id DESC LIMIT ?`).all(botId, limit) as { pnl: number }[];
     return rows.map((r) => r.pnl).reverse();
   }
 
   /** The virtual wallet for the risk rules: realised net P&L, and quote committed to open lots (with their buy fees) and resting buys. */
   walletState(botId: string, budget: number): WalletState {
-    const lots = this.db.prepare("SELECT COALESCE(SUM(entry_price * remaining + buy_fee * remaining / size), 0) AS v FROM lots WHERE bot_id = ? AND status = 'open'").get(botId) as { v: number };
-    const buys = this.db.prepare(`SELECT COALESCE(SUM(price * (amount - filled)), 0) AS v FROM orders WHERE bot_id = ? AND side = 'buy' AND type = 'limit' AND status IN ('pending','open','unknown')`).get(botId) as { v: number };
+    const lots = prep(this.db, "SELECT COALESCE(SUM(entry_price * remaining + buy_fee * remaining / size), 0) AS v FROM lots WHERE bot_id = ? AND status = 'open'").get(botId) as { v: number };
+    const buys = prep(this.db, `SELECT COALESCE(SUM(price * (amount - filled)), 0) AS v FROM orders WHERE bot_id = ? AND side = 'buy' AND type = 'limit' AND status IN ('pending','open','unknown')`).get(botId) as { v: number };
     return { budget, realisedNet: this.realisedNetBetween(botId, -Number.MAX_VALUE, Number.MAX_VALUE) - this.unmatchedFees(botId), committed: lots.v + buys.v };
   }
 
@@ -281,14 +281,14 @@ export class OrdersRepo {
         botId, ts, equity: budget + realised + unrealised - fees, cash: budget - openCost + realised - fees,
         realised, unrealised, fees, capitalInUse: openCost, openOrders,
       };
-      this.db.prepare(`INSERT INTO pnl_snapshots (bot_id, ts, equity, cash, realised, unrealised, fees, capital_in_use, open_orders)
+      prep(this.db, `INSERT INTO pnl_snapshots (bot_id, ts, equity, cash, realised, unrealised, fees, capital_in_use, open_orders)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(botId, ts, snap.equity, snap.cash, realised, unrealised, fees, openCost, openOrders);
       return snap;
     }).immediate();
   }
 
   pnlHistory(botId: string, sinceTs = -Number.MAX_VALUE): PnlSnapshot[] {
-    return (this.db.prepare('SELECT * FROM pnl_snapshots WHERE bot_id = ? AND ts >= ? ORDER BY ts, id').all(botId, sinceTs) as
+    return (prep(this.db, 'SELECT * FROM pnl_snapshots WHERE bot_id = ? AND ts >= ? ORDER BY ts, id').all(botId, sinceTs) as
       { bot_id: string; ts: number; equity: number; cash: number; realised: number; unrealised: number; fees: number; capital_in_use: number; open_orders: number }[])
       .map((r) => ({ botId: r.bot_id, ts: r.ts, equity: r.equity, cash: r.cash, realised: r.realised, unrealised: r.unrealised, fees: r.fees, capitalInUse: r.capital_in_use, openOrders: r.open_orders }));
   }
@@ -296,7 +296,7 @@ export class OrdersRepo {
   // ---------- internals ----------
 
   private unmatchedFees(botId: string): number {
-    const r = this.db.prepare('SELECT COALESCE(SUM(fee * unmatched / amount), 0) AS v FROM fills WHERE bot_id = ? AND unmatched > 0').get(botId) as { v: number };
+    const r = prep(this.db, 'SELECT COALESCE(SUM(fee * unmatched / amount), 0) AS v FROM fills WHERE bot_id = ? AND unmatched > 0').get(botId) as { v: number };
     return r.v;
   }
 
@@ -315,14 +315,14 @@ export class OrdersRepo {
       const n = next(o);
       const status = n.status ?? o.status, exchangeId = n.exchangeId ?? o.exchangeId, reason = n.reason === undefined ? o.reason : n.reason;
       if (status === o.status && exchangeId === o.exchangeId && reason === o.reason) return o; // a replayed step: nothing to write
-      this.db.prepare('UPDATE orders SET status = ?, exchange_id = ?, reason = ?, updated_at = ? WHERE id = ?')
+      prep(this.db, 'UPDATE orders SET status = ?, exchange_id = ?, reason = ?, updated_at = ? WHERE id = ?')
         .run(status, exchangeId, reason, ts, o.id);
       return this.requireOrder(clientId);
     }).immediate();
   }
 
   private ensurePosition(botId: string, symbol: string, ts: number): void {
-    this.db.prepare('INSERT INTO positions (bot_id, symbol, updated_at) VALUES (?, ?, ?) ON CONFLICT (bot_id, symbol) DO NOTHING').run(botId, symbol, ts);
+    prep(this.db, 'INSERT INTO positions (bot_id, symbol, updated_at) VALUES (?, ?, ?) ON CONFLICT (bot_id, symbol) DO NOTHING').run(botId, symbol, ts);
   }
 
   private closeLot(l: LotDbRow, fillId: number, take: number, price: number, fee: number, ts: number, tag: string): void {
@@ -332,15 +332,15 @@ export class OrdersRepo {
     let remaining = l.remaining - take;
     const closed = remaining <= DUST * l.size;
     if (closed) remaining = 0;
-    this.db.prepare(`UPDATE lots SET remaining = ?, closed_size = closed_size + ?, exit_value = exit_value + ?, sell_fees = sell_fees + ?,
+    prep(this.db, `UPDATE lots SET remaining = ?, closed_size = closed_size + ?, exit_value = exit_value + ?, sell_fees = sell_fees + ?,
       realised = realised + ?, sell_tag = ?, status = ?, close_ts = ? WHERE id = ?`)
       .run(remaining, take, price * take, fee, pnl, tag, closed ? 'closed' : 'open', closed ? ts : null, l.id);
-    this.db.prepare('INSERT INTO lot_closes (lot_id, fill_id, bot_id, ts, size, price, realised, sell_fee, buy_fee_share) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    prep(this.db, 'INSERT INTO lot_closes (lot_id, fill_id, bot_id, ts, size, price, realised, sell_fee, buy_fee_share) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(l.id, fillId, l.bot_id, ts, take, price, pnl, fee, buyFeeShare);
     // A dust remainder leaves the position together with the lot.
     const baseOut = closed ? l.remaining : take;
     const costOut = closed ? l.entry_price * l.remaining : cost;
-    this.db.prepare('UPDATE positions SET base = base - ?, open_cost = open_cost - ?, realised = realised + ?, fees = fees + ?, updated_at = ? WHERE bot_id = ? AND symbol = ?')
+    prep(this.db, 'UPDATE positions SET base = base - ?, open_cost = open_cost - ?, realised = realised + ?, fees = fees + ?, updated_at = ? WHERE bot_id = ? AND symbol = ?')
       .run(baseOut, costOut, pnl, fee, ts, l.bot_id, l.symbol);
   }
 }
