@@ -10,3 +10,4 @@ export {
   type WalletConfig, type VolatilityConfig, type ApiErrorConfig, type OpenOrdersConfig, type RiskConfig, type StopLossExit,
 } from './rules.ts';
 export { checkRisk, riskDenials, validateRiskConfig, buildRiskRules } from './check.ts';
+export { riskIntentOf } from './intent.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectRelClose } from '../../test-support/approx.ts';
 import { isTradelabError } from '../errors.ts';
 import {
-  apiBreakerTrippedAt, buildRiskRules, checkRisk, currentDrawdown, priceDeviationPct, riskDenials, stopLossExit, stopLossHit,
+  apiBreakerTrippedAt, buildRiskRules, riskIntentOf, checkRisk, currentDrawdown, priceDeviationPct, riskDenials, stopLossExit, stopLossHit,
   stopPrice, validateRiskConfig, walletAvailable, type RiskConfig, type RiskDecision, type RiskIntent, type RiskState,
 } from './index.ts';
 
@@ -209,5 +209,13 @@ describe('composition and validation', () => {
       expect(isTradelabError(err) && err.code === 'RISK_CONFIG_INVALID' && err.family === 'usage', JSON.stringify(b)).toBe(true);
     }
     expect(() => validateRiskConfig({ stopLoss: { pct: 5 }, openOrders: { maxTotal: Infinity, maxPerMarket: 20 } })).not.toThrow();
+  });
+});
+
+describe('riskIntentOf', () => {
+  it('prices market orders at the reference price and limits at their limit', () => {
+    expect(riskIntentOf({ type: 'market', side: 'buy', amount: 2, tag: 'm' }, 'BTC/USDT', 101, 0.001))
+      .toEqual({ symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: 2, feeRate: 0.001, tag: 'm', price: 101 });
+    expect(riskIntentOf({ type: 'limit', side: 'sell', price: 99, amount: 1, tag: 'l' }, 'BTC/USDT', 101).price).toBe(99);
   });
 });
