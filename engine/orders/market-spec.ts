@@ -52,10 +52,15 @@ function decimalsOf(step: number): number {
 }
 
 // 10^decimals of each step seen, so that rounding costs a multiply and a Math.round, not a toFixed.
+// The last two steps asked for are kept in variables (a run alternates its price tick and amount step).
 const scaleCache = new Map<number, number>();
+let stepA = NaN, scaleA = 1, stepB = NaN, scaleB = 1;
 function scaleOf(step: number): number {
+  if (step === stepA) return scaleA;
+  if (step === stepB) return scaleB;
   let f = scaleCache.get(step);
   if (f === undefined) { f = 10 ** Math.min(15, decimalsOf(step)); scaleCache.set(step, f); }
+  stepB = stepA; scaleB = scaleA; stepA = step; scaleA = f;
   return f;
 }
 

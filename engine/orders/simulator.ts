@@ -26,7 +26,7 @@ import type {
   HoldPeriod, MarketSummary, OrderFillModel, OrderMarketInput, OrderRecord, OrderSimConfig, OrderSimResult,
   RejectedOrder, StepSeries,
 } from './types.ts';
-import type { AccountView, FillLiquidity, FillView, OrderSide, OrdersView } from './views.ts';
+import type { AccountView, FillLiquidity, FillView, OpenOrderView, OrderSide, OrdersView } from './views.ts';
 import { F_ARRIVAL, F_FROM_FILL, F_MARKET, F_SELL, OrderHandle, OrderStore, ST_CANCELLED, ST_FILLED, ST_OPEN, ST_REJECTED } from './order-store.ts';
 
 class FillRow implements FillView {
@@ -59,13 +59,22 @@ class Book {
       const mid = (lo + hi) >>> 1;
       if (buy ? price[list[mid]] >= p : price[list[mid]] <= p) lo = mid + 1; else hi = mid;
     }
-    if (lo === list.length) list.push(id); else list.splice(lo, 0, id);
+    // shift the tail up by one (no splice: it allocates the array of removed elements)
+    let j = list.length;
+    list.push(id);
+    for (; j > lo; j--) list[j] = list[j - 1];
+    list[lo] = id;
   }
 
   remove(id: number): void {
     const list = this.store.isSell(id) ? this.sells : this.buys;
     const k = list.indexOf(id);
-    if (k === 0) list.shift(); else if (k > 0) list.splice(k, 1);
+    if (k === 0) list.shift();
+    else if (k > 0) {
+      const n = list.length - 1;
+      for (let j = k; j < n; j++) list[j] = list[j + 1];
+      list.pop();
+    }
   }
 }
 
@@ -156,14 +165,49 @@ export function runOrderBacktest(
   return sim.run();
 }
 
+// The account and order-book views handed to strategies: classes (shared prototype getters), so that the
+// strategy's optimised code can inline them across runs (object literals made per run defeat that).
+class SimAccount implements AccountView {
+  constructor(private readonly sim: OrderSim) {}
+  get initialCapital(): number { return this.sim.initialCapital; }
+  get cash(): number { return this.sim.cash; }
+  get freeCash(): number { return this.sim.cash - this.sim.reservedCash; }
+  get equity(): number { return this.sim.equityNow(); }
+  get capitalInUse(): number { return this.sim.ledger.totalOpenCost; }
+  get openBuyNotional(): number { return this.sim.openBuyNotional; }
+  get markets(): number { return this.sim.M; }
+  base(m: number): number { return this.sim.ledger.base[m]; }
+  freeBase(m: number): number { return this.sim.ledger.base[m] - this.sim.ledger.reservedBase[m]; }
+  openCost(m: number): number { return this.sim.ledger.openCost[m]; }
+}
+
+class SimOrders implements OrdersView {
+  constructor(private readonly sim: OrderSim) {}
+  get total(): number { return this.sim.openTotal; }
+  get rejected(): number { return this.sim.rejected.length; }
+  count(m: number, side?: OrderSide): number {
+    const b = this.sim.books[m];
+    return side === 'buy' ? b.buys.length : side === 'sell' ? b.sells.length : b.buys.length + b.sells.length + b.pendingMarket.length;
+  }
+  has(m: number, tag: string): boolean { return this.sim.books[m].tags.has(tag); }
+  get(m: number, tag: string): OpenOrderView | undefined {
+    const id = this.sim.books[m].tags.get(tag);
+    return id === undefined ? undefined : new OrderHandle(this.sim.store, id);
+  }
+  list(m: number): OpenOrderView[] {
+    const b = this.sim.books[m];
+    return [...b.buys, ...b.sells, ...b.pendingMarket].map((id) => new OrderHandle(this.sim.store, id));
+  }
+}
+
 class OrderSim {
-  private readonly M: number;
+  readonly M: number;
   private readonly frames: CandleFrame[];
   private readonly specs: MarketSpec[];
   private readonly symbols: string[];
-  private readonly books: Book[];
-  private readonly store: OrderStore;
-  private readonly ledger: LotLedger;
+  readonly books: Book[];
+  readonly store: OrderStore;
+  readonly ledger: LotLedger;
   private readonly mark: Float64Array;
   private readonly barsSeen: Int32Array;
   private readonly fillCount: Int32Array;
@@ -172,20 +216,20 @@ class OrderSim {
   private readonly maxFee: Float64Array;
   private readonly recorded: Map<string, { ts: number[]; value: number[] }>[];
   private readonly fills: FillRow[] = [];
-  private readonly rejected: RejectedOrder[] = [];
+  readonly rejected: RejectedOrder[] = [];
   private readonly rejectCounts: Partial<Record<RejectReason, number>> = {};
   private readonly pts = new Float64Array(4);
   private readonly through: boolean;
   private readonly slip: number;
-  private cash: number;
-  private reservedCash = 0;
-  private openBuyNotional = 0;
-  private openTotal = 0;
+  cash: number;
+  reservedCash = 0;
+  openBuyNotional = 0;
+  openTotal = 0;
   private cancelled = 0;
   private capacity = Infinity;
   /** Path leg being processed (0 = the open), for fills triggered inside onFill. */
   private leg = 0;
-  private initialCapital: number;
+  initialCapital: number;
   private boughtNotional = 0;
   private soldNotional = 0;
 
@@ -213,8 +257,8 @@ class OrderSim {
     this.cash = cfg.initialCash;
     this.initialCapital = cfg.initialCash;
     const state = strategy.initState(params);
-    const account = this.accountView();
-    const ordersView = this.ordersView();
+    const account = new SimAccount(this);
+    const ordersView = new SimOrders(this);
     this.ctxs = markets.map((mk, m) => {
       const start = lowerBound(mk.frame.ts, cfg.startTs);
       const firstOpen = start < mk.frame.length ? mk.frame.open[start] : NaN;
@@ -239,43 +283,7 @@ class OrderSim {
     });
   }
 
-  private accountView(): AccountView {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const sim = this;
-    return {
-      get initialCapital() { return sim.initialCapital; },
-      get cash() { return sim.cash; },
-      get freeCash() { return sim.cash - sim.reservedCash; },
-      get equity() { return sim.equityNow(); },
-      get capitalInUse() { return sim.ledger.totalOpenCost; },
-      get openBuyNotional() { return sim.openBuyNotional; },
-      get markets() { return sim.M; },
-      base: (m: number) => sim.ledger.base[m],
-      freeBase: (m: number) => sim.ledger.base[m] - sim.ledger.reservedBase[m],
-      openCost: (m: number) => sim.ledger.openCost[m],
-    };
-  }
-
-  private ordersView(): OrdersView {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const sim = this;
-    return {
-      get total() { return sim.openTotal; },
-      get rejected() { return sim.rejected.length; },
-      count: (m: number, side?: OrderSide) => {
-        const b = sim.books[m];
-        return side === 'buy' ? b.buys.length : side === 'sell' ? b.sells.length : b.buys.length + b.sells.length + b.pendingMarket.length;
-      },
-      has: (m: number, tag: string) => sim.books[m].tags.has(tag),
-      get: (m: number, tag: string) => {
-        const id = sim.books[m].tags.get(tag);
-        return id === undefined ? undefined : new OrderHandle(sim.store, id);
-      },
-      list: (m: number) => [...sim.books[m].buys, ...sim.books[m].sells, ...sim.books[m].pendingMarket].map((id) => new OrderHandle(sim.store, id)),
-    };
-  }
-
-  private equityNow(): number {
+  equityNow(): number {
     let e = this.cash;
     for (let m = 0; m < this.M; m++) { const b = this.ledger.base[m]; if (b !== 0) e += b * this.mark[m]; }
     return e;
@@ -662,6 +670,8 @@ class OrderSim {
     const n = T.length;
     let unreal = 0;
     for (let m = 0; m < this.M; m++) unreal += ledger.unrealised(m, this.mark[m]);
+    const store = this.store;
+    let orders: OrderRecord[] | undefined;
     const fm: OrderFillModel = {
       intrabarPath: this.cfg.intrabarPath, fillOn: this.cfg.fillOn, slippageBps: this.cfg.slippageBps, maxVolumeShare: this.cfg.maxVolumeShare,
       marketOrders: 'decide: next bar open +/- slippage; onFill: at the path point +/- slippage',
@@ -674,7 +684,9 @@ class OrderSim {
       strategy: this.strategy.ref, params: this.params, fillModel: fm, initialCash: this.cfg.initialCash, markets,
       ts: T, equity: s.equity, cash: s.cash, inventoryValue: s.inv, capitalInUse: s.cap, openOrders: s.openOrders,
       realised: s.realised, unrealised: s.unrealised, fees: s.fees,
-      orders: Array.from({ length: this.store.n }, (_, id): OrderRecord => new OrderHandle(this.store, id)), fills: this.fills, lots: ledger.lots as readonly Lot[], rejected: this.rejected, rejectCounts: this.rejectCounts,
+      // built on first read (one handle per order; the grid places ~100k a year on 1m bars)
+      get orders(): readonly OrderRecord[] { return (orders ??= Array.from({ length: store.n }, (_, id): OrderRecord => new OrderHandle(store, id))); },
+      fills: this.fills, lots: ledger.lots as readonly Lot[], rejected: this.rejected, rejectCounts: this.rejectCounts,
       series, holdPeriods,
       totals: {
         initialCapital: this.initialCapital, finalEquity: n ? s.equity[n - 1] : this.initialCapital, cash: this.cash,
