@@ -7,6 +7,8 @@ import { demoCommand } from './demo.ts';
 import { fetchCommand } from './fetch.ts';
 import { montecarloCommand } from './montecarlo.ts';
 import { strategiesCommand } from './strategies.ts';
+import { sweepCommand } from './sweep.ts';
+import { walkForwardCommand } from './walk-forward.ts';
 
-export const commands: CliCommand[] = [backtestCommand, dataCommand, demoCommand, fetchCommand, strategiesCommand];
+export const commands: CliCommand[] = [backtestCommand, dataCommand, demoCommand, fetchCommand, strategiesCommand, sweepCommand, walkForwardCommand];
 commands.push(checkCommand, montecarloCommand);
