@@ -41,6 +41,8 @@ export async function handleOrderBacktest(argv: object, markets: readonly DataSp
   if (!(Number.isFinite(a.cash) && a.cash > 0)) throw usageError('BAD_NUMBER', `--cash=${String(a.cash)} is not allowed; expected a finite number > 0 (quote currency)`);
   const slip = a['slippage-bps'];
   if (!(Number.isFinite(slip) && slip >= 0 && slip < 10_000)) throw usageError('BAD_NUMBER', `--slippage-bps=${String(slip)} is not allowed; expected basis points in [0, 10000)`);
+  const share = a['max-volume-share'];
+  if (share !== undefined && !(Number.isFinite(share) && share > 0 && share <= 1)) throw usageError('BAD_NUMBER', `--max-volume-share=${String(share)} is not allowed; expected a share of the bar volume in (0, 1]`);
   const shared = (name: 'fee-rate' | 'lot-size' | 'min-notional') => (typed.has(name) ? a[name] : undefined);
   const specFlags = specFromFlags({
     priceTick: a['price-tick'],

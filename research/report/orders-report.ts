@@ -12,7 +12,7 @@ import { minMaxIndices, pick } from './downsample.ts';
 
 const r6 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : x);
 const MAX_ORDER_SEGMENTS = 2500;
-const MAX_FILL_MARKERS = 4000;
+const MAX_FILL_MARKERS = 1500;
 const MAX_HOLD_SHAPES = 400;
 
 /** Every k-th index so that at most `max` of `n` remain (all when n <= max). */
@@ -102,7 +102,7 @@ export function renderOrdersReport(run: OrderBacktestRun, cols: Record<string, F
   const rejectRows = Object.entries(o.rejectReasons).map(([k, v]) => row(k, String(v))).join('');
   const marketRows = o.markets.map((x) => {
     const s = m.marketSpecs.find((y) => y.symbol === x.symbol)!;
-    return `<tr><td>${escapeHtml(x.symbol)}</td><td class="n">${fmt(x.realised)}</td><td class="n">${fmt(x.unrealised)}</td><td class="n">${fmt(x.fees)}</td><td class="n">${x.fills}</td><td class="n">${x.base}</td><td class="n">${x.holdPeriods}</td><td class="n">${fmt(x.holdTimePct)}</td><td class="n">${s.priceTick}</td><td class="n">${s.amountStep}</td><td class="n">${s.minAmount}</td><td class="n">${s.minNotional}</td><td class="n">${s.makerFee}</td><td class="n">${s.takerFee}</td></tr>`;
+    return `<tr><td>${escapeHtml(x.symbol)}</td><td class="n">${fmt(x.realised)}</td><td class="n">${fmt(x.unrealised)}</td><td class="n">${fmt(x.fees)}</td><td class="n">${x.fills}</td><td class="n">${Number(x.base.toPrecision(10))}</td><td class="n">${x.holdPeriods}</td><td class="n">${fmt(x.holdTimePct)}</td><td class="n">${s.priceTick}</td><td class="n">${s.amountStep}</td><td class="n">${s.minAmount}</td><td class="n">${s.minNotional}</td><td class="n">${s.makerFee}</td><td class="n">${s.takerFee}</td></tr>`;
   }).join('');
   const execRows = (o.execution ?? []).map((e) => `<tr><td>${escapeHtml(e.symbol)}</td><td>${e.side}</td><td class="n">${e.filled} / ${e.quantity}</td><td class="n">${e.childOrders}</td><td class="n">${fmt(e.avgFillPrice)}</td><td class="n">${fmt(e.periodTwap)}</td><td class="n">${fmt(e.periodVwap)}</td><td class="n">${fmt(e.slippageVsTwapBps)}</td><td class="n">${fmt(e.slippageVsVwapBps)}</td><td class="n">${fmt(e.slippageVsArrivalBps)}</td><td class="n">${fmt(e.participation * 100, 4)}</td></tr>`).join('');
   const fm = m.fillModel;
@@ -139,9 +139,9 @@ export function renderOrdersReport(run: OrderBacktestRun, cols: Record<string, F
 <div class="panel"><h2>Statistics</h2><table>${statRows}</table></div>
 <div class="panel"><h2>Orders, lots and capital</h2><table>${orderRows}</table>
 ${rejectRows ? `<h2>Rejected orders by reason</h2><table>${rejectRows}</table>` : ''}</div>
-<div class="panel"><h2>What was run</h2><table class="wrap">${cfgRows}</table>
-<details><summary>manifest.json</summary><pre>${escapeHtml(JSON.stringify(m, null, 2))}</pre></details></div>
 </div>
+<div class="panel" style="margin-top:12px"><h2>What was run</h2><table class="wrap">${cfgRows}</table>
+<details><summary>manifest.json</summary><pre>${escapeHtml(JSON.stringify(m, null, 2))}</pre></details></div>
 <h2>Markets</h2><div class="panel"><table><tr><th>symbol</th><th class="n">realised</th><th class="n">unrealised</th><th class="n">fees</th><th class="n">fills</th><th class="n">base held</th><th class="n">HOLDs</th><th class="n">HOLD %</th><th class="n">tick</th><th class="n">step</th><th class="n">min amt</th><th class="n">min notional</th><th class="n">maker</th><th class="n">taker</th></tr>${marketRows}</table></div>
 ${execRows ? `<h2>Execution quality</h2><div class="panel"><table><tr><th>symbol</th><th>side</th><th class="n">filled</th><th class="n">children</th><th class="n">avg fill</th><th class="n">period TWAP</th><th class="n">period VWAP</th><th class="n">vs TWAP bps</th><th class="n">vs VWAP bps</th><th class="n">vs arrival bps</th><th class="n">participation %</th></tr>${execRows}</table></div>` : ''}
 <h2>Equity</h2><div class="panel"><div id="equity" class="chart" role="img" aria-label="Equity curve"></div></div>
@@ -170,15 +170,15 @@ ${holdRows ? `<h2>HOLD periods${r.holdPeriods.length > 100 ? ` (first 100 of ${r
   var colors = ['#e3b341', '#39c5cf', '#a371f7', '#ff7b72'];
   d.markets.forEach(function (mk, k) {
     var traces = [
-      { x: mk.buyOrders.x, y: mk.buyOrders.y, name: 'resting buys', type: 'scattergl', mode: 'lines', connectgaps: false, line: { color: 'rgba(63,185,80,0.35)', width: 1 }, hoverinfo: 'y' },
-      { x: mk.sellOrders.x, y: mk.sellOrders.y, name: 'resting sells', type: 'scattergl', mode: 'lines', connectgaps: false, line: { color: 'rgba(248,81,73,0.35)', width: 1 }, hoverinfo: 'y' },
-      { x: mk.price.x, y: mk.price.y, name: mk.symbol, type: 'scattergl', mode: 'lines', line: { color: '#d8dee9', width: 1 } }
+      { x: mk.buyOrders.x, y: mk.buyOrders.y, name: 'resting buys', type: 'scattergl', mode: 'lines', connectgaps: false, line: { color: 'rgba(63,185,80,0.5)', width: 1.5 }, hoverinfo: 'y' },
+      { x: mk.sellOrders.x, y: mk.sellOrders.y, name: 'resting sells', type: 'scattergl', mode: 'lines', connectgaps: false, line: { color: 'rgba(248,81,73,0.5)', width: 1.5 }, hoverinfo: 'y' },
+      { x: mk.price.x, y: mk.price.y, name: mk.symbol, type: 'scattergl', mode: 'lines', line: { color: '#8b95a7', width: 1 } }
     ];
     mk.lines.forEach(function (ln, j) {
       traces.push({ x: ln.x, y: ln.y, name: ln.name, type: 'scattergl', mode: 'lines', line: { width: 1.5, color: colors[j % colors.length], dash: j % 2 ? 'dash' : 'solid' } });
     });
-    traces.push({ x: mk.buyFills.x, y: mk.buyFills.y, text: mk.buyFills.text, name: 'buy fills', type: 'scattergl', mode: 'markers', marker: { symbol: 'triangle-up', size: 7, color: '#3fb950' } });
-    traces.push({ x: mk.sellFills.x, y: mk.sellFills.y, text: mk.sellFills.text, name: 'sell fills', type: 'scattergl', mode: 'markers', marker: { symbol: 'triangle-down', size: 7, color: '#f85149' } });
+    traces.push({ x: mk.buyFills.x, y: mk.buyFills.y, text: mk.buyFills.text, name: 'buy fills', type: 'scattergl', mode: 'markers', marker: { symbol: 'triangle-up', size: 6, color: '#3fb950', opacity: 0.8 } });
+    traces.push({ x: mk.sellFills.x, y: mk.sellFills.y, text: mk.sellFills.text, name: 'sell fills', type: 'scattergl', mode: 'markers', marker: { symbol: 'triangle-down', size: 6, color: '#ff9bce', opacity: 0.8 } });
     var shapes = mk.holds.map(function (h) {
       return { type: 'rect', xref: 'x', yref: 'paper', x0: h[0], x1: h[1], y0: 0, y1: 1, fillcolor: 'rgba(227,179,65,0.12)', line: { width: 0 }, layer: 'below' };
     });
