@@ -15,7 +15,6 @@ const T0 = 1_700_000_000_000;
 
 function binance(config: Partial<CcxtAdapterConfig> = {}) {
   const off = offlineExchange('binance', [{ id: 'BTCUSDT', symbol: 'BTC/USDT', price: 0.01, amount: 0.00001, minCost: 5, info: INFO }]);
-  off.ex.rateLimit = 1; // the limiter stays on, at 1 ms per request so the tests run fast
   const logs: AdapterLogEvent[] = [];
   const sleeps: number[] = [];
   const adapter = createCcxtAdapter(

@@ -11,7 +11,6 @@ const T0 = Date.UTC(2024, 0, 1, 10, 30);
 
 function setup(streams: 'auto' | 'poll' = 'poll') {
   const off = offlineExchange('binance', [{ id: 'BTCUSDT', symbol: 'BTC/USDT', price: 0.01, amount: 0.00001, info: { orderTypes: ['LIMIT', 'MARKET'] } }]);
-  off.ex.rateLimit = 1;
   const clock = { now: T0 };
   const sleeps: number[] = [];
   const controller = new AbortController();

@@ -55,9 +55,13 @@ export function spotMarket(m: SpotMarketInput): Record<string, unknown> {
 export const FAKE_API_KEY = 'tlKEY0a1b2c3d4e5f6g7h8i9j0kLmNoPqRsTuV';
 export const FAKE_SECRET = 'tlSECRETzyxwvutsrqponmlkjihgfedcba9876543210';
 
-export function offlineExchange(id: string, markets: readonly SpotMarketInput[], options: Record<string, unknown> = {}): OfflineExchange {
+/**
+ * `rateLimitMs` (default 1): ccxt's limiter stays on, but refills one token per millisecond instead of the venue's
+ * real pace, so that tests of hundreds of calls take milliseconds. Pass the venue's own value to test pacing.
+ */
+export function offlineExchange(id: string, markets: readonly SpotMarketInput[], options: Record<string, unknown> = {}, rateLimitMs = 1): OfflineExchange {
   const Ctor = (ccxt as unknown as Record<string, new (cfg: object) => Exchange>)[id];
-  const ex = new Ctor({ enableRateLimit: true, options });
+  const ex = new Ctor({ enableRateLimit: true, rateLimit: rateLimitMs, options });
   ex.setMarkets(markets.map(spotMarket) as never);
   const requests: RecordedRequest[] = [];
   let handler: Handler = (req) => { throw new Error(`offline ${id}: no reply set for ${req.method} ${req.url}`); };
