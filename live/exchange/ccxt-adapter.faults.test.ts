@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { TradelabError } from '../../engine/errors.ts';
 import { Secret } from '../secrets/secret.ts';
-import { backoffDelay, createCcxtAdapter, type AdapterLogEvent, type CcxtAdapterConfig } from './ccxt-adapter.ts';
+import { backoffDelay, createCcxtAdapter, createCcxtExchange, type AdapterLogEvent, type CcxtAdapterConfig } from './ccxt-adapter.ts';
 import { clientOrderId } from './client-order-id.ts';
 import { FAKE_API_KEY, FAKE_SECRET, offlineExchange, type RecordedRequest } from './testing/offline-exchange.ts';
 
@@ -135,6 +135,15 @@ describe('order writes: an unknown outcome is resolved by client order id, never
     expect(off.requests.filter(isPost)).toHaveLength(1);
   });
 
+  it('an accepted order whose reply cannot be read is an unknown outcome, not a bug to retry', async () => {
+    const { off, adapter } = binance();
+    off.serve(() => ({ ...orderReply(cid), status: 'SOMETHING_NEW' }));
+    const realParse = off.ex.parseOrderStatus.bind(off.ex);
+    off.ex.parseOrderStatus = (s: string) => (s === 'SOMETHING_NEW' ? 'pending_new' : realParse(s));
+    await expect(adapter.createOrder(order)).rejects.toMatchObject({ family: 'venue-unknown', code: 'VENUE_UNKNOWN_OUTCOME' });
+    expect(off.requests).toHaveLength(1);
+  });
+
   it('a rejection (InsufficientFunds) is thrown at once: no lookup, no retry', async () => {
     const { off, adapter } = binance();
     off.serve(() => { throw new ccxt.InsufficientFunds('binance {"code":-2010,"msg":"Account has insufficient balance for requested action."}'); });
@@ -252,5 +261,12 @@ describe('configuration', () => {
     expect(adapter.id).toBe('bybit');
     expect(adapter.venue.firstClass).toBe(true);
     expect(adapter.venue.clientOrderId.venueField).toBe('orderLinkId');
+    for (const id of ['binance', 'binanceus', 'bybit', 'coinbase', 'mexc']) {
+      const ex = createCcxtExchange(id, { credentials: { apiKey: new Secret(FAKE_API_KEY), secret: new Secret(FAKE_SECRET) } });
+      expect(ex.enableRateLimit).toBe(true);
+      expect(ex.has.watchTicker).toBe(true); // ccxt.pro's class: websocket streams available
+      expect(ex.apiKey).toBe(FAKE_API_KEY);
+    }
+    expect(createCcxtExchange('kraken').has.fetchOHLCV).toBe(true); // any ccxt id works
   });
 });

@@ -327,7 +327,16 @@ export function createCcxtAdapter(config: CcxtAdapterConfig, deps: CcxtAdapterDe
       price: raw.price ?? (req.type === 'limit' ? req.price : undefined),
       timestamp: raw.timestamp ?? sentAt,
     } as CcxtOrder;
-    const order = toOrder(acked, { clientOrderId: req.clientOrderId, symbol: req.symbol });
+    let order: Order;
+    try {
+      order = toOrder(acked, { clientOrderId: req.clientOrderId, symbol: req.symbol });
+    } catch (e) {
+      // The venue accepted something we cannot read: the order may well exist. Never guess, never re-send.
+      log('error', 'order.create.unreadable', { clientOrderId: req.clientOrderId, error: e instanceof Error ? e.message : String(e) });
+      throw new TradelabError('VENUE_UNKNOWN_OUTCOME', 'venue-unknown',
+        `${exchangeId} ${what} (client order id ${req.clientOrderId}): the venue replied, but the reply could not be read (${e instanceof Error ? e.message : String(e)}); reconcile by client order id`,
+        { cause: e, details: { exchange: exchangeId, clientOrderId: req.clientOrderId } });
+    }
     log('info', 'order.create.ok', { clientOrderId: req.clientOrderId, id: order.id, status: order.status });
     return order;
   }

@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { TradelabError } from '../../engine/errors.ts';
@@ -72,5 +75,20 @@ describe('loadExchangeCredentials', () => {
     expect(err).toMatchObject({ code: 'INCOMPLETE_CREDENTIALS', family: 'config' });
     expect((err as Error).message).toContain('TRADELAB_BINANCE_SECRET is not set');
     expect((err as Error).message).not.toContain(KEY);
+  });
+});
+
+describe('loadExchangeCredentials with real files', () => {
+  it('reads a secrets directory on disk and checks permissions', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tradelab-secrets-'));
+    writeFileSync(join(dir, 'TRADELAB_MEXC_API_KEY'), `${KEY}\n`);
+    writeFileSync(join(dir, 'TRADELAB_MEXC_SECRET'), SECRET);
+    chmodSync(join(dir, 'TRADELAB_MEXC_API_KEY'), 0o600);
+    chmodSync(join(dir, 'TRADELAB_MEXC_SECRET'), 0o640);
+    const r = loadExchangeCredentials('mexc', { TRADELAB_SECRETS_DIR: dir });
+    expect(r.credentials?.apiKey.reveal()).toBe(KEY);
+    expect(r.credentials?.secret.reveal()).toBe(SECRET);
+    expect(r.warnings).toEqual([`secrets file ${join(dir, 'TRADELAB_MEXC_SECRET')} is readable by group or others (mode 640); run chmod 600 on it`]);
+    expect(loadExchangeCredentials('bybit', { TRADELAB_SECRETS_DIR: dir }).credentials).toBeUndefined();
   });
 });
