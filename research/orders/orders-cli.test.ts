@@ -200,6 +200,19 @@ describe('several markets share one budget in one run', () => {
   });
 });
 
+describe('--symbols over cached candles', () => {
+  it('imports BTC and ETH 1h, then one grid run over both by symbol equals the run over the files', async () => {
+    const dir = tempDir();
+    for (const f of [BTC_1H, ETH_1H]) expect((await runCli(['data', 'import', sharedFile(f), '--exchange', 'binance'], dir)).code).toBe(0);
+    const range = ['--from', '2021-02-01', '--to', '2021-03-01'];
+    const cached = await run(['--strategy', 'grid', '--symbols', 'BTC/USDT,ETH/USDT', '--exchange', 'binance', '--timeframe', '1h', ...range], dir);
+    expect(cached.manifest.data.markets.map((d) => [d.symbol, d.source.kind])).toEqual([['BTC/USDT', 'cache'], ['ETH/USDT', 'cache']]);
+    const files = await run(['--strategy', 'grid', '--data', sharedFile(BTC_1H), '--data', sharedFile(ETH_1H), '--exchange', 'binance', ...range], dir);
+    expect(cached.stats).toEqual(files.stats);
+    expect(cached.manifest.data.contentHash).toBe(files.manifest.data.contentHash);
+  });
+});
+
 describe('dca, twap and vwap smoke runs: their extras agree with the fills', () => {
   const data = () => ['--data', sharedFile(BTC_5M), '--from', '2021-03-01', '--to', '2021-03-15'];
   it('dca: one buy a day, every fill in fills.csv, trades = take-profit closes', async () => {
