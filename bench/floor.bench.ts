@@ -7,6 +7,7 @@ export default defineBench((ctx) => {
   return [{
     name: 'floor.single-pass',
     bars: f.length,
+    clock: 'cpu', // single-threaded; see bench/run.ts
     run: () => {
       const c = f.close;
       let s = 0;

@@ -15,6 +15,14 @@ export interface BenchCase {
   readonly baseline?: string;
   /** One timed repetition. May be async. */
   readonly run: () => unknown | Promise<unknown>;
+  /**
+   * What one sample measures (bench/run.ts explains the method). 'wall' (default): elapsed time. 'cpu': CPU time
+   * of the whole process (user + system, every thread: GC helpers and page faults included) while the case runs,
+   * which does not count time spent waiting for a core on a shared machine. Use 'cpu' only for single-threaded
+   * cases: a case that works on several threads (DuckDB, worker pools) would be charged the sum of their time.
+   * A case and its baseline are always sampled with the case's clock.
+   */
+  readonly clock?: 'wall' | 'cpu';
   /** Samples to take (default: adaptive, 5 to 25 within ~2 s). */
   readonly samples?: number;
   /** Extra numbers reported with the case, computed from its median (e.g. combosPerSec). */

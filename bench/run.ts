@@ -1,6 +1,28 @@
 /**
  * `npm run bench [-- --json] [-- --filter <substring>]`: discovers every *.bench.ts, times each case in
  * this one process, and reports medians and ratios against each case's named baseline.
+ *
+ * Measurement method (the machine is shared: other processes' test runs compete for its few cores):
+ * - One sample = one `run()`, timed with the case's clock (BenchCase.clock): 'wall' (the default) or 'cpu', the
+ *   CPU time this process used meanwhile (user + system, all threads). A single-threaded case that is preempted
+ *   keeps ticking on the wall clock but not on the CPU clock; its CPU time is what it costs with a core to itself,
+ *   page faults and GC work included. Under a load of 3–4 runnable processes per core, the wall medians of the 12 ms
+ *   sma-cross backtest varied 2–4× from run to run (ratio 24–58×) while its CPU medians stayed within ~10 %.
+ *   Multi-threaded cases (DuckDB, worker pools) stay on the wall clock.
+ * - Warm-up: each case runs at least 3 times and for at least 150 ms (at most 20 runs) before sampling, so the JIT
+ *   has optimised its hot loops and the allocator has reached a steady state.
+ * - Samples: `samples` when the case fixes it, else adaptive: 5 to 25 within ~2 s.
+ * - Ratios are PAIRED: a case with a baseline is sampled in rounds of (one baseline run, one case run), so both
+ *   see the same CPU state (clock frequency, contention, cache pressure), which drifts over a run of many
+ *   seconds. ratio = median(case samples) / median(baseline samples of those same rounds); that baseline median
+ *   is reported beside it as `baselineMs`. The baseline's own row is its separate, standalone timing.
+ * - Every factory runs before any timing, so every case is timed in the same V8 state. That state is slower for
+ *   tight typed-array loops than a fresh process: writing the cache (DuckDB/Arrow, data/cache.bench.ts) and
+ *   other factories' set-up leave it behind. Detaching a single ArrayBuffer, for one, permanently invalidates V8's
+ *   "no detached buffers" protector, after which every optimised typed-array loop checks for detachment: that
+ *   alone slows the floor (one add per element) from ~0.25 to ~0.42 ms, heavier kernels far less. The CLI loads
+ *   candles through the same code, so real backtests run in this state too; in the runs of `npm run bench` the floor
+ *   measures 0.42–0.52 ms, in a fresh process 0.25–0.30 ms.
  */
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -26,18 +48,42 @@ function benchFiles(): string[] {
   return out.sort();
 }
 
-async function time(c: BenchCase): Promise<number[]> {
-  await c.run(); // warm-up (JIT, caches)
+/** One timed run of `c`, in ms on `clock` (see the header). */
+async function sample(c: BenchCase, clock: 'wall' | 'cpu'): Promise<number> {
+  if (clock === 'wall') {
+    const w0 = performance.now();
+    await c.run();
+    return performance.now() - w0;
+  }
+  const c0 = process.cpuUsage();
+  await c.run();
+  const cpu = process.cpuUsage(c0);
+  return (cpu.user + cpu.system) / 1000;
+}
+
+async function warmUp(c: BenchCase): Promise<void> {
+  const t0 = performance.now();
+  for (let k = 0; k < 20; k++) {
+    await c.run();
+    if (k >= 2 && performance.now() - t0 > 150) break;
+  }
+}
+
+/** Samples of `c`, and when `base` is given, of `base` in the same rounds (base first, then c). */
+async function time(c: BenchCase, base?: BenchCase): Promise<{ samples: number[]; baseSamples: number[] }> {
+  await warmUp(c);
+  if (base) await warmUp(base);
   const samples: number[] = [];
+  const baseSamples: number[] = [];
   const fixed = c.samples;
+  const clock = c.clock ?? 'wall';
   const t0 = performance.now();
   for (;;) {
-    const s = performance.now();
-    await c.run();
-    samples.push(performance.now() - s);
+    if (base) baseSamples.push(await sample(base, clock));
+    samples.push(await sample(c, clock));
     if (fixed !== undefined ? samples.length >= fixed : samples.length >= 25 || (samples.length >= 5 && performance.now() - t0 > 2000)) break;
   }
-  return samples;
+  return { samples, baseSamples };
 }
 
 const median = (xs: number[]) => {
@@ -61,17 +107,23 @@ for (const c of [...selected]) {
   if (b) selected.add(b);
 }
 const rows: Row[] = [];
+const pairedBaseMs = new Map<string, number>();
 for (const c of all) {
-  if (!selected.has(c)) { await c.teardown?.(); continue; }
-  log(`timing ${c.name} (${relative(root, fileOf.get(c)!)}) ...`);
-  const med = median(await time(c));
-  rows.push({ name: c.name, bars: c.bars, medianMs: Number(med.toFixed(3)), baseline: c.baseline ?? null, ratio: null, ...(c.extra?.(med) ?? {}) });
-  await c.teardown?.();
+  if (!selected.has(c)) continue;
+  const base = c.baseline !== undefined ? all.find((x) => x.name === c.baseline) : undefined;
+  log(`timing ${c.name} (${relative(root, fileOf.get(c)!)})${base ? ` paired with ${base.name}` : ''} ...`);
+  const { samples, baseSamples } = await time(c, base);
+  const med = median(samples);
+  if (base) pairedBaseMs.set(c.name, median(baseSamples));
+  rows.push({ name: c.name, bars: c.bars, medianMs: Number(med.toFixed(3)), baseline: c.baseline ?? null, ratio: null, clock: c.clock ?? 'wall', ...(c.extra?.(med) ?? {}) });
 }
+// Teardowns last: a case may still be needed as another case's baseline after its own timing.
+for (const c of all) await c.teardown?.();
 for (const r of rows) {
-  if (!r.baseline) continue;
-  const b = rows.find((x) => x.name === r.baseline);
-  r.ratio = b ? Number((r.medianMs / b.medianMs).toFixed(4)) : null;
+  const b = pairedBaseMs.get(r.name);
+  if (b === undefined) continue;
+  r.baselineMs = Number(b.toFixed(3));
+  r.ratio = Number((r.medianMs / b).toFixed(4));
 }
 if (json) {
   process.stdout.write(JSON.stringify({ cases: rows }, null, 2) + '\n');

@@ -15,13 +15,15 @@ export default defineBench((ctx) => {
   const keep = (x: ArrayLike<number>) => { sink += x[x.length - 1] || 0; return sink; };
   // Fixed, generous sample counts: fresh 4 MB output columns make single samples noisy (page faults, GC timing).
   const samples = 40;
+  // Single-threaded on both sides: CPU time, which a shared machine's other processes do not inflate (bench/run.ts).
+  const clock = 'cpu' as const;
   const pair = (name: string, ours: () => unknown, theirs: () => unknown): BenchCase[] => [
-    { name: `indicator.${name}`, bars, baseline: `indicator.${name}.ixjb94`, run: ours, samples },
-    { name: `indicator.${name}.ixjb94`, bars, run: theirs, samples },
+    { name: `indicator.${name}`, bars, baseline: `indicator.${name}.ixjb94`, run: ours, samples, clock },
+    { name: `indicator.${name}.ixjb94`, bars, run: theirs, samples, clock },
   ];
   // Kernel only: our output columns reused through the `out` argument (what a parameter sweep does).
   const o1 = new Float64Array(bars), o2 = new Float64Array(bars), o3 = new Float64Array(bars);
-  const reuse = (name: string, run: () => unknown): BenchCase => ({ name: `indicator.${name}.reuse-out`, bars, baseline: `indicator.${name}.ixjb94`, run, samples });
+  const reuse = (name: string, run: () => unknown): BenchCase => ({ name: `indicator.${name}.reuse-out`, bars, baseline: `indicator.${name}.ixjb94`, run, samples, clock });
   return [
     ...pair('sma', () => keep(sma(close, 20)), () => keep(lib.sma(c, 20))),
     ...pair('ema', () => keep(ema(close, 20)), () => keep(lib.ema(c, 20))),
@@ -35,7 +37,7 @@ export default defineBench((ctx) => {
     ...pair('vwap', () => keep(rollingVwap(high, low, close, volume, 20)), () => keep(lib.vwap(h, l, c, v, 20))),
     ...pair('roc', () => keep(roc(close, 10)), () => keep(lib.roc(c, 10))),
     // The library has no z-score: timed alone.
-    { name: 'indicator.zscore', bars, run: () => keep(zScore(close, 20)), samples },
+    { name: 'indicator.zscore', bars, run: () => keep(zScore(close, 20)), samples, clock },
     reuse('sma', () => keep(sma(close, 20, o1))),
     reuse('rsi', () => keep(rsi(close, 14, o1))),
     reuse('bollinger', () => keep(bollinger(close, 20, 2, { middle: o1, upper: o2, lower: o3 }).upper)),

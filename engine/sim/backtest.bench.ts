@@ -18,6 +18,7 @@ export default defineBench((ctx) => {
     {
       name: 'backtest.sma-cross',
       bars: f.length,
+      clock: 'cpu',
       baseline: 'floor.single-pass',
       run: () => {
         const r = runSignalBacktest(smaCross, f, params, config, { startIndex: smaCross.warmup(params) });
@@ -30,6 +31,7 @@ export default defineBench((ctx) => {
       // The same with the simulator writing its curves into reused buffers, as a parameter sweep would.
       name: 'backtest.sma-cross.reuse',
       bars: f.length,
+      clock: 'cpu',
       baseline: 'floor.single-pass',
       run: () => {
         const r = runSignalBacktest(smaCross, f, params, config, { startIndex: smaCross.warmup(params), out });
@@ -41,6 +43,7 @@ export default defineBench((ctx) => {
     {
       name: 'backtest.hand-fused',
       bars: f.length,
+      clock: 'cpu',
       baseline: 'floor.single-pass',
       run: () => {
         // SMAs by running sums, crosses, next-open fills with fees, equity marks, return moments and drawdown: one loop.
