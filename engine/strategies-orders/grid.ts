@@ -136,11 +136,15 @@ export class GridMarket {
 
   /** Level k's price. Hot path: a typed-array read; the table is (re)filled by `fill` when needed. */
   level(k: number, r: number): number {
-    if (k >= this.lvN || this.lvTop !== this.gridTop) this.fill(k, r);
+    // (r goes through a field: a double argument to the out-of-line call would be boxed on every call of level)
+    if (k >= this.lvN || this.lvTop !== this.gridTop) { this.lvR = r; this.fill(k); }
     return this.lv[k];
   }
 
-  private fill(k: number, r: number): void {
+  private lvR = 1;
+
+  private fill(k: number): void {
+    const r = this.lvR;
     if (this.lvTop !== this.gridTop) { this.lvTop = this.gridTop; this.lv[0] = this.gridTop; this.lvN = 1; }
     if (k >= this.lv.length) { const b = new Float64Array(Math.max(k + 1, this.lv.length * 2)); b.set(this.lv.subarray(0, this.lvN)); this.lv = b; }
     for (let j = this.lvN; j <= k; j++) this.lv[j] = this.lv[j - 1] * r;
@@ -154,25 +158,38 @@ function market(state: GridState, m: number): GridMarket {
   return (state.markets[m] ??= new GridMarket());
 }
 
-function decideGrid(ctx: BarContext<GridParams, Record<string, Float64Array>, GridState>): Intent[] | undefined {
+type GridCtx = BarContext<GridParams, Record<string, Float64Array>, GridState>;
+
+// Hot path (every bar): only the fast-path test. Everything else is out of line, and no double is passed to a
+// call (V8 boxes double arguments, and may do so ahead of the branch that makes the call).
+function decideGrid(ctx: GridCtx): Intent[] | undefined {
   const p = ctx.params;
-  const m = ctx.market ?? 0;
-  const g = market(ctx.state, m);
+  const g = market(ctx.state, ctx.market ?? 0);
   const c = ctx.frame.close[ctx.i];
   if (!(c > 0)) return undefined;
-  const s = p.gridStepPct / 100;
-  const r = 1 - s;
-  if (!(c <= g.anchorHigh)) {
-    // first bar, or a new high: add-only rebase
-    g.anchorHigh = c;
-    g.gridTop = c * (1 - p.rebaseBufferPct / 100);
-    ctx.record?.('anchorHigh', g.anchorHigh);
-    ctx.record?.('gridTop', g.gridTop);
-  }
-  const G = g.gridTop;
+  if (!(c <= g.anchorHigh)) rebase(ctx, g, p); // first bar, or a new high
   const cb = c * (1 - p.bandPct / 100);
   // Fast path: the price stayed between the same levels at the top and at the bottom of the band.
-  if (G === g.lastTop && !g.dirty && !g.incomplete && c > g.loK0 && c <= g.hiK0 && cb <= g.hiKL && cb > g.loKL) return undefined;
+  if (g.gridTop === g.lastTop && !g.dirty && !g.incomplete && c > g.loK0 && c <= g.hiK0 && cb <= g.hiKL && cb > g.loKL) return undefined;
+  return locate(ctx, g, p);
+}
+
+/** Add-only rebase: the close is a new AnchorHigh and GridTop moves up; no order is cancelled by it. */
+function rebase(ctx: GridCtx, g: GridMarket, p: GridParams): void {
+  const c = ctx.frame.close[ctx.i];
+  g.anchorHigh = c;
+  g.gridTop = c * (1 - p.rebaseBufferPct / 100);
+  ctx.record?.('anchorHigh', g.anchorHigh);
+  ctx.record?.('gridTop', g.gridTop);
+}
+
+function locate(ctx: GridCtx, g: GridMarket, p: GridParams): Intent[] | undefined {
+  const m = ctx.market ?? 0;
+  const c = ctx.frame.close[ctx.i];
+  const s = p.gridStepPct / 100;
+  const r = 1 - s;
+  const G = g.gridTop;
+  const cb = c * (1 - p.bandPct / 100);
   // k0: the first level strictly below c; kLast: the last level at or above the band's bottom.
   // Start from the last bar's indices (the price usually moved by one level at most), else from logarithms.
   let k0: number, kLast: number;
@@ -202,19 +219,23 @@ function decideGrid(ctx: BarContext<GridParams, Record<string, Float64Array>, Gr
   if (same && k0 > g.lastK0 && !g.incomplete) { g.lastK0 = k0; return undefined; }
   if (same && k0 === g.lastK0) {
     if (!g.incomplete) return undefined;
-    // Still blocked by the capital cap? (without a fill, only the account value changes)
-    const a = ctx.account!;
-    const equity = a.equity;
-    const notional = (p.buyPct / 100) * (p.budgetMode === 'percent' ? (p.budgetPct / 100) * equity : p.budgetQuote);
-    const capLimit = (p.maxCapitalPct / 100) * equity * (1 + 1e-12);
-    if (g.hold ? a.capitalInUse + notional > capLimit : a.capitalInUse + a.openBuyNotional + notional > capLimit || notional > a.freeCash) return undefined;
+    if (stillBlocked(ctx, g, p)) return undefined;
   }
   return fullPass(ctx, g, p, m, k0, kEnd);
 }
 
+/** Still blocked by the capital cap? (without a fill, only the account value changes) */
+function stillBlocked(ctx: GridCtx, g: GridMarket, p: GridParams): boolean {
+  const a = ctx.account!;
+  const equity = a.equity;
+  const notional = (p.buyPct / 100) * (p.budgetMode === 'percent' ? (p.budgetPct / 100) * equity : p.budgetQuote);
+  const capLimit = (p.maxCapitalPct / 100) * equity * (1 + 1e-12);
+  return g.hold ? a.capitalInUse + notional > capLimit : a.capitalInUse + a.openBuyNotional + notional > capLimit || notional > a.freeCash;
+}
+
 // Out of line from decideGrid, with integer arguments only (doubles passed to a call are boxed).
 function fullPass(
-  ctx: BarContext<GridParams, Record<string, Float64Array>, GridState>, g: GridMarket, p: GridParams, m: number, k0: number, kEnd: number,
+  ctx: GridCtx, g: GridMarket, p: GridParams, m: number, k0: number, kEnd: number,
 ): Intent[] | undefined {
   const orders = ctx.orders!;
   const account = ctx.account!;
