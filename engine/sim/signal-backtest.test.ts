@@ -292,6 +292,53 @@ describe('runSignalBacktest: reusable output buffers', () => {
   });
 });
 
+describe('runSignalBacktest: the lent target column', () => {
+  it('lends signals() one column of frame length, reused by the next run; a nested run gets its own', () => {
+    const f = frameOf(Array.from({ length: 12 }, (_, i) => [100 + i, 101 + i, 99 + i, 100.5 + (i % 3)] as const));
+    const targets = [1, NaN, 0, 1, -1, NaN, 1, 0, NaN, 1, NaN, NaN];
+    const plain = tableStrategy(targets);
+    const lent: (Float64Array | undefined)[] = [];
+    // Writes into the lent column (stale values first, to prove every bar is rewritten) and returns it.
+    const writer = defineStrategy({
+      id: 'writer', version: '1.0.0', description: 'writes its targets into the lent column',
+      params: Type.Object({}), warmup: () => 0, indicators: () => ({}), decide: () => undefined,
+      signals: (frame, _ind, _p, out) => {
+        lent.push(out);
+        const sig = out ?? new Float64Array(frame.length);
+        for (let i = 0; i < frame.length; i++) sig[i] = targets[i];
+        return sig;
+      },
+    });
+    let inner: ReturnType<typeof runSignalBacktest> | undefined;
+    const nesting = defineStrategy({
+      id: 'nesting', version: '1.0.0', description: 'runs a backtest inside its own signals()',
+      params: Type.Object({}), warmup: () => 0, indicators: () => ({}), decide: () => undefined,
+      signals: (frame, ind, p, out) => {
+        lent.push(out);
+        inner = runSignalBacktest(writer, frame, {}, cfg({ allowShort: true }), { startIndex: 1 });
+        const sig = out ?? new Float64Array(frame.length);
+        sig.set(targets);
+        return sig;
+      },
+    });
+    const want = runSignalBacktest(plain, f, {}, cfg({ allowShort: true }), { startIndex: 1 });
+    const a = runSignalBacktest(writer, f, {}, cfg({ allowShort: true }), { startIndex: 1 });
+    lent[0]!.fill(7); // whatever the column holds after a run must not matter to the next one
+    const b = runSignalBacktest(writer, f, {}, cfg({ allowShort: true }), { startIndex: 1 });
+    expect(lent[0]).toBeInstanceOf(Float64Array);
+    expect(lent[0]!.length).toBe(f.length);
+    expect(lent[1]).toBe(lent[0]);
+    const c = runSignalBacktest(nesting, f, {}, cfg({ allowShort: true }), { startIndex: 1 });
+    expect(lent[2]).toBe(lent[0]); // the outer run holds the column ...
+    expect(lent[3]).toBeUndefined(); // ... so the nested run is lent none and allocates its own
+    for (const r of [a, b, c, inner!]) {
+      expect(r.trades).toEqual(want.trades);
+      expect(r.fills).toEqual(want.fills);
+      expect(Array.from(r.equity)).toEqual(Array.from(want.equity));
+    }
+  });
+});
+
 describe('runSignalBacktest: many fills', () => {
   it('keeps every fill and trade consistent past the growth of its row store (hundreds of round trips)', () => {
     const n = 1201;

@@ -88,11 +88,20 @@ export function runSignalBacktest(
   const book = new Book(frame, cfg);
 
   if (path === 'fast') {
-    const sig = strategy.signals!(frame, ind, params);
-    if (!(sig instanceof Float64Array) || sig.length !== frame.length) {
-      throw usageError('BAD_SIGNALS', `strategy '${strategy.id}' signals() must return a Float64Array of ${frame.length} values (one per bar), got ${sig instanceof Float64Array ? sig.length : typeof sig}`);
+    // The target column lives only for this call: lend the strategy the module's scratch column to write it into
+    // (unless a nested run holds it), so repeated backtests on a frame do not page-fault a fresh column each time.
+    const lend = !scratchInUse;
+    if (lend) scratchInUse = true;
+    try {
+      const out = lend ? scratchColumn(frame.length) : undefined;
+      const sig = strategy.signals!(frame, ind, params, out);
+      if (!(sig instanceof Float64Array) || sig.length !== frame.length) {
+        throw usageError('BAD_SIGNALS', `strategy '${strategy.id}' signals() must return a Float64Array of ${frame.length} values (one per bar), got ${sig instanceof Float64Array ? sig.length : typeof sig}`);
+      }
+      runFast(book, frame, sig, start, end, cfg.allowShort, equity, position);
+    } finally {
+      if (lend) scratchInUse = false;
     }
-    runFast(book, frame, sig, start, end, cfg.allowShort, equity, position);
   } else {
     runPerBar(book, strategy, frame, ind, params, start, end, cfg.allowShort, equity, position);
   }
@@ -119,6 +128,19 @@ export function runSignalBacktest(
   };
 }
 
+/**
+ * One target column of the most recent frame length, lent to `signals` by the fast path and overwritten by the
+ * next run (it never escapes: a SimResult does not expose the targets). Fresh 4 MB columns cost ~1–1.5 ms in
+ * first-touch page faults, about as much as the simulation of a year of 1m bars.
+ */
+let scratch: Float64Array | undefined;
+let scratchInUse = false;
+
+function scratchColumn(n: number): Float64Array {
+  if (scratch === undefined || scratch.length !== n) scratch = new Float64Array(n);
+  return scratch;
+}
+
 function curves(n: number, out: SignalBacktestOptions['out']): { equity: Float64Array; position: Float64Array } {
   if (out === undefined) {
     const buf = new ArrayBuffer(16 * n); // one allocation for both curves
@@ -140,6 +162,10 @@ function overlaps(a: Float64Array, b: Float64Array, n: number): boolean {
  * The fast path. Per bar: apply the previous bar's target at this open (only when it differs from the
  * current side: the book is then called and may allocate), then mark equity at this close. Signal values:
  * NaN = no decision, > 0 long, < 0 short (flat when shorts are not allowed), 0 flat.
+ *
+ * Written as stretches: scan the targets for the next bar that moves the book, then mark the bars before it, during
+ * which cash and position are constant (two tight loops instead of one with a branch and a call site per bar).
+ * The marks are the same numbers, computed by the same expressions, as bar by bar.
  */
 function runFast(book: Book, frame: CandleFrame, sig: Float64Array, start: number, end: number, allowShort: boolean,
   equity: Float64Array, position: Float64Array): void {
@@ -148,18 +174,27 @@ function runFast(book: Book, frame: CandleFrame, sig: Float64Array, start: numbe
   let cash = book.cash, pos = book.pos, side = book.side;
   equity[0] = cash + pos * close[start];
   position[0] = pos;
-  for (let i = start + 1, k = 1; i < end; i++, k++) {
-    const s = sig[i - 1];
-    // A steady signal equals the side it holds, so the common case is one well-predicted comparison.
-    if (s !== side && s === s) {
-      const t = s > 0 ? SIDE_LONG : s < 0 ? shortSide : SIDE_FLAT;
-      if (t !== side) {
-        book.moveTo(i, t, t === SIDE_LONG ? REASON_LONG : s < 0 ? REASON_SHORT : REASON_FLAT);
-        cash = book.cash; pos = book.pos; side = book.side;
+  // Curve index k of bar i is i - start.
+  for (let i = start + 1; i < end;) {
+    // The first bar j >= i whose previous target moves the book (end if none).
+    let j = i, t = side;
+    for (; j < end; j++) {
+      const s = sig[j - 1];
+      // A steady signal equals the side it holds, so the common case is one well-predicted comparison.
+      if (s !== side && s === s) {
+        t = s > 0 ? SIDE_LONG : s < 0 ? shortSide : SIDE_FLAT;
+        if (t !== side) break;
       }
     }
-    equity[k] = cash + pos * close[i];
-    position[k] = pos;
+    // Bars i .. j-1: the book does not change (marked even while flat: a non-finite close must still show).
+    for (let q = i; q < j; q++) equity[q - start] = cash + pos * close[q];
+    position.fill(pos, i - start, j - start);
+    if (j === end) break;
+    book.moveTo(j, t, t === SIDE_LONG ? REASON_LONG : sig[j - 1] < 0 ? REASON_SHORT : REASON_FLAT);
+    cash = book.cash; pos = book.pos; side = book.side;
+    equity[j - start] = cash + pos * close[j];
+    position[j - start] = pos;
+    i = j + 1;
   }
 }
 
