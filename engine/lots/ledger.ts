@@ -44,26 +44,6 @@ export interface Lot {
   readonly sellTag: string;
 }
 
-class LotRow implements Lot {
-  remaining: number;
-  closedSize = 0;
-  exitValue = 0;
-  sellFees = 0;
-  realised = 0;
-  closeTs = NaN;
-  closeBar = -1;
-  status: LotStatus = 'open';
-  sellTag = '';
-  /** Size reserved by open sell orders naming this lot (simulator bookkeeping). */
-  reserved = 0;
-  constructor(
-    readonly id: number, readonly market: number, readonly symbol: string, readonly buyTag: string,
-    readonly openTs: number, readonly openBar: number, readonly entryPrice: number, readonly size: number, readonly buyFee: number,
-  ) {
-    this.remaining = size;
-  }
-}
-
 /** Realised P&L net of the lot's fees (buy fee pro rata to the closed part). */
 export function lotRealisedNet(l: Lot): number {
   return l.realised - (l.size > 0 ? l.buyFee * (l.closedSize / l.size) : 0) - l.sellFees;
@@ -77,8 +57,35 @@ export function lotUnrealised(l: Lot, mark: number): number {
 // Sizes below this are float dust left by partial closes; a lot whose remaining falls below it is closed.
 const DUST = 1e-12;
 
+const LOT_OPEN = 0;
+const LOT_CLOSED = 1;
+
+/**
+ * Lots in typed-array columns indexed by lot id (no per-lot object with boxed numbers: a grid opens ~20k lots a
+ * year on 1m bars). `LotHandle` is the object view (`get`, `lots`); it reads the columns, so it always shows the
+ * lot's current state.
+ */
 export class LotLedger {
-  readonly lots: LotRow[] = [];
+  /** Number of lots. */
+  n = 0;
+  market = new Int32Array(256);
+  openBar = new Int32Array(256);
+  closeBar = new Int32Array(256);
+  status = new Uint8Array(256);
+  openTs = new Float64Array(256);
+  entryPrice = new Float64Array(256);
+  size = new Float64Array(256);
+  remaining = new Float64Array(256);
+  buyFee = new Float64Array(256);
+  closedSize = new Float64Array(256);
+  exitValue = new Float64Array(256);
+  sellFees = new Float64Array(256);
+  realisedOf = new Float64Array(256);
+  closeTs = new Float64Array(256);
+  /** Size reserved by open sell orders naming the lot (simulator bookkeeping). */
+  reserved = new Float64Array(256);
+  readonly buyTags: string[] = [];
+  readonly sellTags: string[] = [];
   /** Per market: base inventory, cost of open lots, gross realised, fees. */
   readonly base: Float64Array;
   readonly openCost: Float64Array;
@@ -88,6 +95,7 @@ export class LotLedger {
   readonly reservedBase: Float64Array;
   private readonly openIds: number[][];
   private readonly head: Int32Array;
+  private readonly handles: LotHandle[] = [];
   realised = 0;
   fees = 0;
   totalOpenCost = 0;
@@ -103,10 +111,42 @@ export class LotLedger {
     this.head = new Int32Array(n);
   }
 
+  private grow(): void {
+    const cap = this.size.length * 2;
+    const f = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
+    const i = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
+    this.market = i(this.market); this.openBar = i(this.openBar); this.closeBar = i(this.closeBar);
+    const st = new Uint8Array(cap); st.set(this.status); this.status = st;
+    this.openTs = f(this.openTs); this.entryPrice = f(this.entryPrice); this.size = f(this.size); this.remaining = f(this.remaining);
+    this.buyFee = f(this.buyFee); this.closedSize = f(this.closedSize); this.exitValue = f(this.exitValue); this.sellFees = f(this.sellFees);
+    this.realisedOf = f(this.realisedOf); this.closeTs = f(this.closeTs); this.reserved = f(this.reserved);
+  }
+
+  /** Every lot, open and closed, by id (object views, made on first read). */
+  get lots(): readonly Lot[] {
+    const h = this.handles;
+    for (let id = h.length; id < this.n; id++) h.push(new LotHandle(this, id));
+    return h;
+  }
+
+  /** The lot's object view. */
+  get(id: number): LotHandle {
+    return this.lots[id] as LotHandle;
+  }
+
+  isOpen(id: number): boolean {
+    return this.status[id] === LOT_OPEN;
+  }
+
   /** Open a lot; returns its id. */
   open(market: number, ts: number, bar: number, price: number, size: number, fee: number, tag: string): number {
-    const id = this.lots.length;
-    this.lots.push(new LotRow(id, market, this.symbols[market], tag, ts, bar, price, size, fee));
+    if (this.n === this.size.length) this.grow();
+    const id = this.n++;
+    this.market[id] = market; this.openTs[id] = ts; this.openBar[id] = bar; this.entryPrice[id] = price; this.size[id] = size;
+    this.remaining[id] = size; this.buyFee[id] = fee; this.closedSize[id] = 0; this.exitValue[id] = 0; this.sellFees[id] = 0;
+    this.realisedOf[id] = 0; this.closeTs[id] = NaN; this.closeBar[id] = -1; this.status[id] = LOT_OPEN; this.reserved[id] = 0;
+    this.buyTags.push(tag);
+    this.sellTags.push('');
     this.openIds[market].push(id);
     this.base[market] += size;
     const cost = price * size;
@@ -117,23 +157,19 @@ export class LotLedger {
     return id;
   }
 
-  get(id: number): LotRow {
-    return this.lots[id];
-  }
-
   /** Close `size` of lot `id` at `price`; `fee` is the sell fee for this part. Returns the gross realised P&L. */
   close(id: number, size: number, price: number, fee: number, ts: number, bar: number, tag: string): number {
-    const l = this.lots[id];
-    const m = l.market;
-    const take = size > l.remaining ? l.remaining : size;
-    const cost = l.entryPrice * take;
+    const m = this.market[id];
+    const rem = this.remaining[id];
+    const take = size > rem ? rem : size;
+    const cost = this.entryPrice[id] * take;
     const pnl = price * take - cost;
-    l.remaining -= take;
-    l.closedSize += take;
-    l.exitValue += price * take;
-    l.sellFees += fee;
-    l.realised += pnl;
-    l.sellTag = tag;
+    this.remaining[id] = rem - take;
+    this.closedSize[id] += take;
+    this.exitValue[id] += price * take;
+    this.sellFees[id] += fee;
+    this.realisedOf[id] += pnl;
+    this.sellTags[id] = tag;
     this.base[m] -= take;
     this.openCost[m] -= cost;
     this.totalOpenCost -= cost;
@@ -141,25 +177,30 @@ export class LotLedger {
     this.realised += pnl;
     this.feesBy[m] += fee;
     this.fees += fee;
-    if (l.remaining <= DUST * l.size) {
-      l.remaining = 0;
-      l.status = 'closed';
-      l.closeTs = ts;
-      l.closeBar = bar;
+    if (this.remaining[id] <= DUST * this.size[id]) {
+      this.remaining[id] = 0;
+      this.status[id] = LOT_CLOSED;
+      this.closeTs[id] = ts;
+      this.closeBar[id] = bar;
     }
     return pnl;
   }
 
-  /** Open lots of a market, oldest first (skips closed ones). */
-  openLots(market: number): LotRow[] {
+  /** Ids of a market's open lots, oldest first. */
+  openLotIds(market: number): number[] {
     const ids = this.openIds[market];
     let h = this.head[market];
-    while (h < ids.length && this.lots[ids[h]].status === 'closed') h++;
+    while (h < ids.length && this.status[ids[h]] !== LOT_OPEN) h++;
     this.head[market] = h;
     if (h > 64 && h * 2 > ids.length) { ids.splice(0, h); this.head[market] = 0; h = 0; }
-    const out: LotRow[] = [];
-    for (let k = h; k < ids.length; k++) { const l = this.lots[ids[k]]; if (l.status === 'open') out.push(l); }
+    const out: number[] = [];
+    for (let k = h; k < ids.length; k++) if (this.status[ids[k]] === LOT_OPEN) out.push(ids[k]);
     return out;
+  }
+
+  /** Open lots of a market, oldest first (skips closed ones). */
+  openLots(market: number): LotHandle[] {
+    return this.openLotIds(market).map((id) => this.get(id));
   }
 
   /**
@@ -169,13 +210,13 @@ export class LotLedger {
   closeFifo(market: number, size: number, price: number, fee: number, ts: number, bar: number, tag: string): number {
     let left = size;
     let first = -1;
-    for (const l of this.openLots(market)) {
+    for (const id of this.openLotIds(market)) {
       if (left <= DUST * size) break;
-      const free = l.remaining - l.reserved;
+      const free = this.remaining[id] - this.reserved[id];
       if (free <= 0) continue;
       const take = free < left ? free : left;
-      this.close(l.id, take, price, fee * (take / size), ts, bar, tag);
-      if (first < 0) first = l.id;
+      this.close(id, take, price, fee * (take / size), ts, bar, tag);
+      if (first < 0) first = id;
       left -= take;
     }
     return first;
@@ -184,5 +225,38 @@ export class LotLedger {
   /** Gross unrealised P&L of a market at `mark`. */
   unrealised(market: number, mark: number): number {
     return this.base[market] === 0 ? 0 : this.base[market] * mark - this.openCost[market];
+  }
+}
+
+/** Object view of one lot (results, `LotLedger.get`). Reads the ledger's columns; `reserved` is writable. */
+export class LotHandle implements Lot {
+  constructor(private readonly L: LotLedger, readonly id: number) {}
+  get market(): number { return this.L.market[this.id]; }
+  get symbol(): string { return this.L.symbols[this.L.market[this.id]]; }
+  get buyTag(): string { return this.L.buyTags[this.id]; }
+  get openTs(): number { return this.L.openTs[this.id]; }
+  get openBar(): number { return this.L.openBar[this.id]; }
+  get entryPrice(): number { return this.L.entryPrice[this.id]; }
+  get size(): number { return this.L.size[this.id]; }
+  get remaining(): number { return this.L.remaining[this.id]; }
+  get buyFee(): number { return this.L.buyFee[this.id]; }
+  get closedSize(): number { return this.L.closedSize[this.id]; }
+  get exitValue(): number { return this.L.exitValue[this.id]; }
+  get sellFees(): number { return this.L.sellFees[this.id]; }
+  get realised(): number { return this.L.realisedOf[this.id]; }
+  get closeTs(): number { return this.L.closeTs[this.id]; }
+  get closeBar(): number { return this.L.closeBar[this.id]; }
+  get status(): LotStatus { return this.L.status[this.id] === LOT_OPEN ? 'open' : 'closed'; }
+  get sellTag(): string { return this.L.sellTags[this.id]; }
+  /** Size reserved by open sell orders naming this lot (simulator bookkeeping). */
+  get reserved(): number { return this.L.reserved[this.id]; }
+  set reserved(x: number) { this.L.reserved[this.id] = x; }
+  toJSON(): Lot {
+    return {
+      id: this.id, market: this.market, symbol: this.symbol, buyTag: this.buyTag, openTs: this.openTs, openBar: this.openBar,
+      entryPrice: this.entryPrice, size: this.size, remaining: this.remaining, buyFee: this.buyFee, closedSize: this.closedSize,
+      exitValue: this.exitValue, sellFees: this.sellFees, realised: this.realised, closeTs: this.closeTs, closeBar: this.closeBar,
+      status: this.status, sellTag: this.sellTag,
+    };
   }
 }

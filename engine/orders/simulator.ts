@@ -38,6 +38,52 @@ class FillRow implements FillView {
   ) {}
 }
 
+/**
+ * Every fill of a run in typed-array columns (the objects handed to `onFill` and `ctx.fills` are made per fill and
+ * dropped after the market's bar; the result's `fills` are made from the columns on first read).
+ */
+class FillStore {
+  n = 0;
+  market = new Int32Array(1024);
+  bar = new Int32Array(1024);
+  orderId = new Int32Array(1024);
+  lotId = new Int32Array(1024);
+  leg = new Uint8Array(1024);
+  taker = new Uint8Array(1024);
+  ts = new Float64Array(1024);
+  price = new Float64Array(1024);
+  amount = new Float64Array(1024);
+  fee = new Float64Array(1024);
+  remaining = new Float64Array(1024);
+
+  add(market: number, bar: number, ts: number, orderId: number, price: number, amount: number, fee: number, taker: boolean, remaining: number, lotId: number, leg: number): number {
+    if (this.n === this.ts.length) this.grow();
+    const k = this.n++;
+    this.market[k] = market; this.bar[k] = bar; this.ts[k] = ts; this.orderId[k] = orderId; this.price[k] = price; this.amount[k] = amount;
+    this.fee[k] = fee; this.taker[k] = taker ? 1 : 0; this.remaining[k] = remaining; this.lotId[k] = lotId; this.leg[k] = leg;
+    return k;
+  }
+
+  private grow(): void {
+    const cap = this.ts.length * 2;
+    const f = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
+    const i = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
+    const u = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
+    this.market = i(this.market); this.bar = i(this.bar); this.orderId = i(this.orderId); this.lotId = i(this.lotId);
+    this.leg = u(this.leg); this.taker = u(this.taker);
+    this.ts = f(this.ts); this.price = f(this.price); this.amount = f(this.amount); this.fee = f(this.fee); this.remaining = f(this.remaining);
+  }
+
+  /** Fill k as an object. */
+  row(k: number, orders: OrderStore): FillRow {
+    const id = this.orderId[k], m = this.market[k];
+    return new FillRow(
+      k, m, orders.symbols[m], this.bar[k], this.ts[k], orders.tags[id], id, orders.isSell(id) ? 'sell' : 'buy', orders.isMarket(id) ? 'market' : 'limit',
+      this.price[k], this.amount[k], this.fee[k], this.taker[k] ? 'taker' : 'maker', this.remaining[k], this.lotId[k], this.leg[k],
+    );
+  }
+}
+
 /** One market's book of order ids: buys best (highest) first, sells best (lowest) first; equal prices keep time priority. */
 class Book {
   readonly buys: number[] = [];
@@ -215,7 +261,7 @@ class OrderSim {
   private readonly ctxs: MutableCtx[];
   private readonly maxFee: Float64Array;
   private readonly recorded: Map<string, { ts: number[]; value: number[] }>[];
-  private readonly fills: FillRow[] = [];
+  private readonly fills = new FillStore();
   readonly rejected: RejectedOrder[] = [];
   private readonly rejectCounts: Partial<Record<RejectReason, number>> = {};
   private readonly pts = new Float64Array(4);
@@ -339,7 +385,7 @@ class OrderSim {
     } else if (rem > 0) {
       this.ledger.reservedBase[m] -= rem;
       const lot = st.lot[id];
-      if (lot >= 0) this.ledger.get(lot).reserved -= rem;
+      if (lot >= 0) this.ledger.reserved[lot] -= rem;
     }
   }
 
@@ -374,7 +420,7 @@ class OrderSim {
       this.ledger.reservedBase[m] -= amount;
       const lot = st.lot[id];
       if (lot >= 0) {
-        this.ledger.get(lot).reserved -= amount;
+        this.ledger.reserved[lot] -= amount;
         this.ledger.close(lot, amount, price, fee, ts, bar, tag);
         lotId = lot;
       } else {
@@ -396,8 +442,7 @@ class OrderSim {
     } else {
       st.remaining[id] = remaining;
     }
-    const f = new FillRow(this.fills.length, m, this.symbols[m], bar, ts, tag, id, sell ? 'sell' : 'buy', market ? 'market' : 'limit', price, amount, fee, liquidity, remaining, lotId, leg);
-    this.fills.push(f);
+    const f = this.fills.row(this.fills.add(m, bar, ts, id, price, amount, fee, liquidity === 'taker', remaining, lotId, leg), st);
     this.marketFills[m].push(f);
     this.fillCount[m]++;
     this.capacity -= amount;
@@ -441,9 +486,9 @@ class OrderSim {
       }
       if (!reason && side === 'sell') {
         if (lot >= 0) {
-          const l = lot < this.ledger.lots.length ? this.ledger.get(lot) : undefined;
-          if (!l || l.market !== m || l.status !== 'open') reason = 'lot-not-open';
-          else if (amount > l.remaining - l.reserved + DUST * amount) reason = 'insufficient-inventory';
+          const L = this.ledger;
+          if (!(lot < L.n) || L.market[lot] !== m || !L.isOpen(lot)) reason = 'lot-not-open';
+          else if (amount > L.remaining[lot] - L.reserved[lot] + DUST * amount) reason = 'insufficient-inventory';
         }
         if (!reason && amount > this.ledger.base[m] - this.ledger.reservedBase[m] + DUST * amount) reason = 'insufficient-inventory';
       }
@@ -454,7 +499,7 @@ class OrderSim {
       this.openTotal++;
       if (side === 'sell') {
         this.ledger.reservedBase[m] += amount;
-        if (lot >= 0) this.ledger.get(lot).reserved += amount;
+        if (lot >= 0) this.ledger.reserved[lot] += amount;
       }
       if (!isLimit) {
         book.pendingMarket.push(id);
@@ -664,9 +709,11 @@ class OrderSim {
       realised: ledger.realisedBy[m], unrealised: ledger.unrealised(m, this.mark[m]), fees: ledger.feesBy[m], fills: this.fillCount[m],
     }));
     let buyFills = 0;
-    for (const f of this.fills) if (f.side === 'buy') buyFills++;
+    const fl = this.fills;
+    for (let k = 0; k < fl.n; k++) if (!this.store.isSell(fl.orderId[k])) buyFills++;
+    let fillRows: FillView[] | undefined;
     let closedLots = 0;
-    for (const l of ledger.lots) if (l.status === 'closed') closedLots++;
+    for (let id = 0; id < ledger.n; id++) if (!ledger.isOpen(id)) closedLots++;
     const n = T.length;
     let unreal = 0;
     for (let m = 0; m < this.M; m++) unreal += ledger.unrealised(m, this.mark[m]);
@@ -686,13 +733,14 @@ class OrderSim {
       realised: s.realised, unrealised: s.unrealised, fees: s.fees,
       // built on first read (one handle per order; the grid places ~100k a year on 1m bars)
       get orders(): readonly OrderRecord[] { return (orders ??= Array.from({ length: store.n }, (_, id): OrderRecord => new OrderHandle(store, id))); },
-      fills: this.fills, lots: ledger.lots as readonly Lot[], rejected: this.rejected, rejectCounts: this.rejectCounts,
+      get fills(): readonly FillView[] { return (fillRows ??= Array.from({ length: fl.n }, (_, k) => fl.row(k, store))); },
+      get lots(): readonly Lot[] { return ledger.lots; }, rejected: this.rejected, rejectCounts: this.rejectCounts,
       series, holdPeriods,
       totals: {
         initialCapital: this.initialCapital, finalEquity: n ? s.equity[n - 1] : this.initialCapital, cash: this.cash,
-        realised: ledger.realised, unrealised: unreal, fees: ledger.fees, fills: this.fills.length, buyFills, sellFills: this.fills.length - buyFills,
+        realised: ledger.realised, unrealised: unreal, fees: ledger.fees, fills: fl.n, buyFills, sellFills: fl.n - buyFills,
         ordersPlaced: this.store.n, ordersCancelled: this.cancelled, rejected: this.rejected.length,
-        closedLots, openLots: ledger.lots.length - closedLots, maxOpenOrders: maxOpen, maxCapitalInUse: maxCap,
+        closedLots, openLots: ledger.n - closedLots, maxOpenOrders: maxOpen, maxCapitalInUse: maxCap,
         boughtNotional: this.boughtNotional, soldNotional: this.soldNotional,
       },
     };
