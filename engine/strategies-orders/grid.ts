@@ -59,19 +59,33 @@ class PriceSet {
     while (lo < hi) { const mid = (lo + hi) >>> 1; if (this.a[mid] < x) lo = mid + 1; else hi = mid; }
     return lo;
   }
-  add(x: number): void {
+  // The hot callers pass their double argument in the field `x` (and `tol`) instead: V8 boxes double call arguments.
+  x = 0;
+  tol = 0;
+  add(x: number): void { this.x = x; this.addX(); }
+  remove(x: number): void { this.x = x; this.removeX(); }
+  /** True when some element lies strictly within (x - tol, x + tol). */
+  near(x: number, tol: number): boolean { this.x = x; this.tol = tol; return this.nearX(); }
+  addX(): void {
+    const x = this.x;
     if (this.n === this.a.length) { const b = new Float64Array(this.a.length * 2); b.set(this.a); this.a = b; }
     const k = this.lower(x);
-    this.a.copyWithin(k + 1, k, this.n);
-    this.a[k] = x;
+    const a = this.a;
+    for (let j = this.n; j > k; j--) a[j] = a[j - 1];
+    a[k] = x;
     this.n++;
   }
-  remove(x: number): void {
+  removeX(): void {
+    const x = this.x;
     const k = this.lower(x);
-    if (k < this.n && this.a[k] === x) { this.a.copyWithin(k, k + 1, this.n); this.n--; }
+    const a = this.a, n = this.n;
+    if (k < n && a[k] === x) {
+      for (let j = k + 1; j < n; j++) a[j - 1] = a[j];
+      this.n = n - 1;
+    }
   }
-  /** True when some element lies strictly within (x - tol, x + tol). */
-  near(x: number, tol: number): boolean {
+  nearX(): boolean {
+    const x = this.x, tol = this.tol;
     const k = this.lower(x - tol);
     return k < this.n && this.a[k] < x + tol && this.a[k] > x - tol;
   }
@@ -89,10 +103,8 @@ export class GridMarket {
   buyLevel = new Float64Array(32);
   buySeq = new Float64Array(32);
   buyNotional = new Float64Array(32);
-  /** The intents of the last pass (reused: runners consume a decision before the next one). */
-  readonly out: Intent[] = [];
-  /** Open lot id -> its level price. */
-  readonly lotLevel = new Map<number, number>();
+  /** Open lot id -> its level price (NaN: none). */
+  lotLevel = new Float64Array(256).fill(NaN);
   seq = 0;
   lastK0 = -1;
   lastKEnd = -1;
@@ -113,14 +125,21 @@ export class GridMarket {
   lvN = 0;
   lvTop = NaN;
 
-  addBuy(tag: string, level: number, seq: number, notional: number): void {
+  /** Make room for one more open buy (the caller writes the columns at index nBuys). */
+  reserveBuy(): void {
     const n = this.nBuys;
-    if (n === this.buyLevel.length) {
-      const grow = (a: Float64Array) => { const b = new Float64Array(n * 2); b.set(a); return b; };
-      this.buyLevel = grow(this.buyLevel); this.buySeq = grow(this.buySeq); this.buyNotional = grow(this.buyNotional);
+    if (n < this.buyLevel.length) return;
+    const grow = (a: Float64Array) => { const b = new Float64Array(n * 2); b.set(a); return b; };
+    this.buyLevel = grow(this.buyLevel); this.buySeq = grow(this.buySeq); this.buyNotional = grow(this.buyNotional);
+  }
+
+  setLotLevel(lot: number, level: number): void {
+    if (lot >= this.lotLevel.length) {
+      const b = new Float64Array(Math.max(lot + 1, this.lotLevel.length * 2)).fill(NaN);
+      b.set(this.lotLevel);
+      this.lotLevel = b;
     }
-    this.buyTag[n] = tag; this.buyLevel[n] = level; this.buySeq[n] = seq; this.buyNotional[n] = notional;
-    this.nBuys = n + 1;
+    this.lotLevel[lot] = level;
   }
 
   /** Remove buy j, keeping the order of the others. */
@@ -243,8 +262,8 @@ function fullPass(
   const r = 1 - s;
   const G = g.gridTop;
   const half = s / 2;
-  const out = g.out;
-  out.length = 0;
+  const out: Intent[] = [];
+  const taken = g.taken;
   // Drop grid buys that are no longer open (rejected on placement), and cancel those below the lowest wanted
   // level (the band follows the price). Compacts the buy columns in place, keeping their order.
   const floor = g.level(kEnd, r) * (1 - half);
@@ -259,8 +278,8 @@ function fullPass(
     let w = 0;
     for (let j = 0; j < n; j++) {
       const tag = tags[j], level = lv[j];
-      if (verify && !orders.has(m, tag)) { g.taken.remove(level); continue; }
-      if (level < floor) { out.push({ type: 'cancel', tag }); g.taken.remove(level); continue; }
+      if (verify && !orders.has(m, tag)) { taken.x = level; taken.removeX(); continue; }
+      if (level < floor) { out.push({ type: 'cancel', tag }); taken.x = level; taken.removeX(); continue; }
       if (w !== j) { tags[w] = tag; lv[w] = level; sq[w] = sq[j]; nt[w] = nt[j]; }
       w++;
     }
@@ -268,13 +287,15 @@ function fullPass(
   }
   // the account is read once, when the first free level is found
   let ready = false;
-  let notional = 0, capLimit = 0, softCap = 0, committed = 0, freeCash = 0, total = 0, mine = 0;
+  let notional = 0, capLimit = 0, softCap = 0, committed = 0, freeCash = 0, total = 0, mine = 0, inUse = 0;
   let hold = false;
   let incomplete = false;
   for (let k = k0; k <= kEnd; k++) {
     if (incremental && k >= g.lastK0 && k <= g.lastKEnd) { k = g.lastKEnd; continue; } // handled by the last pass
     const level = g.level(k, r);
-    if (g.taken.near(level, level * half)) continue;
+    taken.x = level;
+    taken.tol = level * half;
+    if (taken.nearX()) continue;
     if (!ready) {
       ready = true;
       const equity = account.equity;
@@ -282,13 +303,14 @@ function fullPass(
       notional = (p.buyPct / 100) * budget;
       capLimit = (p.maxCapitalPct / 100) * equity;
       softCap = p.perMarketCap > 0 ? p.perMarketCap : Math.ceil(p.maxOpenOrders / account.markets);
-      committed = account.capitalInUse + account.openBuyNotional;
+      inUse = account.capitalInUse; // constant during decide (no fill happens in it)
+      committed = inUse + account.openBuyNotional;
       freeCash = account.freeCash;
       total = orders.total - out.length; // the cancels above free their slots
       mine = orders.count(m) - out.length;
     }
     // HOLD: the inventory alone leaves no room for the next buy under the cap.
-    if (account.capitalInUse + notional > capLimit * (1 + 1e-12)) { hold = true; incomplete = true; break; }
+    if (inUse + notional > capLimit * (1 + 1e-12)) { hold = true; incomplete = true; break; }
     // Otherwise buys are placed only while inventory + open buys + this one fit (so fills never overshoot the cap).
     if (committed + notional > capLimit * (1 + 1e-12) || notional > freeCash) { incomplete = true; break; }
     // make room: maxBuys, the per-market soft cap, the global cap. Prune the farthest (then oldest) grid buy
@@ -302,7 +324,8 @@ function fullPass(
       }
       if (w < 0 || !(lv[w] < level)) { incomplete = g.nBuys < p.maxBuys; break; }
       out.push({ type: 'cancel', tag: g.buyTag[w] });
-      g.taken.remove(lv[w]);
+      taken.x = lv[w];
+      taken.removeX();
       committed -= g.buyNotional[w];
       g.removeBuy(w);
       total--; mine--;
@@ -310,8 +333,11 @@ function fullPass(
     }
     const tag = `b${g.seq++}`;
     out.push({ type: 'limit', side: 'buy', price: level, amount: notional / level, tag });
-    g.addBuy(tag, level, g.seq, notional);
-    g.taken.add(level);
+    g.reserveBuy();
+    const nb = g.nBuys++;
+    g.buyTag[nb] = tag; g.buyLevel[nb] = level; g.buySeq[nb] = g.seq; g.buyNotional[nb] = notional;
+    taken.x = level;
+    taken.addX();
     committed += notional;
     freeCash -= notional;
     total++; mine++;
@@ -335,14 +361,14 @@ function onGridFill(ctx: FillContext<GridParams, Record<string, Float64Array>, G
     while (k >= 0 && g.buyTag[k] !== f.tag) k--;
     const level = k >= 0 ? g.buyLevel[k] : f.price;
     if (k >= 0 && f.remaining === 0) { g.removeBuy(k); g.taken.remove(level); }
-    g.lotLevel.set(f.lotId, level);
+    g.setLotLevel(f.lotId, level);
     g.taken.add(level);
     const profit = (p.profitMode === 'step' ? p.gridStepPct : p.customProfitPct) / 100 + p.feeBufferPct / 100;
     return { type: 'limit', side: 'sell', price: f.price * (1 + profit), amount: f.amount, tag: `s${f.lotId}.${f.seq}`, lot: f.lotId };
   }
   if (f.remaining === 0 && f.lotId >= 0) {
-    const level = g.lotLevel.get(f.lotId);
-    if (level !== undefined) { g.taken.remove(level); g.lotLevel.delete(f.lotId); }
+    const level = f.lotId < g.lotLevel.length ? g.lotLevel[f.lotId] : NaN;
+    if (!Number.isNaN(level)) { g.taken.remove(level); g.lotLevel[f.lotId] = NaN; }
   }
   return undefined;
 }
