@@ -12,10 +12,12 @@
  * - Warm-up: each case runs at least 3 times and for at least 150 ms (at most 20 runs) before sampling, so the JIT
  *   has optimised its hot loops and the allocator has reached a steady state.
  * - Samples: `samples` when the case fixes it, else adaptive: 5 to 25 within ~2 s.
- * - Ratios are PAIRED: a case with a baseline is sampled in rounds of (one baseline run, one case run), so both
- *   see the same CPU state (clock frequency, contention, cache pressure), which drifts over a run of many
- *   seconds. ratio = median(case samples) / median(baseline samples of those same rounds); that baseline median
- *   is reported beside it as `baselineMs`. The baseline's own row is its separate, standalone timing.
+ * - Ratios are PAIRED: right before a case with a baseline, the baseline is warmed up and sampled again, on the
+ *   case's clock; ratio = median(case samples) / median(those baseline samples), reported beside it as
+ *   `baselineMs`. Both see the same CPU state (clock frequency, contention), which drifts over a run of many
+ *   seconds; the baseline's own row is its separate, standalone timing. Blocks, not alternating single runs:
+ *   alternating moved garbage-collection debt between the two (the JSON parse's 100 MB of arrays were collected
+ *   during the cache load: load.cache 0.16 -> 0.26; the library's Bollinger arrays during ours: 0.58 -> 0.80).
  * - Every factory runs before any timing, so every case is timed in the same V8 state. That state is slower for
  *   tight typed-array loops than a fresh process: writing the cache (DuckDB/Arrow, data/cache.bench.ts) and
  *   other factories' set-up leave it behind. Detaching a single ArrayBuffer, for one, permanently invalidates V8's
@@ -69,21 +71,27 @@ async function warmUp(c: BenchCase): Promise<void> {
   }
 }
 
-/** Samples of `c`, and when `base` is given, of `base` in the same rounds (base first, then c). */
-async function time(c: BenchCase, base?: BenchCase): Promise<{ samples: number[]; baseSamples: number[] }> {
-  await warmUp(c);
-  if (base) await warmUp(base);
+/** Samples of `c` on `clock`: `fixed` of them, else adaptive (5 to 25 within ~2 s). */
+async function samplesOf(c: BenchCase, clock: 'wall' | 'cpu', fixed: number | undefined): Promise<number[]> {
   const samples: number[] = [];
-  const baseSamples: number[] = [];
-  const fixed = c.samples;
-  const clock = c.clock ?? 'wall';
   const t0 = performance.now();
   for (;;) {
-    if (base) baseSamples.push(await sample(base, clock));
     samples.push(await sample(c, clock));
     if (fixed !== undefined ? samples.length >= fixed : samples.length >= 25 || (samples.length >= 5 && performance.now() - t0 > 2000)) break;
   }
-  return { samples, baseSamples };
+  return samples;
+}
+
+/** Samples of `c`; when `base` is given, first a block of `base` samples right before, on the case's clock. */
+async function time(c: BenchCase, base?: BenchCase): Promise<{ samples: number[]; baseSamples: number[] }> {
+  const clock = c.clock ?? 'wall';
+  let baseSamples: number[] = [];
+  if (base) {
+    await warmUp(base);
+    baseSamples = await samplesOf(base, clock, base.samples ?? c.samples);
+  }
+  await warmUp(c);
+  return { samples: await samplesOf(c, clock, c.samples), baseSamples };
 }
 
 const median = (xs: number[]) => {
