@@ -9,10 +9,18 @@ import { TARGET_LONG, TARGET_SHORT } from '../strategy.ts';
 export function crossTargets(fast: Float64Array, slow: Float64Array, into?: Float64Array): Float64Array {
   const n = fast.length;
   const out = into && into.length >= n ? into.subarray(0, n) : new Float64Array(n);
-  if (n > 0) out[0] = NaN;
+  out.fill(NaN);
+  if (n === 0) return out;
+  // The side of fast against slow at the previous bar: -1 below, 1 above, 0 neither (equal, or a NaN in warm-up).
+  // A cross is a change from -1 to 1 or from 1 to -1; each bar is compared once, and sides rarely change.
+  let prev = fast[0] < slow[0] ? -1 : fast[0] > slow[0] ? 1 : 0;
   for (let i = 1; i < n; i++) {
-    const f0 = fast[i - 1], s0 = slow[i - 1], f1 = fast[i], s1 = slow[i];
-    out[i] = f0 < s0 && f1 > s1 ? TARGET_LONG : f0 > s0 && f1 < s1 ? TARGET_SHORT : NaN;
+    const f = fast[i], s = slow[i];
+    const side = f < s ? -1 : f > s ? 1 : 0;
+    if (side !== prev) {
+      if (side !== 0 && prev !== 0) out[i] = side > 0 ? TARGET_LONG : TARGET_SHORT;
+      prev = side;
+    }
   }
   return out;
 }
