@@ -20,7 +20,9 @@ import { lowerBound, type CandleFrame } from '../frame.ts';
 import { LotLedger, type Lot } from '../lots/ledger.ts';
 import type { ParamValues } from '../params.ts';
 import { intentsOf, type AnyStrategy, type DecideResult, type Intent, type PositionView } from '../strategy.ts';
-import { FILL_ON, INTRABAR_PATHS, pathPoints } from './intrabar.ts';
+import { FILL_ON, INTRABAR_PATHS } from './intrabar.ts';
+import { Book } from './book.ts';
+import { matchBar, type BarMatcher } from './bar-match.ts';
 import { checkOrder, roundAmount, roundPrice, validateMarketSpec, type MarketSpec, type RejectReason } from './market-spec.ts';
 import type {
   HoldPeriod, MarketSummary, OrderFillModel, OrderMarketInput, OrderRecord, OrderSimConfig, OrderSimResult,
@@ -81,46 +83,6 @@ class FillStore {
       k, m, orders.symbols[m], this.bar[k], this.ts[k], orders.tags[id], id, orders.isSell(id) ? 'sell' : 'buy', orders.isMarket(id) ? 'market' : 'limit',
       this.price[k], this.amount[k], this.fee[k], this.taker[k] ? 'taker' : 'maker', this.remaining[k], this.lotId[k], this.leg[k],
     );
-  }
-}
-
-/** One market's book of order ids: buys best (highest) first, sells best (lowest) first; equal prices keep time priority. */
-class Book {
-  readonly buys: number[] = [];
-  readonly sells: number[] = [];
-  readonly tags = new Map<string, number>();
-  readonly pendingMarket: number[] = [];
-  readonly arrivals: number[] = [];
-
-  constructor(private readonly store: OrderStore) {}
-
-  insert(id: number): void {
-    // binary search for the slot after every order at the same or a better price (time priority)
-    const price = this.store.price;
-    const buy = !this.store.isSell(id);
-    const list = buy ? this.buys : this.sells;
-    const p = price[id];
-    let lo = 0, hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (buy ? price[list[mid]] >= p : price[list[mid]] <= p) lo = mid + 1; else hi = mid;
-    }
-    // shift the tail up by one (no splice: it allocates the array of removed elements)
-    let j = list.length;
-    list.push(id);
-    for (; j > lo; j--) list[j] = list[j - 1];
-    list[lo] = id;
-  }
-
-  remove(id: number): void {
-    const list = this.store.isSell(id) ? this.sells : this.buys;
-    const k = list.indexOf(id);
-    if (k === 0) list.shift();
-    else if (k > 0) {
-      const n = list.length - 1;
-      for (let j = k; j < n; j++) list[j] = list[j + 1];
-      list.pop();
-    }
   }
 }
 
@@ -246,7 +208,7 @@ class SimOrders implements OrdersView {
   }
 }
 
-class OrderSim {
+class OrderSim implements BarMatcher {
   readonly M: number;
   private readonly frames: CandleFrame[];
   private readonly specs: MarketSpec[];
@@ -272,9 +234,9 @@ class OrderSim {
   openBuyNotional = 0;
   openTotal = 0;
   private cancelled = 0;
-  private capacity = Infinity;
+  capacity = Infinity;
   /** Path leg being processed (0 = the open), for fills triggered inside onFill. */
-  private leg = 0;
+  leg = 0;
   initialCapital: number;
   private boughtNotional = 0;
   private soldNotional = 0;
@@ -395,7 +357,7 @@ class OrderSim {
   }
 
   /** Execute `amount` of order `id` at `price`. Calls onFill. */
-  private execute(id: number, price: number, amount: number, liquidity: FillLiquidity, leg: number, bar: number): void {
+  execute(id: number, price: number, amount: number, liquidity: FillLiquidity, leg: number, bar: number): void {
     const st = this.store;
     const m = st.market[id];
     const spec = this.specs[m];
@@ -530,7 +492,7 @@ class OrderSim {
   }
 
   /** Fill a market order at `ref` +/- slippage (taker), capped by the bar's remaining volume; the rest is cancelled. */
-  private fillMarket(id: number, ref: number, bar: number, leg: number): void {
+  fillMarket(id: number, ref: number, bar: number, leg: number): void {
     const st = this.store;
     const sell = st.isSell(id);
     const m = st.market[id];
@@ -548,82 +510,10 @@ class OrderSim {
   // --- one bar of one market -----------------------------------------------------------------------
 
   private processBar(m: number, r: number): void {
-    const f = this.frames[m];
-    const book = this.books[m];
-    const st = this.store;
-    const price = st.price;
     const fills = this.marketFills[m];
     if (fills.length) fills.length = 0;
-    const o = f.open[r], h = f.high[r], l = f.low[r];
-    const through = this.through;
-    const buys = book.buys, sells = book.sells;
-    if (book.pendingMarket.length === 0) {
-      const bb = buys.length ? price[buys[0]] : -Infinity;
-      const ss = sells.length ? price[sells[0]] : Infinity;
-      if (through ? bb <= l && ss >= h : bb < l && ss > h) {
-        if (book.arrivals.length) this.clearArrivals(book);
-        return;
-      }
-    }
-    const share = this.cfg.maxVolumeShare;
-    const vol = f.volume[r];
-    this.capacity = share === null || !(vol >= 0) ? Infinity : share * vol;
-    // leg 0: the open. Resting limits already passed by the open fill at the open.
-    this.leg = 0;
-    while (buys.length && this.capacity > 0) {
-      const top = buys[0];
-      if (through ? !(price[top] > o) : !(price[top] >= o)) break;
-      this.execute(top, o, Math.min(st.remaining[top], this.capacity), st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
-      if (st.status[top] === ST_OPEN) break;
-    }
-    while (sells.length && this.capacity > 0) {
-      const top = sells[0];
-      if (through ? !(price[top] < o) : !(price[top] <= o)) break;
-      this.execute(top, o, Math.min(st.remaining[top], this.capacity), st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
-      if (st.status[top] === ST_OPEN) break;
-    }
-    if (book.pendingMarket.length) {
-      const pending = book.pendingMarket.slice();
-      for (const id of pending) {
-        if (st.status[id] === ST_OPEN && !(st.flags[id] & F_FROM_FILL) && st.placedBar[id] < r) this.fillMarket(id, o, r, 0);
-      }
-    }
-    if (book.arrivals.length) this.clearArrivals(book);
-    // legs 1..3
-    const pts = this.pts;
-    pathPoints(o, h, l, f.close[r], this.cfg.intrabarPath, pts);
-    for (let leg = 1; leg <= 3 && this.capacity > 0; leg++) {
-      const a = pts[leg - 1], b = pts[leg];
-      this.leg = leg;
-      let cur = a;
-      if (b < a) {
-        while (buys.length && this.capacity > 0) {
-          const top = buys[0];
-          const p = price[top];
-          if (through ? !(p > b) : !(p >= b)) break;
-          const px = p < cur ? p : cur;
-          this.execute(top, px, Math.min(st.remaining[top], this.capacity), 'maker', leg, r);
-          cur = px;
-          if (st.status[top] === ST_OPEN) break;
-        }
-      } else if (b > a) {
-        while (sells.length && this.capacity > 0) {
-          const top = sells[0];
-          const p = price[top];
-          if (through ? !(p < b) : !(p <= b)) break;
-          const px = p > cur ? p : cur;
-          this.execute(top, px, Math.min(st.remaining[top], this.capacity), 'maker', leg, r);
-          cur = px;
-          if (st.status[top] === ST_OPEN) break;
-        }
-      }
-    }
-  }
-
-  private clearArrivals(book: Book): void {
-    const flags = this.store.flags;
-    for (const id of book.arrivals) flags[id] &= ~F_ARRIVAL;
-    book.arrivals.length = 0;
+    const f = this.frames[m];
+    matchBar(this, this.books[m], r, f.open[r], f.high[r], f.low[r], f.close[r], f.volume[r], this.through, this.cfg.intrabarPath, this.cfg.maxVolumeShare, this.pts);
   }
 
   // --- the run -------------------------------------------------------------------------------------

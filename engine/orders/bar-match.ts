@@ -1,0 +1,105 @@
+/**
+ * The per-bar matching of one market's book: THE fill model of the order simulator, shared by the backtest
+ * (simulator.ts) and the paper / replay venues (live/exchange/sim-venue.ts), so that both fill alike.
+ *
+ * Along the stated intrabar path (intrabar.ts):
+ *  leg 0 (the open): resting limits the open has already passed fill AT THE OPEN (maker; taker if the order
+ *  arrived with this bar, flag F_ARRIVAL), then market orders placed before this bar fill at the open (the host's
+ *  `fillMarket` adds slippage); legs 1..3: a buy fills at its limit when a falling leg trades through it
+ *  ('through': strictly below; 'touch': reaches it), a sell when a rising leg does; a leg that gaps past
+ *  several limits fills each at the better of its limit and the price the leg had reached.
+ *  Arrival flags are cleared after the bar. `maxVolumeShare` caps the base filled in the bar (capacity).
+ *
+ * The host owns the money: `execute` books a fill (and must take a completed order out of the book),
+ * `fillMarket` fills or rejects a market order. No allocation on the common path.
+ */
+import type { Book } from './book.ts';
+import { pathPoints, type IntrabarPath } from './intrabar.ts';
+import { F_ARRIVAL, F_FROM_FILL, ST_OPEN, type OrderStore } from './order-store.ts';
+import type { FillLiquidity } from './views.ts';
+
+export interface BarMatcher {
+  readonly store: OrderStore;
+  /** Base amount still fillable in the current bar (set by matchBar; `execute` decreases it). */
+  capacity: number;
+  /** Path leg being processed (0 = the open). */
+  leg: number;
+  /** Execute `amount` of order `id` at `price` in bar `bar`; closes the order (out of the book) when complete. */
+  execute(id: number, price: number, amount: number, liquidity: FillLiquidity, leg: number, bar: number): void;
+  /** Fill market order `id` at reference price `ref` (+/- slippage), or reject / cancel what cannot fill. */
+  fillMarket(id: number, ref: number, bar: number, leg: number): void;
+}
+
+/** Match bar `r` (open, high, low, close, volume) of one market against its book. `pts`: a scratch array of 4. */
+export function matchBar(
+  h: BarMatcher, book: Book, r: number, o: number, hi: number, l: number, c: number, vol: number,
+  through: boolean, path: IntrabarPath, maxVolumeShare: number | null, pts: Float64Array,
+): void {
+  const st = h.store;
+  const price = st.price;
+  const buys = book.buys, sells = book.sells;
+  if (book.pendingMarket.length === 0) {
+    const bb = buys.length ? price[buys[0]] : -Infinity;
+    const ss = sells.length ? price[sells[0]] : Infinity;
+    if (through ? bb <= l && ss >= hi : bb < l && ss > hi) {
+      if (book.arrivals.length) clearArrivals(st, book);
+      return;
+    }
+  }
+  h.capacity = maxVolumeShare === null || !(vol >= 0) ? Infinity : maxVolumeShare * vol;
+  // leg 0: the open. Resting limits already passed by the open fill at the open.
+  h.leg = 0;
+  while (buys.length && h.capacity > 0) {
+    const top = buys[0];
+    if (through ? !(price[top] > o) : !(price[top] >= o)) break;
+    h.execute(top, o, Math.min(st.remaining[top], h.capacity), st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
+    if (st.status[top] === ST_OPEN) break;
+  }
+  while (sells.length && h.capacity > 0) {
+    const top = sells[0];
+    if (through ? !(price[top] < o) : !(price[top] <= o)) break;
+    h.execute(top, o, Math.min(st.remaining[top], h.capacity), st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
+    if (st.status[top] === ST_OPEN) break;
+  }
+  if (book.pendingMarket.length) {
+    const pending = book.pendingMarket.slice();
+    for (const id of pending) {
+      if (st.status[id] === ST_OPEN && !(st.flags[id] & F_FROM_FILL) && st.placedBar[id] < r) h.fillMarket(id, o, r, 0);
+    }
+  }
+  if (book.arrivals.length) clearArrivals(st, book);
+  // legs 1..3
+  pathPoints(o, hi, l, c, path, pts);
+  for (let leg = 1; leg <= 3 && h.capacity > 0; leg++) {
+    const a = pts[leg - 1], b = pts[leg];
+    h.leg = leg;
+    let cur = a;
+    if (b < a) {
+      while (buys.length && h.capacity > 0) {
+        const top = buys[0];
+        const p = price[top];
+        if (through ? !(p > b) : !(p >= b)) break;
+        const px = p < cur ? p : cur;
+        h.execute(top, px, Math.min(st.remaining[top], h.capacity), 'maker', leg, r);
+        cur = px;
+        if (st.status[top] === ST_OPEN) break;
+      }
+    } else if (b > a) {
+      while (sells.length && h.capacity > 0) {
+        const top = sells[0];
+        const p = price[top];
+        if (through ? !(p < b) : !(p <= b)) break;
+        const px = p > cur ? p : cur;
+        h.execute(top, px, Math.min(st.remaining[top], h.capacity), 'maker', leg, r);
+        cur = px;
+        if (st.status[top] === ST_OPEN) break;
+      }
+    }
+  }
+}
+
+function clearArrivals(st: OrderStore, book: Book): void {
+  const flags = st.flags;
+  for (const id of book.arrivals) flags[id] &= ~F_ARRIVAL;
+  book.arrivals.length = 0;
+}

@@ -1,0 +1,42 @@
+/** One market's book of resting order ids (the order simulator's, reused by the paper and replay venues). */
+import type { OrderStore } from './order-store.ts';
+
+/** One market's book of order ids: buys best (highest) first, sells best (lowest) first; equal prices keep time priority. */
+export class Book {
+  readonly buys: number[] = [];
+  readonly sells: number[] = [];
+  readonly tags = new Map<string, number>();
+  readonly pendingMarket: number[] = [];
+  readonly arrivals: number[] = [];
+
+  constructor(private readonly store: OrderStore) {}
+
+  insert(id: number): void {
+    // binary search for the slot after every order at the same or a better price (time priority)
+    const price = this.store.price;
+    const buy = !this.store.isSell(id);
+    const list = buy ? this.buys : this.sells;
+    const p = price[id];
+    let lo = 0, hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (buy ? price[list[mid]] >= p : price[list[mid]] <= p) lo = mid + 1; else hi = mid;
+    }
+    // shift the tail up by one (no splice: it allocates the array of removed elements)
+    let j = list.length;
+    list.push(id);
+    for (; j > lo; j--) list[j] = list[j - 1];
+    list[lo] = id;
+  }
+
+  remove(id: number): void {
+    const list = this.store.isSell(id) ? this.sells : this.buys;
+    const k = list.indexOf(id);
+    if (k === 0) list.shift();
+    else if (k > 0) {
+      const n = list.length - 1;
+      for (let j = k; j < n; j++) list[j] = list[j + 1];
+      list.pop();
+    }
+  }
+}
