@@ -157,6 +157,13 @@ export interface StrategySpec<TParams extends TObject, I extends Indicators, S> 
    * one buffer instead of allocating a column per run; returning a fresh array is also allowed.
    */
   readonly signals?: (frame: CandleFrame, ind: I, p: Static<TParams>, out?: Float64Array) => Float64Array;
+  /**
+   * Optional promise about `signals`: the target at bar i reads frame and indicator rows i − signalsLookback .. i
+   * only. Then `signals` over any row slice [lo, hi) gives the whole-column targets for rows lo + signalsLookback ..
+   * hi − 1, and a sweep may compute targets in cache-sized blocks (engine/sweep tests check the promise for the
+   * built-ins). Leave it out when the targets carry state from bar to bar.
+   */
+  readonly signalsLookback?: number;
   /** Initial strategy state (order-level strategies keep grids, anchors, schedules here). */
   readonly initState?: (p: Static<TParams>) => S;
   /** Order-level strategies: react to each fill as it happens (e.g. place a grid's paired sell). */
@@ -174,6 +181,7 @@ export interface Strategy<P extends ParamValues = ParamValues, I extends Indicat
   readonly indicators: (frame: CandleFrame, p: P, memo?: IndicatorMemo) => I;
   readonly decide: (ctx: BarContext<P, I, S>) => DecideResult;
   readonly signals?: (frame: CandleFrame, ind: I, p: P, out?: Float64Array) => Float64Array;
+  readonly signalsLookback?: number;
   readonly initState: (p: P) => S;
   /** Order-level strategies: react to each fill as it happens. */
   readonly onFill?: (ctx: FillContext<P, I, S>) => DecideResult;
@@ -213,6 +221,7 @@ export function defineStrategy<TParams extends TObject, I extends Indicators, S 
     indicators: spec.indicators as (frame: CandleFrame, p: P, memo?: IndicatorMemo) => I,
     decide: spec.decide as (ctx: BarContext<P, I, S>) => DecideResult,
     signals: spec.signals as ((frame: CandleFrame, ind: I, p: P, out?: Float64Array) => Float64Array) | undefined,
+    signalsLookback: spec.signalsLookback,
     initState: (spec.initState ?? (() => undefined as S)) as (p: P) => S,
     onFill: spec.onFill as ((ctx: FillContext<P, I, S>) => DecideResult) | undefined,
     resolveParams: (overrides?: Readonly<Record<string, unknown>>) => resolveParams<P>(spec.id, spec.params, constraints, overrides),

@@ -31,4 +31,5 @@ export const smaCross = defineStrategy({
     return undefined;
   },
   signals: (_frame, ind, _p, out) => crossTargets(ind.fast, ind.slow, out),
+  signalsLookback: 1, // a cross at bar i reads rows i-1 and i
 });

@@ -1,13 +1,13 @@
 /** One combination of a sweep: indicators (through the shared memo), then the sweep kernel or the simulator. */
 import { usageError } from '../errors.ts';
-import type { CandleFrame } from '../frame.ts';
+import { sliceFrame, type CandleFrame } from '../frame.ts';
 import { computeStats, type Stats } from '../metrics/stats.ts';
 import { statsInputFromSim } from '../metrics/from-sim.ts';
 import type { ParamValues } from '../params.ts';
 import type { FillConfig } from '../sim/fill-config.ts';
 import { runSignalBacktest } from '../sim/signal-backtest.ts';
 import type { AnyStrategy, IndicatorMemo } from '../strategy.ts';
-import { signalRunStats } from './signal-stats.ts';
+import { SignalRun, signalRunStats } from './signal-stats.ts';
 
 /** Buffers reused across the combinations run by one thread (allocated once: fresh 4 MB columns cost page faults). */
 export interface ComboScratch {
@@ -40,4 +40,47 @@ export function runComboStats(strategy: AnyStrategy, frame: CandleFrame, params:
   const out = scratch.equity.length >= n ? { equity: scratch.equity, position: scratch.position } : undefined;
   const r = runSignalBacktest(strategy, frame, params, config, { startIndex: start, endIndex: end, indicators: ind, path: 'per-bar', out });
   return computeStats(statsInputFromSim(r, frame, config));
+}
+
+/** Bars per block of the blocked runner: a block of every shared column stays in the core's cache. */
+export const SWEEP_BLOCK_BARS = 2048;
+
+/**
+ * The Stats of several combinations of one strategy over the same bars, each identical to runComboStats. When the
+ * strategy promises `signalsLookback`, the combinations advance TOGETHER block by block (SignalRun is resumable):
+ * every combination computes its targets for a block of bars into one small buffer and consumes them at once, so the
+ * indicator columns the combinations share are read from the cache instead of each run streaming whole columns from
+ * memory. Otherwise each combination runs on its own (runComboStats).
+ */
+export function runCombosStats(strategy: AnyStrategy, frame: CandleFrame, params: readonly ParamValues[], config: Readonly<FillConfig>,
+  start: number, end: number, memo: IndicatorMemo | undefined, scratch: ComboScratch, blockBars = SWEEP_BLOCK_BARS): Stats[] {
+  const L = strategy.signalsLookback;
+  if (!strategy.signals || L === undefined || !(Number.isInteger(L) && L >= 0) || params.length < 2 || end - start < 3) {
+    return params.map((p) => runComboStats(strategy, frame, p, config, start, end, memo, scratch));
+  }
+  const signals = strategy.signals;
+  const inds = params.map((p) => strategy.indicators(frame, p, memo) as Record<string, Float64Array>);
+  const runs = params.map(() => new SignalRun(frame, config, start, end));
+  const last = end - 1;
+  const need = blockBars + L + 1;
+  if (scratch.signals.length < need) scratch.signals = new Float64Array(need);
+  const targetsOf = (c: number, lo: number, hi: number): Float64Array => {
+    const f = sliceFrame(frame, lo, hi);
+    const ind: Record<string, Float64Array> = {};
+    for (const key in inds[c]) { const col = inds[c][key]; ind[key] = col.length === frame.length ? col.subarray(lo, hi) : col; }
+    const sig = signals(f, ind, params[c], scratch.signals.subarray(0, hi - lo));
+    if (!(sig instanceof Float64Array) || sig.length !== hi - lo) {
+      throw usageError('BAD_SIGNALS', `strategy '${strategy.id}' signals() must return a Float64Array of ${hi - lo} values (one per bar of the frame it is given)`);
+    }
+    return sig;
+  };
+  // Bars start+1 .. last-1 are advanced with the targets of bars start .. last-2; block [a, b) needs targets of [a-1, b-1),
+  // computed over rows [lo, b-1) with lo = a-1-L (or 0): the first L rows only feed the lookback.
+  for (let a = start + 1; a < last; a += blockBars) {
+    const b = Math.min(a + blockBars, last);
+    const lo = Math.max(0, a - 1 - L);
+    for (let c = 0; c < runs.length; c++) runs[c].advance(targetsOf(c, lo, b - 1), lo, a, b);
+  }
+  const lo = Math.max(0, last - 1 - L);
+  return runs.map((r, c) => r.finish(targetsOf(c, lo, last)[last - 1 - lo]));
 }

@@ -70,3 +70,21 @@ describe('signalRunStats: identical to runSignalBacktest + computeStats', () => 
     }
   });
 });
+
+describe('runCombosStats: blocks of bars, many combinations together', () => {
+  it('gives the same Stats as one run per combination (tiny and default blocks, every fill option, sma- and ema-cross)', async () => {
+    const { emaCross } = await import('../strategies/index.ts');
+    const { runCombosStats } = await import('./run-combo.ts');
+    const f = syntheticFrame(6_000, 11, '1h', 3_600_000);
+    for (const s of [smaCross, emaCross]) {
+      const ps = [[3, 7], [5, 20], [10, 30], [2, 3], [20, 100]].map(([fast, slow]) => s.resolveParams({ fast, slow }));
+      for (const cfg of [{ ...DEFAULT_FILL_CONFIG }, { ...DEFAULT_FILL_CONFIG, allowShort: true, closeAtEnd: true, slippageBps: 5 }]) {
+        const v = validateFillConfig(cfg);
+        for (const [start, end, block] of [[100, 6_000, 7], [100, 6_000, 2048], [100, 103, 1], [0, 6_000, 64]]) {
+          const got = runCombosStats(s, f, ps, v, start, end, createMemo(), createScratch(f.length), block);
+          ps.forEach((p, c) => expectSameStats(got[c], reference(s, f, p, cfg, start, end)));
+        }
+      }
+    }
+  });
+});

@@ -3,65 +3,87 @@
  *
  * `signalRunStats(frame, signals, config, start, end)` returns exactly (bit for bit) what
  * `computeStats(statsInputFromSim(runSignalBacktest(...fast path...), frame, config))` returns for the same signals:
- * the same Book executes the same fills in the same order (next-open, slippage, fees, lot rounding, minimum
+ * a lean copy of the simulator's Book (lean-book.ts) executes the same fills in the same order (next-open, slippage, fees, lot rounding, minimum
  * notional, shorts, close-at-end), and each equity mark goes through the same accumulations as computeStats'
  * pass (Σ r, Σ r², Σ min(r,0)², exposure, drawdown periods) in the same order. The tests compare the two on
  * real and synthetic data for every fill option.
  *
- * What makes it cheaper: no equity or position column is written (8 bytes × 2 × bars saved per run), and while the
- * book is flat the marks are all equal to the cash, so the loop only scans the signals for the next entry and
- * accounts the flat stretch in O(1) (an unchanged mark adds no return; it can only move the drawdown's peak index).
+ * What makes it cheaper: no equity or position column is written, and while the book is flat the marks are all
+ * equal to the cash, so the loop only scans the signals for the next entry and accounts the flat stretch in O(1)
+ * (an unchanged mark adds no return; it can only move the drawdown's peak index).
+ *
+ * The run is resumable (`SignalRun`: `advance` over consecutive bar ranges, then `finish`), so a sweep can feed it
+ * signals block by block: many combinations then walk the same cache-sized block of their shared indicator columns
+ * one after the other, instead of each streaming whole columns from memory (see runCombosBlocked).
  */
 import { usageError } from '../errors.ts';
 import type { CandleFrame } from '../frame.ts';
 import { computeStats, type Stats } from '../metrics/stats.ts';
-import { Book, SIDE_FLAT, SIDE_LONG, SIDE_SHORT } from '../sim/book.ts';
+import { LeanBook, LEAN_FLAT as SIDE_FLAT, LEAN_LONG as SIDE_LONG, LEAN_SHORT as SIDE_SHORT } from './lean-book.ts';
 import type { FillConfig } from '../sim/fill-config.ts';
-import { REASON_END } from '../sim/signal-backtest.ts';
 import { periodsPerYear, timeframeMs } from '../timeframe.ts';
 
-const REASON_LONG = 'target long';
-const REASON_FLAT = 'target flat';
-const REASON_SHORT = 'target short';
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
 
 /**
  * Statistics of the fast-path backtest of `sig` (one target per bar: NaN = no decision, > 0 long, < 0 short or flat,
  * 0 flat) over the measured bars [start, end) of `frame`. The fill configuration must already be valid
- * (`validateFillConfig`); `start`/`end` are checked.
+ * (`validateFillConfig`).
  */
 export function signalRunStats(frame: CandleFrame, sig: Float64Array, config: Readonly<FillConfig>, start: number, end: number): Stats {
-  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start || end > frame.length) {
-    throw usageError('BAD_RANGE', `measured range [${start}, ${end}) must lie inside the frame's ${frame.length} bars`);
-  }
   if (sig.length !== frame.length) throw usageError('BAD_SIGNALS', `signals must have one value per bar (${frame.length}), got ${sig.length}`);
-  const cfg = config;
-  const { close, ts } = frame;
-  const tfMs = timeframeMs(frame.timeframe);
-  const allowShort = cfg.allowShort;
-  const shortSide = allowShort ? SIDE_SHORT : SIDE_FLAT;
-  const initialCash = cfg.initialCash;
-  const book = new Book(frame, cfg);
-  const n = end - start;
-  const last = end - 1;
+  const run = new SignalRun(frame, config, start, end);
+  if (end - start > 1) run.advance(sig, 0, start + 1, end - 1);
+  return run.finish(end - 1 > start ? sig[end - 2] : NaN);
+}
 
-  const st = new Marks(initialCash, ts, start, tfMs);
-  let cash = book.cash, pos = book.pos, side = book.side;
-  let finalE: number;
-  st.mark(cash + pos * close[start], pos, 0);
-  if (n === 1) {
-    finalE = cash + pos * close[start];
-  } else {
-    let i = start + 1, k = 1;
-    while (i < last) {
+/**
+ * One fast-path backtest fed in order: `advance(sig, base, i0, i1)` applies the targets of bars i0-1 .. i1-2 (read as
+ * `sig[(i - 1) - base]`) at the opens of bars i0 .. i1-1 and marks those bars; the ranges must be consecutive, from
+ * start + 1 up to the last measured bar (exclusive); `finish(lastTarget)` handles the last measured bar (its move,
+ * close-at-end, its mark) with the target of the bar before it, and returns the Stats.
+ */
+export class SignalRun {
+  private readonly book: LeanBook;
+  private readonly m: Marks;
+  private cash: number;
+  private pos: number;
+  private side: number;
+  /** Measured index of the next bar to mark. */
+  private k = 1;
+  private next: number;
+  private readonly last: number;
+
+  constructor(private readonly frame: CandleFrame, private readonly cfg: Readonly<FillConfig>, private readonly start: number, private readonly end: number) {
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start || end > frame.length) {
+      throw usageError('BAD_RANGE', `measured range [${start}, ${end}) must lie inside the frame's ${frame.length} bars`);
+    }
+    this.book = new LeanBook(frame, cfg);
+    this.m = new Marks(cfg.initialCash, frame.ts, start, timeframeMs(frame.timeframe));
+    this.cash = this.book.cash; this.pos = this.book.pos; this.side = this.book.side;
+    this.m.mark(this.cash + this.pos * frame.close[start], this.pos, 0);
+    this.next = start + 1;
+    this.last = end - 1;
+  }
+
+  advance(sig: Float64Array, base: number, i0: number, i1: number): void {
+    if (i0 !== this.next || i1 < i0 || i1 > this.last) throw usageError('BAD_RANGE', `advance(${i0}, ${i1}) must continue at bar ${this.next} and stop at or before ${this.last}`);
+    const close = this.frame.close;
+    const allowShort = this.cfg.allowShort;
+    const shortSide = allowShort ? SIDE_SHORT : SIDE_FLAT;
+    const st = this.m, book = this.book;
+    let cash = this.cash, pos = this.pos, side = this.side, k = this.k;
+    let i = i0;
+    const off = 1 + base; // sig index of bar i's target = i - off
+    while (i < i1) {
       if (side === SIDE_FLAT) {
         // Flat: find the first bar j whose previous signal moves the book; bars i..j-1 are marked at the cash.
         let j = i;
         if (allowShort) {
-          while (j < last) { const s = sig[j - 1]; if (s > 0 || s < 0) break; j++; }
+          while (j < i1) { const s = sig[j - off]; if (s > 0 || s < 0) break; j++; }
         } else {
-          while (j < last && !(sig[j - 1] > 0)) j++;
+          while (j < i1 && !(sig[j - off] > 0)) j++;
         }
         if (j > i) {
           const e = cash + pos * close[i];
@@ -74,13 +96,12 @@ export function signalRunStats(frame: CandleFrame, sig: Float64Array, config: Re
           continue;
         }
       } else {
-        // In a position: mark every bar until the signal moves the book. The accumulators live in locals here
-        // (a closure or object field per bar would cost a memory round trip each).
+        // In a position: mark every bar until the signal moves the book. The accumulators live in locals here.
         const long = side === SIDE_LONG;
         let prev = st.prev, sum = st.sum, sumSq = st.sumSq, downSq = st.downSq, exposed = st.exposed;
         let peak = st.peak, peakIdx = st.peakIdx, trough = st.trough;
-        for (; i < last; i++, k++) {
-          const s = sig[i - 1];
+        for (; i < i1; i++, k++) {
+          const s = sig[i - off];
           if (long ? s <= 0 : s >= 0) break;
           const e = cash + pos * close[i];
           exposed++;
@@ -103,53 +124,69 @@ export function signalRunStats(frame: CandleFrame, sig: Float64Array, config: Re
         }
         st.prev = prev; st.sum = sum; st.sumSq = sumSq; st.downSq = downSq; st.exposed = exposed;
         st.peak = peak; st.peakIdx = peakIdx; st.trough = trough;
-        if (i >= last) break;
+        if (i >= i1) break;
       }
-      {
-        const s = sig[i - 1];
-        if (s !== side && s === s) {
-          const t = s > 0 ? SIDE_LONG : s < 0 ? shortSide : SIDE_FLAT;
-          if (t !== side) {
-            book.moveTo(i, t, t === SIDE_LONG ? REASON_LONG : s < 0 ? REASON_SHORT : REASON_FLAT);
-            cash = book.cash; pos = book.pos; side = book.side;
-          }
+      // Bar i moves the book (as the simulator's fast path does), then is marked.
+      const s = sig[i - off];
+      if (s !== side && s === s) {
+        const t = s > 0 ? SIDE_LONG : s < 0 ? shortSide : SIDE_FLAT;
+        if (t !== side) {
+          book.moveTo(i, t);
+          cash = book.cash; pos = book.pos; side = book.side;
         }
       }
       st.mark(cash + pos * close[i], pos, k);
       i++; k++;
     }
-    // The last measured bar: its move, then close-at-end, then its mark.
-    {
-        const s = sig[last - 1];
-        if (s !== side && s === s) {
-          const t = s > 0 ? SIDE_LONG : s < 0 ? shortSide : SIDE_FLAT;
-          if (t !== side) {
-            book.moveTo(last, t, t === SIDE_LONG ? REASON_LONG : s < 0 ? REASON_SHORT : REASON_FLAT);
-            cash = book.cash; pos = book.pos; side = book.side;
-          }
+    this.cash = cash; this.pos = pos; this.side = side; this.k = k; this.next = i1;
+  }
+
+  finish(lastTarget: number): Stats {
+    const { frame, cfg, start, end, book, m: st } = this;
+    if (this.next !== this.last && end - start > 1) throw usageError('BAD_RANGE', `finish() before the run reached bar ${this.last} (at ${this.next})`);
+    const close = frame.close;
+    const n = end - start, last = this.last;
+    let finalE: number;
+    if (n === 1) {
+      finalE = this.cash + this.pos * close[start];
+    } else {
+      const s = lastTarget;
+      if (s !== this.side && s === s) {
+        const t = s > 0 ? SIDE_LONG : s < 0 ? (cfg.allowShort ? SIDE_SHORT : SIDE_FLAT) : SIDE_FLAT;
+        if (t !== this.side) {
+          book.moveTo(last, t);
+          this.cash = book.cash; this.pos = book.pos; this.side = book.side;
         }
       }
-    let e = cash + pos * close[last];
-    let p = pos;
-    if (cfg.closeAtEnd && book.side !== SIDE_FLAT) {
-      book.close(last, close[last], REASON_END);
-      e = book.cash;
-      p = 0;
+      let e = this.cash + this.pos * close[last];
+      let p = this.pos;
+      if (cfg.closeAtEnd && book.side !== SIDE_FLAT) {
+        book.close(close[last]);
+        e = book.cash;
+        p = 0;
+      }
+      st.mark(e, p, n - 1);
+      finalE = e;
     }
-    st.mark(e, p, n - 1);
-    finalE = e;
+    if (st.trough !== Infinity) st.closePeriod(n - 1);
+    return assemble(frame, cfg, start, end, book, st, finalE);
   }
-  if (st.trough !== Infinity) st.closePeriod(n - 1);
-  const { sum, sumSq, downSq, exposed, peak, maxDepth, depthSum, ddCount, maxBars, maxMs } = st;
+}
 
+/** The Stats from the accumulators, by computeStats' formulas (engine/metrics/stats.ts); trade fields from computeStats itself. */
+function assemble(frame: CandleFrame, cfg: Readonly<FillConfig>, start: number, end: number, book: LeanBook, st: Marks, equityFinal: number): Stats {
+  const { close, ts } = frame;
+  const initialCash = cfg.initialCash;
+  const n = end - start, last = end - 1;
+  const tfMs = timeframeMs(frame.timeframe);
   // Trade statistics from computeStats itself (over a one-mark curve), then the curve fields exactly as it computes them.
-  const equityFinal = finalE;
   const tradePart = computeStats({
     ts: ts.subarray(start, start + 1), equity: new Float64Array([initialCash]), position: new Float64Array(1),
-    trades: book.tradeColumns(), timeframe: frame.timeframe, initialCash, feesPaid: book.feesPaid,
+    trades: { pnl: book.pnl.subarray(0, book.nTrades), returnPct: book.ret.subarray(0, book.nTrades) }, timeframe: frame.timeframe, initialCash, feesPaid: book.feesPaid,
     skippedOrders: book.skippedOrders, openTrades: book.side !== SIDE_FLAT ? 1 : 0,
     firstPrice: frame.open[start], lastPrice: close[last],
   });
+  const { sum, sumSq, downSq, exposed, peak, maxDepth, depthSum, ddCount, maxBars, maxMs } = st;
   const ppy = periodsPerYear(frame.timeframe);
   const m = n;
   const mean = sum / m;
@@ -188,7 +225,7 @@ export function signalRunStats(frame: CandleFrame, sig: Float64Array, config: Re
   };
 }
 
-/** computeStats' accumulators over the marks (engine/metrics/stats.ts: equityPass), for the rare per-event marks. */
+/** computeStats' accumulators over the marks (engine/metrics/stats.ts: equityPass), for the per-event marks. */
 class Marks {
   prev: number; sum = 0; sumSq = 0; downSq = 0; exposed = 0;
   peak: number; peakIdx = -1; trough = Infinity;

@@ -35,7 +35,9 @@ export class SweepPool {
   run(job: Omit<JobMessage, 'type' | 'jobId'>, rows: number, onProgress?: (p: PoolProgress) => void): Promise<{ computed: number }> {
     if (this.closed) return Promise.reject(new Error('sweep pool is closed'));
     const jobId = nextJob++;
-    const chunk = Math.max(1, Math.min(64, Math.ceil(rows / (this.workers.length * 8))));
+    // Large tasks: a task's rows advance together through cache-sized blocks of their shared columns, so fewer,
+    // larger tasks read memory less; two per worker keep the load balanced.
+    const chunk = Math.max(1, Math.min(256, Math.ceil(rows / (this.workers.length * 2))));
     let next = 0, done = 0, computed = 0, failed = false;
     return new Promise((resolve, reject) => {
       const listeners: [Worker, (m: FromWorker) => void, (e: Error) => void][] = [];
@@ -71,7 +73,8 @@ export class SweepPool {
         w.postMessage({ type: 'job', jobId, ...job } satisfies JobMessage);
       }
       if (rows === 0) { finish(); return; }
-      for (const w of this.workers) { give(w); give(w); } // two tasks in flight per worker: no idle gap between tasks
+      for (const w of this.workers) give(w);
+      for (const w of this.workers) give(w); // two tasks in flight per worker: no idle gap between tasks
     });
   }
 

@@ -8,7 +8,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { usageError, validateFillConfig, type AnyStrategy, type CandleFrame, type FillConfig, type ParamValues } from '../../engine/index.ts';
-import { createMemo, createScratch, runComboStats, STAT_KEYS } from '../../engine/sweep/index.ts';
+import { createMemo, createScratch, runCombosStats, STAT_KEYS } from '../../engine/sweep/index.ts';
 import { SweepPool, type PoolProgress } from './pool.ts';
 import { sharedColumn, sharedFrameOf } from './shared-frame.ts';
 
@@ -63,11 +63,13 @@ export async function sweepStats(o: SweepStatsOptions): Promise<SweepStatsResult
     const memo = createMemo({ maxEntries: maxColumns });
     const scratch = createScratch(o.frame.length);
     const values = new Float64Array(rows * stride);
-    const every = Math.max(1, Math.ceil(rows / 100));
-    for (let r = 0; r < rows; r++) {
-      const s = runComboStats(o.strategy, o.frame, o.params[r], fill, o.start, o.end, memo, scratch) as unknown as Record<string, number>;
-      for (let j = 0; j < stride; j++) values[r * stride + j] = s[STAT_KEYS[j]];
-      if (o.onProgress && ((r + 1) % every === 0 || r + 1 === rows)) o.onProgress({ done: r + 1, total: rows });
+    // groups of rows advance together (runCombosStats); progress is reported after each group
+    const group = Math.max(1, Math.min(256, Math.ceil(rows / 4)));
+    for (let r0 = 0; r0 < rows; r0 += group) {
+      const r1 = Math.min(rows, r0 + group);
+      const stats = runCombosStats(o.strategy, o.frame, o.params.slice(r0, r1), fill, o.start, o.end, memo, scratch) as unknown as Record<string, number>[];
+      for (let r = r0; r < r1; r++) for (let j = 0; j < stride; j++) values[r * stride + j] = stats[r - r0][STAT_KEYS[j]];
+      o.onProgress?.({ done: r1, total: rows });
     }
     return { values, rows, stride, columns: { requests: memo.requests(), shared: memo.computed(), computedInWorkers: 0 }, workers: 1 };
   }

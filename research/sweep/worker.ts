@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { isTradelabError, validateFillConfig, type AnyStrategy, type CandleFrame, type FillConfig } from '../../engine/index.ts';
-import { createMemo, createScratch, runComboStats, STAT_KEYS, type ComboScratch, type CountingMemo } from '../../engine/sweep/index.ts';
+import { createMemo, createScratch, runCombosStats, STAT_KEYS, type ComboScratch, type CountingMemo } from '../../engine/sweep/index.ts';
 import { resolveStrategy } from '../strategy-registry.ts';
 import type { FromWorker, JobMessage, ToWorker } from './protocol.ts';
 import { frameFromShared } from './shared-frame.ts';
@@ -33,9 +33,10 @@ async function prepare(job: JobMessage): Promise<Active> {
 function runTask(a: Active, from: number, to: number): void {
   const { job, strategy, frame, fill, memo, out } = a;
   const stride = job.stride;
+  // the task's rows advance together, block by block (runCombosStats)
+  const stats = runCombosStats(strategy, frame, job.params.slice(from, to), fill, job.start, job.end, memo, scratch!) as unknown as Record<string, number>[];
   for (let r = from; r < to; r++) {
-    const s = runComboStats(strategy, frame, job.params[r], fill, job.start, job.end, memo, scratch!) as unknown as Record<string, number>;
-    const o = r * stride;
+    const s = stats[r - from], o = r * stride;
     for (let j = 0; j < STAT_KEYS.length; j++) out[o + j] = s[STAT_KEYS[j]];
   }
 }
