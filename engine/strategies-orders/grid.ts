@@ -54,9 +54,12 @@ export type GridParams = {
 class PriceSet {
   a = new Float64Array(64);
   n = 0;
-  private lower(x: number): number {
+  /** First index whose element is >= q (q: a field, not an argument, see below). */
+  private q = 0;
+  private lowerQ(): number {
+    const q = this.q, a = this.a;
     let lo = 0, hi = this.n;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (this.a[mid] < x) lo = mid + 1; else hi = mid; }
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (a[mid] < q) lo = mid + 1; else hi = mid; }
     return lo;
   }
   // The hot callers pass their double argument in the field `x` (and `tol`) instead: V8 boxes double call arguments.
@@ -69,7 +72,8 @@ class PriceSet {
   addX(): void {
     const x = this.x;
     if (this.n === this.a.length) { const b = new Float64Array(this.a.length * 2); b.set(this.a); this.a = b; }
-    const k = this.lower(x);
+    this.q = x;
+    const k = this.lowerQ();
     const a = this.a;
     for (let j = this.n; j > k; j--) a[j] = a[j - 1];
     a[k] = x;
@@ -77,7 +81,8 @@ class PriceSet {
   }
   removeX(): void {
     const x = this.x;
-    const k = this.lower(x);
+    this.q = x;
+    const k = this.lowerQ();
     const a = this.a, n = this.n;
     if (k < n && a[k] === x) {
       for (let j = k + 1; j < n; j++) a[j - 1] = a[j];
@@ -86,7 +91,8 @@ class PriceSet {
   }
   nearX(): boolean {
     const x = this.x, tol = this.tol;
-    const k = this.lower(x - tol);
+    this.q = x - tol;
+    const k = this.lowerQ();
     return k < this.n && this.a[k] < x + tol && this.a[k] > x - tol;
   }
 }
@@ -127,8 +133,11 @@ export class GridMarket {
 
   /** Make room for one more open buy (the caller writes the columns at index nBuys). */
   reserveBuy(): void {
+    if (this.nBuys === this.buyLevel.length) this.growBuys();
+  }
+
+  private growBuys(): void {
     const n = this.nBuys;
-    if (n < this.buyLevel.length) return;
     const grow = (a: Float64Array) => { const b = new Float64Array(n * 2); b.set(a); return b; };
     this.buyLevel = grow(this.buyLevel); this.buySeq = grow(this.buySeq); this.buyNotional = grow(this.buyNotional);
   }
@@ -154,13 +163,13 @@ export class GridMarket {
   }
 
   /** Level k's price. Hot path: a typed-array read; the table is (re)filled by `fill` when needed. */
-  level(k: number, r: number): number {
-    // (r goes through a field: a double argument to the out-of-line call would be boxed on every call of level)
-    if (k >= this.lvN || this.lvTop !== this.gridTop) { this.lvR = r; this.fill(k); }
+  level(k: number): number {
+    if (k >= this.lvN || this.lvTop !== this.gridTop) this.fill(k);
     return this.lv[k];
   }
 
-  private lvR = 1;
+  /** The level ratio 1 - step, set by each pass before it calls `level` (a field: V8 boxes double arguments). */
+  lvR = 1;
 
   private fill(k: number): void {
     const r = this.lvR;
@@ -220,15 +229,16 @@ function locate(ctx: GridCtx, g: GridMarket, p: GridParams): Intent[] | undefine
     k0 = c > G ? 0 : Math.max(0, Math.floor(Math.log(c / G) / lnR) + 1);
     kLast = cb > G ? -1 : Math.max(-1, Math.floor(Math.log(cb / G) / lnR));
   }
-  while (k0 > 0 && g.level(k0 - 1, r) < c) k0--;
-  while (g.level(k0, r) >= c) k0++;
-  while (kLast >= 0 && g.level(kLast, r) < cb) kLast--;
-  while (g.level(kLast + 1, r) >= cb) kLast++;
+  g.lvR = r;
+  while (k0 > 0 && g.level(k0 - 1) < c) k0--;
+  while (g.level(k0) >= c) k0++;
+  while (kLast >= 0 && g.level(kLast) < cb) kLast--;
+  while (g.level(kLast + 1) >= cb) kLast++;
   g.lastKLast = kLast;
-  g.loK0 = g.level(k0, r);
-  g.hiK0 = k0 > 0 ? g.level(k0 - 1, r) : Infinity;
-  g.hiKL = kLast >= 0 ? g.level(kLast, r) : Infinity;
-  g.loKL = g.level(kLast + 1, r);
+  g.loK0 = g.level(k0);
+  g.hiK0 = k0 > 0 ? g.level(k0 - 1) : Infinity;
+  g.hiKL = kLast >= 0 ? g.level(kLast) : Infinity;
+  g.loKL = g.level(kLast + 1);
   let n = kLast - k0 + 1;
   if (n < p.minBuys) n = p.minBuys;
   if (n > p.maxBuys) n = p.maxBuys;
@@ -266,7 +276,8 @@ function fullPass(
   const taken = g.taken;
   // Drop grid buys that are no longer open (rejected on placement), and cancel those below the lowest wanted
   // level (the band follows the price). Compacts the buy columns in place, keeping their order.
-  const floor = g.level(kEnd, r) * (1 - half);
+  g.lvR = r;
+  const floor = g.level(kEnd) * (1 - half);
   const verify = orders.rejected !== g.rejectionsSeen;
   g.rejectionsSeen = orders.rejected;
   // Incremental pass: nothing happened since the last pass but the price moving, so only the levels that just
@@ -292,7 +303,7 @@ function fullPass(
   let incomplete = false;
   for (let k = k0; k <= kEnd; k++) {
     if (incremental && k >= g.lastK0 && k <= g.lastKEnd) { k = g.lastKEnd; continue; } // handled by the last pass
-    const level = g.level(k, r);
+    const level = g.level(k);
     taken.x = level;
     taken.tol = level * half;
     if (taken.nearX()) continue;
