@@ -1,0 +1,258 @@
+/**
+ * The bot runner: feeds the SAME strategy definition the backtest runs, bar by bar, through an order path to a venue.
+ *
+ * One step per bar k of the candles (replay: as fast as possible or at a speed; the clock is the bar's time):
+ *  1. the venue's clock moves to bar k's open;
+ *  2. the orders decided at bar k-1's close (the "outbox", saved with the cursor) are sized and placed: a signal
+ *     strategy's `target` becomes a market order — long from flat buys cost = fraction x cash / (1 + feeRate) at the
+ *     price of the moment (size = cost / price, the backtest's fee-inclusive sizing), flat from long sells the whole
+ *     position; order strategies' intents go through as they are;
+ *  3. new fills are applied to the store (and fed to `onFill`, in order, for order strategies);
+ *  4. bar k closes: `decide` sees the true position, fills and orders; its intents, the strategy state and the
+ *     cursor are saved in ONE transaction, so a crash at any instant resumes exactly: a bar is decided once, and an
+ *     outbox intent whose order is already in the store (same tag, placed since the decision) is never placed again.
+ * Startup: reconciliation of every unsettled order by client id before the first step.
+ * Status is read from the store every bar: paused → no new orders (fills still applied), hold → sells only,
+ * stopped / emergency-stopped → the runner returns.
+ */
+import { usageError } from '../../engine/errors.ts';
+import { lowerBound, type CandleFrame } from '../../engine/frame.ts';
+import { intentsOf, type AnyStrategy, type BarContext, type Indicators, type Intent, type PositionView, FLAT_POSITION } from '../../engine/strategy.ts';
+import type { ParamValues } from '../../engine/params.ts';
+import type { StateStore } from '../state/store.ts';
+import type { BotRow, BotStatus } from '../state/types.ts';
+import { mayPlace } from '../bots/lifecycle.ts';
+import type { RunnerSettings } from '../bots/service.ts';
+import type { LogFn } from './logger.ts';
+import { NOT_ON_VENUE, type NewFill, type OrderPath } from './order-path.ts';
+
+/** An intent decided at a bar's close and not yet placed. */
+interface OutboxEntry {
+  readonly intent: Intent;
+  /** Close time of the deciding bar (its open ts). */
+  readonly decidedTs: number;
+  readonly tag: string;
+}
+
+export interface BarClock {
+  /** Moves the venue's clock to bar k's open. */
+  setBar(k: number): void;
+}
+
+export interface BotRunnerDeps {
+  readonly store: StateStore;
+  readonly bot: BotRow;
+  readonly strategy: AnyStrategy;
+  readonly settings: RunnerSettings;
+  /** The bot's candles (one symbol). Replay: every bar; the runner reveals them one at a time. */
+  readonly frame: CandleFrame;
+  /** First bar decided (>= the strategy's warm-up); default the warm-up. */
+  readonly startIndex?: number;
+  /** End of the bars, exclusive (default frame.length). */
+  readonly endIndex?: number;
+  readonly path: OrderPath;
+  readonly clock: BarClock;
+  readonly log: LogFn;
+  /** Graceful shutdown: the runner finishes the current step, saves and returns. */
+  readonly signal?: AbortSignal;
+  /** Wall-clock sleep between bars (replay at a speed); omitted or 'max' = none. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Called after each step (tests, progress). */
+  readonly onStep?: (k: number) => void;
+}
+
+export type RunEnd = 'end-of-data' | 'stopped' | 'run-until' | 'aborted';
+
+export interface RunOutcome {
+  readonly end: RunEnd;
+  /** Last bar stepped. */
+  readonly lastBar: number;
+  readonly steps: number;
+}
+
+const K_CURSOR = 'cursor';
+const K_OUTBOX = 'outbox';
+const K_STRATEGY = 'strategy-state';
+
+export class BotRunner {
+  private readonly store: StateStore;
+  private readonly botId: string;
+  private readonly symbol: string;
+  private readonly strategy: AnyStrategy;
+  private readonly params: ParamValues;
+  private readonly frame: CandleFrame;
+  private ind!: Indicators;
+  private state: unknown;
+  private position: PositionView = FLAT_POSITION;
+  private positionDirty = true;
+  private status: BotStatus;
+  private readonly ctx: { i: number; frame: CandleFrame; ind: Indicators; params: ParamValues; position: PositionView; state: unknown; fills?: unknown; symbol?: string; market?: number };
+
+  constructor(private readonly d: BotRunnerDeps) {
+    this.store = d.store;
+    this.botId = d.bot.id;
+    this.symbol = d.bot.symbols[0];
+    this.strategy = d.strategy;
+    this.params = d.strategy.resolveParams(d.bot.params) as ParamValues;
+    this.frame = d.frame;
+    this.status = d.bot.status;
+    const saved = this.store.bots.getState<unknown>(this.botId, '', K_STRATEGY);
+    this.state = saved !== undefined ? saved : d.strategy.initState(this.params);
+    this.ctx = { i: 0, frame: d.frame, ind: {}, params: this.params, position: FLAT_POSITION, state: this.state, symbol: this.symbol, market: 0 };
+  }
+
+  /** Bar index of the first decision. */
+  get startIndex(): number {
+    return this.d.startIndex ?? Math.max(0, Math.ceil(this.strategy.warmup(this.params)));
+  }
+
+  async run(): Promise<RunOutcome> {
+    const { frame } = this;
+    const end = this.d.endIndex ?? frame.length;
+    const start = this.startIndex;
+    if (start >= end) throw usageError('NOT_ENOUGH_DATA', `bot '${this.botId}': ${end} bars and ${start} are needed for warm-up; load more candles`);
+    // Indicators over the candles (the backtest's vectorised computation; decide reads rows <= i only).
+    this.ind = this.strategy.indicators(frame, this.params);
+    this.ctx.ind = this.ind;
+
+    const rec = await this.d.path.reconcile([this.symbol]);
+    this.d.log({ event: 'reconcile', bot: this.botId, resolved: rec.resolved, cancelled: rec.cancelled, fills: rec.fillsApplied.length, violations: rec.violations });
+    if (rec.violations.length) {
+      this.store.journal.raiseAlert({ botId: this.botId, ts: this.now(start), level: 'critical', code: 'STATE_INVARIANT', message: rec.violations.join('; ') });
+    }
+
+    const cursorTs = this.store.bots.getState<number>(this.botId, '', K_CURSOR);
+    let k = cursorTs === undefined ? start : lowerBound(frame.ts, cursorTs) + 1;
+    if (k < start) k = start;
+    let steps = 0;
+    const barMs = frame.length > 1 ? frame.ts[1] - frame.ts[0] : 0;
+    const runUntil = this.d.bot.runUntil;
+    for (; k < end; k++) {
+      if (this.d.signal?.aborted) return { end: 'aborted', lastBar: k - 1, steps };
+      if (runUntil !== null && frame.ts[k] >= runUntil) return { end: 'run-until', lastBar: k - 1, steps };
+      this.status = this.readStatus();
+      if (this.status === 'stopped' || this.status === 'emergency-stopped') return { end: 'stopped', lastBar: k - 1, steps };
+      await this.step(k, end);
+      steps++;
+      this.d.onStep?.(k);
+      const speed = this.d.settings.speed;
+      if (this.d.sleep && speed !== undefined && speed !== 'max') await this.d.sleep(barMs / speed);
+    }
+    return { end: 'end-of-data', lastBar: end - 1, steps };
+  }
+
+  private now(k: number): number { return this.frame.ts[k]; }
+
+  private readStatus(): BotStatus {
+    const r = this.store.db.prepare('SELECT status FROM bots WHERE id = ?').get(this.botId) as { status: BotStatus } | undefined;
+    return r ? r.status : 'stopped';
+  }
+
+  /** One bar: open → place the outbox → apply fills → close → decide and save. */
+  async step(k: number, end: number): Promise<void> {
+    this.d.clock.setBar(k);
+    const outbox = this.store.bots.getState<OutboxEntry[]>(this.botId, '', K_OUTBOX) ?? [];
+    const fills: NewFill[] = [];
+    if (outbox.length) {
+      for (const e of outbox) fills.push(...await this.placeEntry(e, k));
+      this.store.bots.setState(this.botId, '', K_OUTBOX, [], this.now(k));
+    }
+    fills.push(...await this.d.path.syncFills([this.symbol]));
+    if (fills.length) this.positionDirty = true;
+    if (k >= end - 1) {
+      // The last bar: no next bar to fill a decision (the backtest does not decide here either).
+      this.store.bots.setState(this.botId, '', K_CURSOR, this.frame.ts[k], this.now(k));
+      return;
+    }
+    const intents = this.decide(k);
+    const ts = this.frame.ts[k];
+    const entries: OutboxEntry[] = intents.map((it, j) => ({ intent: it, decidedTs: ts, tag: tagOf(it, ts, j) }));
+    this.store.db.transaction(() => {
+      this.store.bots.setState(this.botId, '', K_OUTBOX, entries, ts);
+      if (this.state !== undefined) this.store.bots.setState(this.botId, '', K_STRATEGY, this.state, ts);
+      this.store.bots.setState(this.botId, '', K_CURSOR, ts, ts);
+    }).immediate();
+  }
+
+  private decide(k: number): Intent[] {
+    if (this.positionDirty) { this.position = this.readPosition(); this.positionDirty = false; }
+    const ctx = this.ctx;
+    ctx.i = k;
+    ctx.position = this.position;
+    ctx.state = this.state;
+    const out = intentsOf(this.strategy.decide(ctx as unknown as BarContext<ParamValues>));
+    if (this.strategy.kind === 'signal') {
+      // As the backtest: the last target of the bar wins.
+      let last: Intent | undefined;
+      for (const it of out) {
+        if (it.type !== 'target') throw usageError('UNSUPPORTED_INTENT', `strategy '${this.strategy.id}' returned a '${it.type}' intent at bar ${k}; signal strategies return target intents only`);
+        last = it;
+      }
+      return last ? [last] : [];
+    }
+    return [...out];
+  }
+
+  private readPosition(): PositionView {
+    const lots = this.store.orders.openLotsFor(this.botId, this.symbol);
+    if (lots.length === 0) return FLAT_POSITION;
+    let size = 0, cost = 0;
+    for (const l of lots) { size += l.remaining; cost += l.remaining * l.entryPrice; }
+    return Object.freeze({ size, entryPrice: cost / size, entryBar: lowerBound(this.frame.ts, lots[0].openTs) });
+  }
+
+  /** Quote cash of the virtual wallet: budget − open cost + realised − fees. */
+  private cash(): number {
+    let c = this.d.bot.budget;
+    for (const p of this.store.orders.positionsFor(this.botId)) c += p.realised - p.fees - p.openCost;
+    return c;
+  }
+
+  /** True when an order for this outbox entry is already in the store (placed before a crash). */
+  private alreadyPlaced(e: OutboxEntry): boolean {
+    const r = this.store.db.prepare(`SELECT 1 FROM orders WHERE bot_id = ? AND tag = ? AND created_at >= ?
+      AND NOT (status = 'cancelled' AND filled = 0 AND reason = ?) LIMIT 1`).get(this.botId, e.tag, e.decidedTs, NOT_ON_VENUE);
+    return r !== undefined;
+  }
+
+  private async placeEntry(e: OutboxEntry, k: number): Promise<NewFill[]> {
+    if (this.alreadyPlaced(e)) return [];
+    const it = e.intent;
+    const frame = this.frame;
+    if (it.type === 'target') {
+      if (this.positionDirty) { this.position = this.readPosition(); this.positionDirty = false; }
+      const pos = this.position.size;
+      const want = it.side === 'long' ? 1 : 0; // long-only: short means flat
+      if (want === 0 && pos > 0) {
+        const r = await this.d.path.place({ symbol: this.symbol, side: 'sell', type: 'market', amount: pos, tag: e.tag });
+        this.positionDirty = true;
+        return [...r.fills];
+      }
+      if (want === 1 && pos <= 0) {
+        if (!mayPlace(this.status, 'buy')) return [];
+        const s = this.d.settings;
+        const price = frame.open[k] * (1 + s.slippageBps / 1e4);
+        const cost = (s.fraction * this.cash()) / (1 + s.feeRate);
+        const amount = cost / price;
+        if (!(amount > 0)) return [];
+        const r = await this.d.path.place({ symbol: this.symbol, side: 'buy', type: 'market', amount, tag: e.tag });
+        this.positionDirty = true;
+        return [...r.fills];
+      }
+      return [];
+    }
+    if (it.type === 'cancel') return [];
+    if (!mayPlace(this.status, it.side)) return [];
+    const r = await this.d.path.place({
+      symbol: this.symbol, side: it.side, type: it.type, amount: it.amount, price: it.type === 'limit' ? it.price : undefined, tag: e.tag, lot: it.lot ?? null,
+    });
+    this.positionDirty = true;
+    return [...r.fills];
+  }
+}
+
+/** The stored tag of an outbox entry: the strategy's tag (order intents), or the decision's bar and side (targets). */
+function tagOf(it: Intent, ts: number, j: number): string {
+  if (it.type === 'target') return `t${ts}:${it.side}`;
+  return it.tag || `i${ts}:${j}`;
+}
