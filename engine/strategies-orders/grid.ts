@@ -74,20 +74,15 @@ class PriceSet {
     if (this.n === this.a.length) { const b = new Float64Array(this.a.length * 2); b.set(this.a); this.a = b; }
     this.q = x;
     const k = this.lowerQ();
-    const a = this.a;
-    for (let j = this.n; j > k; j--) a[j] = a[j - 1];
-    a[k] = x;
+    this.a.copyWithin(k + 1, k, this.n);
+    this.a[k] = x;
     this.n++;
   }
   removeX(): void {
     const x = this.x;
     this.q = x;
     const k = this.lowerQ();
-    const a = this.a, n = this.n;
-    if (k < n && a[k] === x) {
-      for (let j = k + 1; j < n; j++) a[j - 1] = a[j];
-      this.n = n - 1;
-    }
+    if (k < this.n && this.a[k] === x) { this.a.copyWithin(k, k + 1, this.n); this.n--; }
   }
   nearX(): boolean {
     const x = this.x, tol = this.tol;
