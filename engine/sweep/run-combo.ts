@@ -64,10 +64,10 @@ export function runCombosStats(strategy: AnyStrategy, frame: CandleFrame, params
   const last = end - 1;
   const need = blockBars + L + 1;
   if (scratch.signals.length < need) scratch.signals = new Float64Array(need);
-  const targetsOf = (c: number, lo: number, hi: number): Float64Array => {
-    const f = sliceFrame(frame, lo, hi);
+  const keys = inds.map((ind) => Object.keys(ind));
+  const targetsOf = (c: number, f: CandleFrame, lo: number, hi: number): Float64Array => {
     const ind: Record<string, Float64Array> = {};
-    for (const key in inds[c]) { const col = inds[c][key]; ind[key] = col.length === frame.length ? col.subarray(lo, hi) : col; }
+    for (const key of keys[c]) { const col = inds[c][key]; ind[key] = col.length === frame.length ? col.subarray(lo, hi) : col; }
     const sig = signals(f, ind, params[c], scratch.signals.subarray(0, hi - lo));
     if (!(sig instanceof Float64Array) || sig.length !== hi - lo) {
       throw usageError('BAD_SIGNALS', `strategy '${strategy.id}' signals() must return a Float64Array of ${hi - lo} values (one per bar of the frame it is given)`);
@@ -79,8 +79,10 @@ export function runCombosStats(strategy: AnyStrategy, frame: CandleFrame, params
   for (let a = start + 1; a < last; a += blockBars) {
     const b = Math.min(a + blockBars, last);
     const lo = Math.max(0, a - 1 - L);
-    for (let c = 0; c < runs.length; c++) runs[c].advance(targetsOf(c, lo, b - 1), lo, a, b);
+    const f = sliceFrame(frame, lo, b - 1); // one frame view per block, shared by the combinations
+    for (let c = 0; c < runs.length; c++) runs[c].advance(targetsOf(c, f, lo, b - 1), lo, a, b);
   }
   const lo = Math.max(0, last - 1 - L);
-  return runs.map((r, c) => r.finish(targetsOf(c, lo, last)[last - 1 - lo]));
+  const fl = sliceFrame(frame, lo, last);
+  return runs.map((r, c) => r.finish(targetsOf(c, fl, lo, last)[last - 1 - lo]));
 }
