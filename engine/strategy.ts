@@ -29,13 +29,19 @@ export type Indicators = Record<string, Float64Array>;
  * returns the column stored under `key`, calling `compute` only the first time. The key must name everything the
  * column depends on (indicator, source column, arguments), e.g. `sma(close,20)`. Runners that are not sweeping pass
  * no memo; use `memoColumn` so both cases read the same.
+ *
+ * A memo may hand `compute` an output column (frame.length values) to write the indicator into, e.g.
+ * `(out) => sma(frame.close, p.fast, out)`: the signal simulator does, lending scratch columns that its next run
+ * reuses (a fresh 4 MB column costs about a millisecond in page faults). So a column obtained through a memo is
+ * valid for the run it was computed in; do not keep it beyond (in state or closures). `compute` may ignore `out`
+ * and return a fresh column.
  */
 export interface IndicatorMemo {
-  column(key: string, compute: () => Float64Array): Float64Array;
+  column(key: string, compute: (out?: Float64Array) => Float64Array): Float64Array;
 }
 
 /** `memo.column(key, compute)`, or `compute()` when there is no memo. */
-export function memoColumn(memo: IndicatorMemo | undefined, key: string, compute: () => Float64Array): Float64Array {
+export function memoColumn(memo: IndicatorMemo | undefined, key: string, compute: (out?: Float64Array) => Float64Array): Float64Array {
   return memo ? memo.column(key, compute) : compute();
 }
 

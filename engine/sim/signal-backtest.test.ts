@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import { makeFrame, type CandleFrame } from '../frame.ts';
-import { defineStrategy, goFlat, goLong, goShort, type PositionView } from '../strategy.ts';
+import { defineStrategy, goFlat, goLong, goShort, memoColumn, type PositionView } from '../strategy.ts';
 import { isTradelabError } from '../errors.ts';
 import { expectArrayClose, expectRelClose } from '../../test-support/approx.ts';
 import { DEFAULT_FILL_CONFIG, roundDownToLot, runSignalBacktest, type FillConfig } from './index.ts';
@@ -334,6 +334,62 @@ describe('runSignalBacktest: the lent target column', () => {
     for (const r of [a, b, c, inner!]) {
       expect(r.trades).toEqual(want.trades);
       expect(r.fills).toEqual(want.fills);
+      expect(Array.from(r.equity)).toEqual(Array.from(want.equity));
+    }
+  });
+});
+
+describe('runSignalBacktest: lent indicator columns', () => {
+  it('offers each memo column a reused scratch output, distinct from the targets; results equal fresh columns', () => {
+    const rows = Array.from({ length: 300 }, (_, i) => {
+      const p = 100 + 8 * Math.sin(i / 3) + 3 * Math.cos(i * 1.7) + i / 10;
+      return [p, p + 1, p - 1, p + 2 * Math.cos(i * 2.3)] as const;
+    });
+    const f = frameOf(rows);
+    const outs: (Float64Array | undefined)[] = [];
+    let sigOut: Float64Array | undefined;
+    const avg = (src: Float64Array, w: number, out?: Float64Array) => {
+      const o = out ?? new Float64Array(src.length);
+      for (let i = 0; i < src.length; i++) {
+        let s = 0;
+        for (let k = Math.max(0, i - w + 1); k <= i; k++) s += src[k];
+        o[i] = i < w - 1 ? NaN : s / w;
+      }
+      return o;
+    };
+    const s = defineStrategy({
+      id: 'lent', version: '1.0.0', description: 'two averages through the memo',
+      params: Type.Object({}), warmup: () => 5,
+      indicators: (frame, _p, memo) => ({
+        fast: memoColumn(memo, 'avg(2)', (out) => { outs.push(out); return avg(frame.close, 2, out); }),
+        slow: memoColumn(memo, 'avg(5)', (out) => { outs.push(out); return avg(frame.close, 5, out); }),
+        again: memoColumn(memo, 'avg(2)', () => { throw new Error('a key is computed once per run'); }),
+      }),
+      decide: ({ i, ind }) => (ind.fast[i - 1] < ind.slow[i - 1] && ind.fast[i] > ind.slow[i] ? goLong() : ind.fast[i - 1] > ind.slow[i - 1] && ind.fast[i] < ind.slow[i] ? goFlat() : undefined),
+      signals: (frame, ind, _p, out) => {
+        sigOut = out;
+        const t = out ?? new Float64Array(frame.length);
+        for (let i = 0; i < frame.length; i++) {
+          t[i] = i > 0 && ind.fast[i - 1] < ind.slow[i - 1] && ind.fast[i] > ind.slow[i] ? 1 : i > 0 && ind.fast[i - 1] > ind.slow[i - 1] && ind.fast[i] < ind.slow[i] ? 0 : NaN;
+        }
+        return t;
+      },
+    });
+    const fresh = { fast: avg(f.close, 2), slow: avg(f.close, 5), again: avg(f.close, 2) };
+    const want = runSignalBacktest(s, f, {}, cfg(), { startIndex: 5, indicators: fresh });
+    const a = runSignalBacktest(s, f, {}, cfg(), { startIndex: 5 });
+    const [o1, o2] = outs;
+    expect(o1).toBeInstanceOf(Float64Array);
+    expect(o2).toBeInstanceOf(Float64Array);
+    expect(o1!.length).toBe(f.length);
+    expect(new Set([o1!.buffer, o2!.buffer, sigOut!.buffer]).size).toBe(3);
+    const b = runSignalBacktest(s, f, {}, cfg(), { startIndex: 5 });
+    expect(outs[2]).toBe(o1);
+    expect(outs[3]).toBe(o2);
+    const c = runSignalBacktest(s, f, {}, cfg(), { startIndex: 5, path: 'per-bar' });
+    expect(want.trades.length).toBeGreaterThan(2);
+    for (const r of [a, b, c]) {
+      expect(r.trades).toEqual(want.trades);
       expect(Array.from(r.equity)).toEqual(Array.from(want.equity));
     }
   });

@@ -13,7 +13,7 @@
 import { usageError } from '../errors.ts';
 import type { CandleFrame } from '../frame.ts';
 import type { ParamValues } from '../params.ts';
-import { intentsOf, type AnyStrategy, type BarContext, type Indicators, type TargetSide } from '../strategy.ts';
+import { intentsOf, type AnyStrategy, type BarContext, type IndicatorMemo, type Indicators, type TargetSide } from '../strategy.ts';
 import { Book, SIDE_FLAT, SIDE_LONG, SIDE_SHORT } from './book.ts';
 import { validateFillConfig, type FillConfig } from './fill-config.ts';
 import type { Fill, SimResult, Trade } from './sim-result.ts';
@@ -81,29 +81,30 @@ export function runSignalBacktest(
       }
     }
   }
-  const ind = opts.indicators ?? strategy.indicators(frame, params);
-
   const n = end - start;
   const { equity, position } = curves(n, opts.out);
   const book = new Book(frame, cfg);
 
-  if (path === 'fast') {
-    // The target column lives only for this call: lend the strategy the module's scratch column to write it into
-    // (unless a nested run holds it), so repeated backtests on a frame do not page-fault a fresh column each time.
-    const lend = !scratchInUse;
-    if (lend) scratchInUse = true;
-    try {
-      const out = lend ? scratchColumn(frame.length) : undefined;
+  // Indicator and target columns live only for this call: they are written into the module's scratch columns
+  // (lent through a memo, and as `signals`' out), which the next run reuses, unless a nested run (from inside
+  // indicators, signals or decide) finds them taken; then it allocates its own.
+  const lend = !scratchInUse;
+  if (lend) scratchInUse = true;
+  try {
+    const memo = lend && !opts.indicators ? new ScratchMemo(frame.length) : undefined;
+    const ind = opts.indicators ?? strategy.indicators(frame, params, memo);
+    if (path === 'fast') {
+      const out = lend ? scratchColumn(memo ? memo.lent : 0, frame.length) : undefined;
       const sig = strategy.signals!(frame, ind, params, out);
       if (!(sig instanceof Float64Array) || sig.length !== frame.length) {
         throw usageError('BAD_SIGNALS', `strategy '${strategy.id}' signals() must return a Float64Array of ${frame.length} values (one per bar), got ${sig instanceof Float64Array ? sig.length : typeof sig}`);
       }
       runFast(book, frame, sig, start, end, cfg.allowShort, equity, position);
-    } finally {
-      if (lend) scratchInUse = false;
+    } else {
+      runPerBar(book, strategy, frame, ind, params, start, end, cfg.allowShort, equity, position);
     }
-  } else {
-    runPerBar(book, strategy, frame, ind, params, start, end, cfg.allowShort, equity, position);
+  } finally {
+    if (lend) scratchInUse = false;
   }
 
   const last = end - 1;
@@ -129,16 +130,40 @@ export function runSignalBacktest(
 }
 
 /**
- * One target column of the most recent frame length, lent to `signals` by the fast path and overwritten by the
- * next run (it never escapes: a SimResult does not expose the targets). Fresh 4 MB columns cost ~1–1.5 ms in
- * first-touch page faults, about as much as the simulation of a year of 1m bars.
+ * Scratch columns of the most recent frame length (at most SCRATCH_MAX), lent to one run at a time for its
+ * indicator and target columns, which never escape it (a SimResult exposes neither) and are overwritten by the next
+ * run. Fresh 4 MB columns cost ~1–1.5 ms each in first-touch page faults and garbage collection, as much as
+ * simulating a year of 1m bars. They are kept until a run on a frame of another length replaces them.
  */
-let scratch: Float64Array | undefined;
+const SCRATCH_MAX = 8;
+let scratch: Float64Array[] = [];
+let scratchLength = -1;
 let scratchInUse = false;
 
-function scratchColumn(n: number): Float64Array {
-  if (scratch === undefined || scratch.length !== n) scratch = new Float64Array(n);
-  return scratch;
+/** Scratch column `k` for frames of `n` bars; undefined past SCRATCH_MAX (the caller then allocates). */
+function scratchColumn(k: number, n: number): Float64Array | undefined {
+  if (scratchLength !== n) { scratch = []; scratchLength = n; }
+  if (k >= SCRATCH_MAX) return undefined;
+  return (scratch[k] ??= new Float64Array(n));
+}
+
+/**
+ * The memo a run passes to `strategy.indicators`: within the run a key is computed once; each computed column is
+ * offered the next scratch column as its output (`lent` counts the ones used). Nothing is kept across runs.
+ */
+class ScratchMemo implements IndicatorMemo {
+  lent = 0;
+  private readonly cols = new Map<string, Float64Array>();
+  constructor(private readonly n: number) {}
+  column(key: string, compute: (out?: Float64Array) => Float64Array): Float64Array {
+    const hit = this.cols.get(key);
+    if (hit) return hit;
+    const out = scratchColumn(this.lent, this.n);
+    const col = compute(out);
+    if (out !== undefined && col.buffer === out.buffer) this.lent++;
+    this.cols.set(key, col);
+    return col;
+  }
 }
 
 function curves(n: number, out: SignalBacktestOptions['out']): { equity: Float64Array; position: Float64Array } {

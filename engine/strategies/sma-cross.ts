@@ -20,10 +20,11 @@ export const smaCross = defineStrategy({
   }),
   constraints: [{ expr: 'fast < slow', check: (p) => p.fast < p.slow }],
   warmup: (p) => p.slow,
-  // Keyed columns: a sweep computes each distinct SMA once and shares it across combinations.
+  // Keyed columns: a sweep computes each distinct SMA once and shares it across combinations; the simulator lends
+  // reused output columns through its memo.
   indicators: (frame, p, memo) => ({
-    fast: memoColumn(memo, `sma(close,${p.fast})`, () => sma(frame.close, p.fast)),
-    slow: memoColumn(memo, `sma(close,${p.slow})`, () => sma(frame.close, p.slow)),
+    fast: memoColumn(memo, `sma(close,${p.fast})`, (out) => sma(frame.close, p.fast, out)),
+    slow: memoColumn(memo, `sma(close,${p.slow})`, (out) => sma(frame.close, p.slow, out)),
   }),
   decide: ({ i, ind }) => {
     if (crossedAbove(ind.fast, ind.slow, i)) return goLong('fast SMA crossed above slow SMA');
