@@ -67,12 +67,24 @@ describe('checkWarmup on BTC/USDT 1h', () => {
     }
   });
 
-  it('flags ema-cross and rsi-reversion: recursive indicators need more than the declared warm-up', () => {
-    for (const s of [emaCross, rsiReversion] as AnyStrategy[]) {
+  it('every built-in strategy declares enough warm-up (EMA and Wilder RSI wait for their seeds to fade)', () => {
+    for (const s of [emaCross, rsiReversion, smaCross, breakout] as AnyStrategy[]) {
       const r = checkWarmup(s, btc, s.resolveParams());
-      expect(r.ok, s.id).toBe(false);
-      expect(r.longest!).toBeGreaterThan(r.declared);
+      expect(r.ok, s.id).toBe(true);
     }
+  });
+
+  it('flags a strategy whose EMAs need more than its declared warm-up', () => {
+    const short = defineStrategy({
+      id: 'short-warmup', version: '1.0.0', description: 'EMA columns, warm-up = period',
+      params: Type.Object({ period: Type.Integer({ default: 26, minimum: 2, maximum: 500 }) }),
+      warmup: (p) => p.period,
+      indicators: (f, p) => ({ ema: ema(f.close, p.period) }),
+      decide: () => undefined,
+    }) as AnyStrategy;
+    const r = checkWarmup(short, btc, short.resolveParams());
+    expect(r.ok).toBe(false);
+    expect(r.longest!).toBeGreaterThan(r.declared);
   });
 
   it('rejects bad options', () => {

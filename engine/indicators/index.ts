@@ -12,3 +12,4 @@ export { rollingVwap, createRollingVwap, type HlcvStream } from './rolling-vwap.
 export { roc, createRoc } from './roc.ts';
 export { zScore, createZScore } from './z-score.ts';
 export { crossedAbove, crossedBelow, crossedAboveColumn, crossedBelowColumn } from './cross.ts';
+export { settlingBars, emaSettlingBars, wilderSettlingBars } from './settling.ts';

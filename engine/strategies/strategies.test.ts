@@ -34,10 +34,10 @@ function count(codes: Float64Array, v: number): number {
 }
 
 describe('built-in strategy registry', () => {
-  it('lists five strategies with kebab-case ids, version 1.0.0, a one-line description and full parameter metadata', () => {
+  it('lists five strategies with kebab-case ids, a semver version, a one-line description and full parameter metadata', () => {
     expect(builtinStrategies.map((s) => s.id)).toEqual(['sma-cross', 'ema-cross', 'bollinger-reversion', 'breakout', 'rsi-reversion']);
     for (const s of builtinStrategies) {
-      expect(s.version).toBe('1.0.0');
+      expect(s.version).toMatch(/^\d+\.\d+\.\d+$/);
       expect(s.kind).toBe('signal');
       expect(s.description).not.toMatch(/\n/);
       expect(typeof s.signals).toBe('function');
@@ -181,9 +181,17 @@ describe('rules on hand-built series', () => {
   it('rsi-reversion: long when RSI crosses back above oversold, short when it crosses back below overbought', () => {
     const s = findBuiltinStrategy('rsi-reversion')!;
     const p = s.resolveParams({ period: 2, oversold: 30, overbought: 70 });
-    // closes 10,9,8,9,10,11,10: changes -1,-1,+1,+1,+1,-1
-    // rsi(2): i2: g 0, l 1 -> 0; i3: g .5, l .5 -> 50 (crossed above 30 -> long); i4: g .75 l .25 -> 75; i5: g .875 l .125 -> 87.5;
-    // i6: g .4375 l .5625 -> 43.75 (crossed below 70 -> short)
-    expect(codes(decisionsOf(s, fromCloses([10, 9, 8, 9, 10, 11, 10]), p))).toEqual([null, null, null, 1, null, null, -1]);
+    expect(s.warmup(p)).toBe(23); // period + 1 + wilderSettlingBars(2) = 3 + 20
+    // 24 flat closes (RSI 50: no movement), then 9,8,9,10,11,10: changes -1,-1,+1,+1,+1,-1 at bars 24..29.
+    // Wilder (period 2) from g = l = 0: i24 g 0 l .5 -> 0; i25 g 0 l .75 -> 0; i26 g .5 l .375 -> 57.1 (crossed above 30 -> long);
+    // i27 g .75 l .1875 -> 80; i28 g .875 l .09375 -> 90.3; i29 g .4375 l .546875 -> 44.4 (crossed below 70 -> short)
+    const closes = [...new Array(24).fill(10), 9, 8, 9, 10, 11, 10];
+    const expected = closes.map((_, i) => (i === 26 ? 1 : i === 29 ? -1 : null));
+    expect(codes(decisionsOf(s, fromCloses(closes), p))).toEqual(expected);
+  });
+  it('ema-cross and rsi-reversion wait until their smoothers forget the seed (decisions independent of the start)', () => {
+    const ema = findBuiltinStrategy('ema-cross')!, r = findBuiltinStrategy('rsi-reversion')!;
+    expect(ema.warmup(ema.resolveParams({}))).toBe(26 + 180) // ceil(ln 1e-6 / ln(1 - 2/27));
+    expect(r.warmup(r.resolveParams({}))).toBe(15 + 187) // ceil(ln 1e-6 / ln(1 - 1/14));
   });
 });

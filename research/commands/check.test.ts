@@ -96,8 +96,8 @@ describe('tradelab check warmup', () => {
     expect(existsSync(join(dir, 'results', out.checkId, 'warmup.json'))).toBe(true);
   });
 
-  it('ema-cross: EMA needs far more than its period; warns with the warm-up to declare (exit 1)', async () => {
-    const r = await runCli(['check', 'warmup', '--strategy', 'ema-cross', '--data', data()], tempDir());
+  it('an EMA strategy declaring only its period: warns with the warm-up to declare (exit 1)', async () => {
+    const r = await runCli(['check', 'warmup', '--strategy', './research/checks/fixtures/short-warmup.ts', '--data', data()], tempDir());
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/declared warm-up: 26 bars; longest need: \d+ bars/);
     const need = Number(/longest need: (\d+)/.exec(r.stdout)![1]);
