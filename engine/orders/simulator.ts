@@ -551,7 +551,39 @@ class OrderSim implements BarMatcher {
     }
     const decide = this.strategy.decide;
     let maxOpen = 0, maxCap = 0;
-    for (let s = 0; s < S; s++) {
+    if (M === 1) {
+      // One market: the timeline is its rows ptr[0] .. end[0] - 1, one step per row. The same steps as below
+      // without the per-market bookkeeping.
+      const close = frames[0].close, ctx = this.ctxs[0], mark = this.mark, base = ledger.base, openCost = ledger.openCost;
+      const r0 = ptr[0], w0 = warm[0];
+      for (let s = 0; s < S; s++) {
+        const r = r0 + s;
+        ctx.i = r;
+        this.processBar(0, r);
+        mark[0] = close[r];
+        this.barsSeen[0]++;
+        if (r >= w0) {
+          ctx.i = r;
+          const res = decide(ctx as never);
+          if (res !== undefined) this.apply(0, res, 'decide', r, close[r]);
+        }
+        let iv = 0, un = 0;
+        const b = base[0];
+        if (b !== 0) { iv += b * mark[0]; un += b * mark[0] - openCost[0]; }
+        const c = this.cash, open = this.openTotal, inUse = ledger.totalOpenCost;
+        equity[s] = c + iv;
+        cash[s] = c;
+        inv[s] = iv;
+        cap[s] = inUse;
+        openOrders[s] = open;
+        realised[s] = ledger.realised;
+        unrealised[s] = un;
+        fees[s] = ledger.fees;
+        if (open > maxOpen) maxOpen = open;
+        if (inUse > maxCap) maxCap = inUse;
+      }
+    }
+    for (let s = 0; s < S && M > 1; s++) {
       const t = T[s];
       for (let m = 0; m < M; m++) {
         const r = ptr[m];

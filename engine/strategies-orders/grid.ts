@@ -221,8 +221,9 @@ function locate(ctx: GridCtx, g: GridMarket, p: GridParams): Intent[] | undefine
     kLast = g.lastKLast;
   } else {
     const lnR = Math.log(r);
-    k0 = c > G ? 0 : Math.max(0, Math.floor(Math.log(c / G) / lnR) + 1);
-    kLast = cb > G ? -1 : Math.max(-1, Math.floor(Math.log(cb / G) / lnR));
+    // (| 0: small integers, kept as such by V8; it also maps a -0 from log(1) to 0, the same index)
+    k0 = (c > G ? 0 : Math.max(0, Math.floor(Math.log(c / G) / lnR) + 1)) | 0;
+    kLast = (cb > G ? -1 : Math.max(-1, Math.floor(Math.log(cb / G) / lnR))) | 0;
   }
   g.lvR = r;
   while (k0 > 0 && g.level(k0 - 1) < c) k0--;
