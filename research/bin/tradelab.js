@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Entry point of the `tradelab` command. Runs the TypeScript CLI directly through tsx (no build step).
+// research/ may not import live/, so the entry point joins them: the live commands (bot, kill-all, replay, paper,
+// parity) come from live/cli and are passed to main() as extra commands.
 import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+const { liveCommands } = await import('../../live/cli/index.ts');
+process.exitCode = await main(process.argv.slice(2), undefined, liveCommands);
