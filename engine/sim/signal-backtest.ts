@@ -211,9 +211,12 @@ function runFast(book: Book, frame: CandleFrame, sig: Float64Array, start: numbe
         if (t !== side) break;
       }
     }
-    // Bars i .. j-1: the book does not change (marked even while flat: a non-finite close must still show).
-    for (let q = i; q < j; q++) equity[q - start] = cash + pos * close[q];
-    position.fill(pos, i - start, j - start);
+    // Bars i .. j-1: the book does not change (marked even while flat: a non-finite close must still show). One
+    // loop writing both curves: a TypedArray#fill call per stretch costs more than it saves over ~25 bars.
+    for (let q = i; q < j; q++) {
+      equity[q - start] = cash + pos * close[q];
+      position[q - start] = pos;
+    }
     if (j === end) break;
     book.moveTo(j, t, t === SIDE_LONG ? REASON_LONG : sig[j - 1] < 0 ? REASON_SHORT : REASON_FLAT);
     cash = book.cash; pos = book.pos; side = book.side;
