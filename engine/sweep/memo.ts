@@ -17,6 +17,8 @@ export interface MemoOptions {
   readonly maxEntries?: number;
   /** Where a computed column is stored; default: the column compute() returned. */
   readonly store?: (key: string, col: Float64Array) => Float64Array;
+  /** A column to lend `compute` as its `out` (e.g. one in shared memory); undefined = let it allocate. */
+  readonly allocate?: (key: string) => Float64Array | undefined;
 }
 
 export function createMemo(opts: MemoOptions = {}): CountingMemo {
@@ -29,7 +31,9 @@ export function createMemo(opts: MemoOptions = {}): CountingMemo {
       const hit = map.get(key);
       if (hit) return hit;
       computed++;
-      const col = opts.store ? opts.store(key, compute()) : compute();
+      const out = opts.allocate?.(key);
+      const made = compute(out);
+      const col = opts.store ? opts.store(key, made) : made;
       if (opts.maxEntries !== undefined && map.size - fixed >= opts.maxEntries) {
         // drop the oldest computed (never a pre-filled) column
         let skip = fixed;

@@ -45,3 +45,29 @@ export function sharedFrameOf(f: CandleFrame): { shared: SharedFrame; frame: Can
   descriptors.set(s.frame, s.shared);
   return s;
 }
+
+// Shared indicator columns are recomputed by every sweep, but their memory is reused: a fresh 4 MB column costs
+// about a millisecond of page faults, as much as computing an SMA into it. Buffers come back after each sweep.
+const freeColumns: SharedArrayBuffer[] = [];
+let freeBytes = 0;
+const MAX_FREE_BYTES = 512 * 2 ** 20;
+
+/** A Float64Array of `n` values over shared memory, reused from an earlier sweep when one is free (contents undefined). */
+export function borrowSharedColumn(n: number): Float64Array {
+  const k = freeColumns.findIndex((b) => b.byteLength >= 8 * n && b.byteLength <= 16 * n);
+  if (k >= 0) {
+    const b = freeColumns.splice(k, 1)[0];
+    freeBytes -= b.byteLength;
+    return new Float64Array(b, 0, n);
+  }
+  return sharedColumn(n);
+}
+
+/** Give borrowed columns back (nothing may use them afterwards). */
+export function returnSharedColumns(buffers: readonly SharedArrayBuffer[]): void {
+  for (const b of buffers) {
+    if (freeBytes + b.byteLength > MAX_FREE_BYTES) break;
+    freeColumns.push(b);
+    freeBytes += b.byteLength;
+  }
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { importCandles } from '../../data/index.ts';
 import { BTC_1H, sharedFile } from '../../test-support/shared-data.ts';
 import {
-  computeStats, defineStrategy, DEFAULT_FILL_CONFIG, memoColumn, runSignalBacktest, sma, smaCross, statsInputFromSim,
+  computeStats, defineStrategy, sliceFrame, DEFAULT_FILL_CONFIG, memoColumn, runSignalBacktest, sma, smaCross, statsInputFromSim,
   type ParamValues,
 } from '../../engine/index.ts';
 import { crossTargets } from '../../engine/strategies/ma-cross.ts';
@@ -57,6 +57,11 @@ describe('sweepStats', () => {
       const b = await sweepStats({ ...base, params: params.slice(0, 3), workers: 2, pool });
       expect(Array.from(b.values)).toEqual(Array.from(a.values.subarray(0, 3 * a.stride)));
       await expect(sweepStats({ ...base, strategyRef: 'no-such-strategy', workers: 2, pool })).rejects.toThrow(/unknown strategy/);
+      // a shorter frame after a longer one reuses the longer sweep's shared column buffers: same numbers as in-process
+      const short = sliceFrame(frame, 0, 4000);
+      const c = await sweepStats({ ...base, frame: short, end: 4000, workers: 2, pool });
+      const d = await sweepStats({ ...base, frame: short, end: 4000, workers: 1 });
+      expect(Array.from(c.values)).toEqual(Array.from(d.values));
     } finally {
       await pool.close();
     }

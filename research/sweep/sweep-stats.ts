@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { usageError, validateFillConfig, type AnyStrategy, type CandleFrame, type FillConfig, type ParamValues } from '../../engine/index.ts';
 import { createMemo, createScratch, runCombosStats, STAT_KEYS } from '../../engine/sweep/index.ts';
 import { SweepPool, type PoolProgress } from './pool.ts';
-import { sharedColumn, sharedFrameOf } from './shared-frame.ts';
+import { borrowSharedColumn, returnSharedColumns, sharedColumn, sharedFrameOf } from './shared-frame.ts';
 
 export interface SweepStatsOptions {
   readonly strategy: AnyStrategy;
@@ -60,16 +60,24 @@ export async function sweepStats(o: SweepStatsOptions): Promise<SweepStatsResult
   const workers = o.pool ? o.pool.size : Math.max(1, Math.min(o.workers, rows));
 
   if (workers <= 1 && !o.pool) {
-    const memo = createMemo({ maxEntries: maxColumns });
+    const lent: SharedArrayBuffer[] = [];
+    const memo = createMemo({
+      maxEntries: maxColumns,
+      allocate: () => { if (lent.length >= maxColumns) return undefined; const c = borrowSharedColumn(o.frame.length); lent.push(c.buffer as SharedArrayBuffer); return c; },
+    });
     const scratch = createScratch(o.frame.length);
     const values = new Float64Array(rows * stride);
     // groups of rows advance together (runCombosStats); progress is reported after each group
     const group = Math.max(1, Math.min(256, Math.ceil(rows / 4)));
-    for (let r0 = 0; r0 < rows; r0 += group) {
-      const r1 = Math.min(rows, r0 + group);
-      const stats = runCombosStats(o.strategy, o.frame, o.params.slice(r0, r1), fill, o.start, o.end, memo, scratch) as unknown as Record<string, number>[];
-      for (let r = r0; r < r1; r++) for (let j = 0; j < stride; j++) values[r * stride + j] = stats[r - r0][STAT_KEYS[j]];
-      o.onProgress?.({ done: r1, total: rows });
+    try {
+      for (let r0 = 0; r0 < rows; r0 += group) {
+        const r1 = Math.min(rows, r0 + group);
+        const stats = runCombosStats(o.strategy, o.frame, o.params.slice(r0, r1), fill, o.start, o.end, memo, scratch) as unknown as Record<string, number>[];
+        for (let r = r0; r < r1; r++) for (let j = 0; j < stride; j++) values[r * stride + j] = stats[r - r0][STAT_KEYS[j]];
+        o.onProgress?.({ done: r1, total: rows });
+      }
+    } finally {
+      returnSharedColumns(lent);
     }
     return { values, rows, stride, columns: { requests: memo.requests(), shared: memo.computed(), computedInWorkers: 0 }, workers: 1 };
   }
@@ -80,10 +88,18 @@ export async function sweepStats(o: SweepStatsOptions): Promise<SweepStatsResult
   // row and skipped: its workers compute their own indicators.
   let requests = 0;
   const sharedCols: [string, SharedArrayBuffer][] = [];
+  const lent = new Set<SharedArrayBuffer>();
   const memo = createMemo({
+    allocate: () => {
+      if (sharedCols.length >= maxColumns) return undefined;
+      const c = borrowSharedColumn(frame.length);
+      lent.add(c.buffer as SharedArrayBuffer);
+      return c;
+    },
     store: (key, col) => {
+      if (col.buffer instanceof SharedArrayBuffer && lent.has(col.buffer)) { sharedCols.push([key, col.buffer]); return col; }
       if (sharedCols.length >= maxColumns) return col;
-      const s = sharedColumn(col.length);
+      const s = sharedColumn(col.length); // the strategy ignored the lent column: copy into shared memory
       s.set(col);
       sharedCols.push([key, s.buffer as SharedArrayBuffer]);
       return s;
@@ -105,5 +121,6 @@ export async function sweepStats(o: SweepStatsOptions): Promise<SweepStatsResult
     return { values: new Float64Array(out).slice(), rows, stride, columns: { requests, shared: sharedCols.length, computedInWorkers: computed }, workers: pool.size };
   } finally {
     if (!o.pool) await pool.close();
+    returnSharedColumns([...lent]); // lent columns the strategy ignored, and the shared ones
   }
 }

@@ -26,7 +26,8 @@ async function prepare(job: JobMessage): Promise<Active> {
   if (frameCache?.id !== job.frame.id) frameCache = { id: job.frame.id, frame: frameFromShared(job.frame) };
   const frame = frameCache.frame;
   if (!scratch || scratch.signals.length < frame.length) scratch = createScratch(frame.length);
-  const memo = createMemo({ initial: job.shared.map(([k, b]) => [k, new Float64Array(b)] as const), maxEntries: 16 });
+  // shared buffers may be longer than the frame (reused from a longer sweep): view exactly frame.length values
+  const memo = createMemo({ initial: job.shared.map(([k, b]) => [k, new Float64Array(b, 0, frame.length)] as const), maxEntries: 16 });
   return { job, strategy, frame, fill: validateFillConfig(job.fill), memo, out: new Float64Array(job.out) };
 }
 
