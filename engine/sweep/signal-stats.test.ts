@@ -5,7 +5,7 @@ import { BTC_1H, sharedFile } from '../../test-support/shared-data.ts';
 import { computeStats, statsInputFromSim } from '../metrics/index.ts';
 import { DEFAULT_FILL_CONFIG, runSignalBacktest, validateFillConfig, type FillConfig } from '../sim/index.ts';
 import { builtinStrategies, smaCross } from '../strategies/index.ts';
-import type { CandleFrame } from '../frame.ts';
+import { sliceFrame, type CandleFrame } from '../frame.ts';
 import type { ParamValues } from '../params.ts';
 import type { AnyStrategy } from '../strategy.ts';
 import { createMemo } from './memo.ts';
@@ -83,6 +83,30 @@ describe('runCombosStats: blocks of bars, many combinations together', () => {
         for (const [start, end, block] of [[100, 6_000, 7], [100, 6_000, 2048], [100, 103, 1], [0, 6_000, 64]]) {
           const got = runCombosStats(s, f, ps, v, start, end, createMemo(), createScratch(f.length), block);
           ps.forEach((p, c) => expectSameStats(got[c], reference(s, f, p, cfg, start, end)));
+        }
+      }
+    }
+  });
+});
+
+describe('signalsLookback: the promise a strategy makes to be computed in blocks', () => {
+  it('holds for every built-in that makes it: targets over any slice equal the whole-column targets after the lookback', async () => {
+    const real = (await importCandles(sharedFile(BTC_1H), {})).frame;
+    const promised = builtinStrategies.filter((s) => s.signalsLookback !== undefined);
+    expect(promised.map((s) => s.id)).toContain('sma-cross');
+    const rnd = seededRandom(9);
+    for (const s of promised) {
+      const p = s.resolveParams();
+      const ind = s.indicators(real, p) as Record<string, Float64Array>;
+      const whole = s.signals!(real, ind, p);
+      for (let t = 0; t < 50; t++) {
+        const lo = Math.floor(rnd() * (real.length - 100)), hi = lo + 1 + Math.floor(rnd() * 3000);
+        const cut = Math.min(hi, real.length);
+        const sub: Record<string, Float64Array> = {};
+        for (const k of Object.keys(ind)) sub[k] = ind[k].subarray(lo, cut);
+        const part = s.signals!(sliceFrame(real, lo, cut), sub, p);
+        for (let j = s.signalsLookback!; j < cut - lo; j++) {
+          if (!Object.is(part[j], whole[lo + j])) expect.fail(`${s.id}: row ${lo + j}: ${part[j]} vs ${whole[lo + j]}`);
         }
       }
     }
