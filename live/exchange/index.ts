@@ -19,3 +19,8 @@ export {
 } from './normalise.ts';
 export { streamBatches, candleDiff, orderDiff, fillDiff, type StreamDeps } from './streams.ts';
 export { venueProfile, FIRST_CLASS_VENUES, type VenueProfile } from './venues.ts';
+export { createReplayAdapter, marketOf, type ReplayExchange, type ReplayConfig, type ReplayMarketInput } from './replay-adapter.ts';
+export { createPaperAdapter, type PaperExchange, type PaperConfig } from './paper-adapter.ts';
+export { SimVenue, type SimFillModel, type SimOrderRequest, type SimMarket } from './sim-venue.ts';
+export { injectFaults, seededRandom, FAULT_METHODS, type FaultConfig, type FaultKind, type FaultStats } from './faults.ts';
+export { Channel } from './channel.ts';

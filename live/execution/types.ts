@@ -4,7 +4,7 @@
  */
 import type { TradelabError } from '../../engine/errors.ts';
 import type { RiskConfig, RiskDenial, RiskRule } from '../../engine/risk/index.ts';
-import type { CancelResult, ExchangePort, Fill, Order } from '../exchange/port.ts';
+import type { Balances, CancelResult, ExchangePort, Fill, Order } from '../exchange/port.ts';
 import type { ApplyFillResult, StoredOrder } from '../state/types.ts';
 import type { StateStore } from '../state/store.ts';
 
@@ -159,7 +159,7 @@ export interface ReconcileReport {
   /** Fills applied during reconciliation (feed them to onFill like syncFills' result). */
   readonly fills: readonly AppliedFill[];
   /** Balances as the venue reported them (undefined when the fetch failed). */
-  readonly balances: import('../exchange/port.ts').Balances | undefined;
+  readonly balances: Balances | undefined;
   readonly invariantViolations: readonly string[];
   /** Errors met (reads that failed after retries); reconciliation then reports ok: false. */
   readonly errors: readonly string[];

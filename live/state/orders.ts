@@ -112,6 +112,20 @@ export class OrdersRepo {
       o.status === 'filled' ? {} : { status: 'cancelled', reason: reason ?? o.reason });
   }
 
+  /**
+   * A market order the venue closed as complete with another amount than recorded (a buy sized by quote cost is
+   * sized at the fill price): its amount becomes what filled, so it is 'filled'. Only for market orders with fills.
+   */
+  settleMarketAmount(clientId: string, ts: number): StoredOrder {
+    return this.db.transaction(() => {
+      const o = this.requireOrder(clientId);
+      if (o.type !== 'market' || !(o.filled > 0)) fail(`order ${clientId}: only a market order with fills can take its filled amount (it is a ${o.type} order, filled ${o.filled})`);
+      if (o.amount === o.filled && o.status === 'filled') return o;
+      prep(this.db, "UPDATE orders SET amount = filled, status = 'filled', updated_at = ? WHERE id = ?").run(ts, o.id);
+      return this.requireOrder(clientId);
+    }).immediate();
+  }
+
   byClientId(clientId: string): StoredOrder | undefined {
     const r = prep(this.db, 'SELECT * FROM orders WHERE client_id = ?').get(clientId) as OrderDbRow | undefined;
     return r && toOrder(r);
