@@ -50,6 +50,11 @@ export class OrderStore {
     this.flags = u(this.flags); this.status = u(this.status);
   }
 
+  /** Room for one more order (hot callers then write the columns of id `n` themselves, see the simulator's apply). */
+  ensure(): void {
+    if (this.n === this.price.length) this.grow();
+  }
+
   /** Append an open order; returns its id. */
   add(market: number, tag: string, flags: number, price: number, amount: number, placedBar: number, placedTs: number, lot: number): number {
     if (this.n === this.price.length) this.grow();

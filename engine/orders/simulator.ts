@@ -58,12 +58,9 @@ class FillStore {
   fee = new Float64Array(1024);
   remaining = new Float64Array(1024);
 
-  add(market: number, bar: number, ts: number, orderId: number, price: number, amount: number, fee: number, taker: boolean, remaining: number, lotId: number, leg: number): number {
+  /** Room for one more fill (the simulator writes the columns of index `n`). */
+  ensure(): void {
     if (this.n === this.ts.length) this.grow();
-    const k = this.n++;
-    this.market[k] = market; this.bar[k] = bar; this.ts[k] = ts; this.orderId[k] = orderId; this.price[k] = price; this.amount[k] = amount;
-    this.fee[k] = fee; this.taker[k] = taker ? 1 : 0; this.remaining[k] = remaining; this.lotId[k] = lotId; this.leg[k] = leg;
-    return k;
   }
 
   private grow(): void {
@@ -404,7 +401,12 @@ class OrderSim implements BarMatcher {
     } else {
       st.remaining[id] = remaining;
     }
-    const f = this.fills.row(this.fills.add(m, bar, ts, id, price, amount, fee, liquidity === 'taker', remaining, lotId, leg), st);
+    const fl = this.fills;
+    fl.ensure();
+    const k = fl.n++;
+    fl.market[k] = m; fl.bar[k] = bar; fl.ts[k] = ts; fl.orderId[k] = id; fl.price[k] = price; fl.amount[k] = amount;
+    fl.fee[k] = fee; fl.taker[k] = liquidity === 'taker' ? 1 : 0; fl.remaining[k] = remaining; fl.lotId[k] = lotId; fl.leg[k] = leg;
+    const f = fl.row(k, st);
     this.marketFills[m].push(f);
     this.fillCount[m]++;
     this.capacity -= amount;
@@ -456,7 +458,13 @@ class OrderSim implements BarMatcher {
       }
       if (reason) { this.reject(m, bar, it, reason, price, amount); continue; }
       const flags = (side === 'sell' ? F_SELL : 0) | (isLimit ? 0 : F_MARKET) | (origin === 'fill' ? F_FROM_FILL : 0);
-      const id = st.add(m, it.tag, flags, isLimit ? price : NaN, amount, bar, this.frames[m].ts[bar], side === 'sell' ? lot : -1);
+      // st.add, written out: its double arguments would be boxed on every order
+      st.ensure();
+      const id = st.n++;
+      st.market[id] = m; st.tags.push(it.tag); st.flags[id] = flags;
+      st.price[id] = isLimit ? price : NaN; st.amount[id] = amount; st.filled[id] = 0; st.remaining[id] = amount;
+      st.avgPrice[id] = NaN; st.fees[id] = 0; st.placedBar[id] = bar; st.placedTs[id] = this.frames[m].ts[bar];
+      st.doneBar[id] = -1; st.doneTs[id] = NaN; st.reservedCash[id] = 0; st.lot[id] = side === 'sell' ? lot : -1; st.status[id] = ST_OPEN;
       book.tags.set(it.tag, id);
       this.openTotal++;
       if (side === 'sell') {
@@ -511,7 +519,7 @@ class OrderSim implements BarMatcher {
 
   private processBar(m: number, r: number): void {
     const fills = this.marketFills[m];
-    if (fills.length) fills.length = 0;
+    while (fills.length) fills.pop(); // (cheaper than a length reset, a runtime call)
     const f = this.frames[m];
     // Fast path (most bars): the bar's range reaches no resting order and no market order waits. The same test
     // as matchBar's first one, made here so that the common bar costs no call (V8 boxes its double arguments).
@@ -530,9 +538,8 @@ class OrderSim implements BarMatcher {
   }
 
   private clearArrivals(book: Book): void {
-    const flags = this.store.flags;
-    for (const id of book.arrivals) flags[id] &= ~F_ARRIVAL;
-    book.arrivals.length = 0;
+    const flags = this.store.flags, a = book.arrivals;
+    while (a.length) flags[a.pop()!] &= ~F_ARRIVAL;
   }
 
   // --- the run -------------------------------------------------------------------------------------
