@@ -147,8 +147,11 @@ function equityPass(equity: Float64Array, position: Float64Array, ts: Float64Arr
   { sum: number; sumSq: number; downSq: number; exposed: number; dd: Drawdowns } {
   const n = equity.length;
   let sum = 0, sumSq = 0, downSq = 0, exposed = 0;
-  let prev = initialCash;
-  let peak = initialCash, peakIdx = -1, trough = Infinity;
+  // `+initialCash` (a no-op on the value) makes the optimiser keep prev and peak as raw doubles: seeded with the
+  // tagged parameter itself, each `prev = e` boxed a heap number (4 MB of garbage per year of 1m bars, +35 % time).
+  const cash0 = +initialCash;
+  let prev = cash0;
+  let peak = cash0, peakIdx = -1, trough = Infinity;
   let maxDepth = 0, depthSum = 0, count = 0, maxBars = 0, maxMs = 0;
   for (let k = 0; k <= n; k++) {
     // k === n is a sentinel that closes a drawdown period still open at the end (at the last mark, n − 1).
