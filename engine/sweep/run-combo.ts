@@ -65,10 +65,21 @@ export function runCombosStats(strategy: AnyStrategy, frame: CandleFrame, params
   const need = blockBars + L + 1;
   if (scratch.signals.length < need) scratch.signals = new Float64Array(need);
   const keys = inds.map((ind) => Object.keys(ind));
-  const targetsOf = (c: number, f: CandleFrame, lo: number, hi: number): Float64Array => {
-    const ind: Record<string, Float64Array> = {};
-    for (const key of keys[c]) { const col = inds[c][key]; ind[key] = col.length === frame.length ? col.subarray(lo, hi) : col; }
-    const sig = signals(f, ind, params[c], scratch.signals.subarray(0, hi - lo));
+  // One indicator view object per combination, re-pointed at each block's rows (signals reads it synchronously and
+  // keeps nothing), and one view per DISTINCT column per block: combinations share columns, so this allocates per
+  // block, not per combination and block.
+  const views = inds.map(() => ({}) as Record<string, Float64Array>);
+  let blockViews = new Map<Float64Array, Float64Array>();
+  const targetsOf = (c: number, f: CandleFrame, lo: number, hi: number, out: Float64Array): Float64Array => {
+    const ind = views[c], src = inds[c];
+    for (const key of keys[c]) {
+      const col = src[key];
+      if (col.length !== frame.length) { ind[key] = col; continue; }
+      let v = blockViews.get(col);
+      if (v === undefined) { v = col.subarray(lo, hi); blockViews.set(col, v); }
+      ind[key] = v;
+    }
+    const sig = signals(f, ind, params[c], out);
     if (!(sig instanceof Float64Array) || sig.length !== hi - lo) {
       throw usageError('BAD_SIGNALS', `strategy '${strategy.id}' signals() must return a Float64Array of ${hi - lo} values (one per bar of the frame it is given)`);
     }
@@ -80,9 +91,13 @@ export function runCombosStats(strategy: AnyStrategy, frame: CandleFrame, params
     const b = Math.min(a + blockBars, last);
     const lo = Math.max(0, a - 1 - L);
     const f = sliceFrame(frame, lo, b - 1); // one frame view per block, shared by the combinations
-    for (let c = 0; c < runs.length; c++) runs[c].advance(targetsOf(c, f, lo, b - 1), lo, a, b);
+    const out = scratch.signals.subarray(0, b - 1 - lo);
+    blockViews = new Map();
+    for (let c = 0; c < runs.length; c++) runs[c].advance(targetsOf(c, f, lo, b - 1, out), lo, a, b);
   }
   const lo = Math.max(0, last - 1 - L);
   const fl = sliceFrame(frame, lo, last);
-  return runs.map((r, c) => r.finish(targetsOf(c, fl, lo, last)[last - 1 - lo]));
+  const outLast = scratch.signals.subarray(0, last - lo);
+  blockViews = new Map();
+  return runs.map((r, c) => r.finish(targetsOf(c, fl, lo, last, outLast)[last - 1 - lo]));
 }
