@@ -19,7 +19,7 @@ import { dataError, invariantError, usageError } from '../errors.ts';
 import { lowerBound, type CandleFrame } from '../frame.ts';
 import { LotLedger, type Lot } from '../lots/ledger.ts';
 import type { ParamValues } from '../params.ts';
-import { intentsOf, type AnyStrategy, type DecideResult, type Intent, type PositionView } from '../strategy.ts';
+import { type AnyStrategy, type DecideResult, type Intent, type PositionView } from '../strategy.ts';
 import { FILL_ON, INTRABAR_PATHS } from './intrabar.ts';
 import { Book } from './book.ts';
 import { matchBar, type BarMatcher } from './bar-match.ts';
@@ -423,12 +423,15 @@ class OrderSim implements BarMatcher {
 
   /** Apply intents from decide (origin 'decide', ref = close) or onFill (origin 'fill', ref = the path price). */
   private apply(m: number, r: DecideResult, origin: 'decide' | 'fill', bar: number, ref: number): void {
-    const intents = intentsOf(r);
+    // (as intentsOf, without wrapping a single intent in a new array)
+    const many = Array.isArray(r);
+    const intents = many ? (r as readonly Intent[]) : undefined;
+    const n = many ? intents!.length : r === undefined ? 0 : 1;
     const book = this.books[m];
     const spec = this.specs[m];
     const st = this.store;
-    for (let k = 0; k < intents.length; k++) {
-      const it = intents[k];
+    for (let k = 0; k < n; k++) {
+      const it = many ? intents![k] : (r as Intent);
       if (it.type === 'target') {
         throw usageError('TARGET_INTENT_IN_ORDER_RUN', `strategy '${this.strategy.id}' returned a 'target' intent; order strategies return limit, market and cancel intents`);
       }
