@@ -23,18 +23,33 @@ export function sma(src: Float64Array, period: number, out?: Float64Array): Floa
   let s = 0;
   for (let k = 0; k < period; k++) s += src[k];
   o[period - 1] = s * inv;
-  // Blocks of `every - 1` slid bars, then one exactly recomputed bar.
+  // Blocks of `every - 1` slid bars, then one exactly recomputed bar `end`. Its window [end-period+1, end] lies in
+  // the block (every > period), so the exact sum t (0 + src[end-period+1] + ... + src[end], oldest first, as a
+  // separate recomputation would add them) is accumulated while the last bars are slid: an independent chain of
+  // additions that overlaps with the running sum's instead of a second pass over the window.
   for (let start = period; start < n; start += every) {
-    const end = Math.min(start + every - 1, n);
-    for (let i = start; i < end; i++) {
+    const end = start + every - 1;
+    if (end >= n) {
+      for (let i = start; i < n; i++) {
+        s += src[i] - src[i - period];
+        o[i] = s * inv;
+      }
+      break;
+    }
+    const mid = end - period + 1;
+    for (let i = start; i < mid; i++) {
       s += src[i] - src[i - period];
       o[i] = s * inv;
     }
-    if (end < n) {
-      s = 0;
-      for (let k = end - period + 1; k <= end; k++) s += src[k];
-      o[end] = s * inv;
+    let t = 0;
+    for (let i = mid; i < end; i++) {
+      const x = src[i];
+      s += x - src[i - period];
+      o[i] = s * inv;
+      t += x;
     }
+    s = t + src[end];
+    o[end] = s * inv;
   }
   return o;
 }
