@@ -61,6 +61,7 @@ export const sweepCommand: CliCommand = {
       'sweep',
       'run a strategy over a grid of parameters and save the ranked combinations in results/<sweep-id>/',
       (b) => sweepOptions(b)
+        .option('json', { type: 'boolean', default: false, describe: 'print { manifest, top } as JSON and nothing else (top: the --top best rows with their params and stats)' })
         .option('top', { type: 'number', default: 10, describe: 'rows of the top table' })
         .option('save-top', { type: 'number', default: 0, describe: 'also write full backtest run folders for the best K combinations' })
         .demandOption('strategy', 'name a strategy: --strategy sma-cross (see `tradelab strategies`)')
