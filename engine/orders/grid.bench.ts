@@ -12,6 +12,7 @@ export default defineBench((ctx) => {
     name: 'backtest.grid',
     bars: frame.length,
     baseline: 'floor.single-pass',
+    clock: 'cpu', // single-threaded (GC helper threads are counted too); see bench/run.ts
     run: () => {
       const r = runOrderBacktest(grid, [{ frame, spec }], {}, { initialCash: 100_000 });
       fills = r.totals.fills;
