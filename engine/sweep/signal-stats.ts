@@ -96,34 +96,10 @@ export class SignalRun {
           continue;
         }
       } else {
-        // In a position: mark every bar until the signal moves the book. The accumulators live in locals here.
-        const long = side === SIDE_LONG;
-        let prev = st.prev, sum = st.sum, sumSq = st.sumSq, downSq = st.downSq, exposed = st.exposed;
-        let peak = st.peak, peakIdx = st.peakIdx, trough = st.trough;
-        for (; i < i1; i++, k++) {
-          const s = sig[i - off];
-          if (long ? s <= 0 : s >= 0) break;
-          const e = cash + pos * close[i];
-          exposed++;
-          if (e !== prev) {
-            const r = e / prev - 1;
-            sum += r;
-            sumSq += r * r;
-            const down = (r - Math.abs(r)) * 0.5;
-            downSq += down * down;
-            prev = e;
-          }
-          if (e >= peak) {
-            if (trough !== Infinity) { st.peak = peak; st.peakIdx = peakIdx; st.trough = trough; st.closePeriod(k); }
-            peak = e;
-            peakIdx = k;
-            trough = Infinity;
-          } else if (e < trough) {
-            trough = e;
-          }
-        }
-        st.prev = prev; st.sum = sum; st.sumSq = sumSq; st.downSq = downSq; st.exposed = exposed;
-        st.peak = peak; st.peakIdx = peakIdx; st.trough = trough;
+        // In a position: mark every bar until the signal moves the book (positionStretch).
+        const j = positionStretch(st, sig, off, close, i, i1, this.start, cash, pos, side === SIDE_LONG);
+        k += j - i;
+        i = j;
         if (i >= i1) break;
       }
       // Bar i moves the book (as the simulator's fast path does), then is marked.
@@ -171,6 +147,42 @@ export class SignalRun {
     if (st.trough !== Infinity) st.closePeriod(n - 1);
     return assemble(frame, cfg, start, end, book, st, finalE);
   }
+}
+
+/**
+ * Mark bars i0 .. up to i1 (exclusive) while the position is held (cash and position constant), stopping at the first
+ * bar whose previous target moves the book; returns that bar (or i1). The accumulators live in locals here; the bar's
+ * measured index is i − start.
+ */
+function positionStretch(st: Marks, sig: Float64Array, off: number, close: Float64Array, i0: number, i1: number, start: number,
+  cash: number, pos: number, long: boolean): number {
+  let prev = st.prev, sum = st.sum, sumSq = st.sumSq, downSq = st.downSq;
+  let peak = st.peak, peakIdx = st.peakIdx, trough = st.trough;
+  let i = i0;
+  for (; i < i1; i++) {
+    const s = sig[i - off];
+    if (long ? s <= 0 : s >= 0) break;
+    const e = cash + pos * close[i];
+    if (e !== prev) {
+      const r = e / prev - 1;
+      sum += r;
+      sumSq += r * r;
+      const down = (r - Math.abs(r)) * 0.5;
+      downSq += down * down;
+      prev = e;
+    }
+    if (e >= peak) {
+      if (trough !== Infinity) { st.peak = peak; st.peakIdx = peakIdx; st.trough = trough; st.closePeriod(i - start); }
+      peak = e;
+      peakIdx = i - start;
+      trough = Infinity;
+    } else if (e < trough) {
+      trough = e;
+    }
+  }
+  st.prev = prev; st.sum = sum; st.sumSq = sumSq; st.downSq = downSq; st.exposed += i - i0; // every bar here holds a position
+  st.peak = peak; st.peakIdx = peakIdx; st.trough = trough;
+  return i;
 }
 
 /** The Stats from the accumulators, by computeStats' formulas (engine/metrics/stats.ts); trade fields from computeStats itself. */
