@@ -153,7 +153,7 @@ export class GridMarket {
       this.buyTag[k] = this.buyTag[k + 1]; this.buyLevel[k] = this.buyLevel[k + 1];
       this.buySeq[k] = this.buySeq[k + 1]; this.buyNotional[k] = this.buyNotional[k + 1];
     }
-    this.buyTag.length = n;
+    this.buyTag.pop(); // (the last slot, now a copy; pop is cheaper than a length reset)
     this.nBuys = n;
   }
 
@@ -290,7 +290,7 @@ function fullPass(
       if (w !== j) { tags[w] = tag; lv[w] = level; sq[w] = sq[j]; nt[w] = nt[j]; }
       w++;
     }
-    if (w !== n) { tags.length = w; g.nBuys = w; }
+    if (w !== n) { while (tags.length > w) tags.pop(); g.nBuys = w; }
   }
   // the account is read once, when the first free level is found
   let ready = false;
