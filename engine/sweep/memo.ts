@@ -32,7 +32,8 @@ export function createMemo(opts: MemoOptions = {}): CountingMemo {
       if (hit) return hit;
       computed++;
       const out = opts.allocate?.(key);
-      const made = compute(out);
+      // (IndicatorMemo's compute takes the lent column as an optional `out`; one that ignores it allocates its own)
+      const made = (compute as (out?: Float64Array) => Float64Array)(out);
       const col = opts.store ? opts.store(key, made) : made;
       if (opts.maxEntries !== undefined && map.size - fixed >= opts.maxEntries) {
         // drop the oldest computed (never a pre-filled) column
