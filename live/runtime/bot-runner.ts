@@ -137,6 +137,8 @@ export class BotRunner {
       this.d.onStep?.(k);
       const speed = this.d.settings.speed;
       if (this.d.sleep && speed !== undefined && speed !== 'max') await this.d.sleep(barMs / speed);
+      // At full speed, let the event loop breathe every few bars: other bots' tasks, signals (graceful shutdown), I/O.
+      else if ((steps & 31) === 0) await new Promise<void>((r) => setImmediate(r));
     }
     return { end: 'end-of-data', lastBar: end - 1, steps };
   }

@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { TradelabError, usageError } from '../../engine/errors.ts';
 import type { CandleFrame } from '../../engine/frame.ts';
-import { loadCandles, type GapPolicy } from '../../data/index.ts';
+// Direct module imports: data/index.ts also loads ccxt (seconds of start-up for every bot process).
+import { loadCandles } from '../../data/load-candles.ts';
+import type { GapPolicy } from '../../data/gaps.ts';
 import type { StateStore } from '../state/store.ts';
 import type { BotRow } from '../state/types.ts';
-import { BotService, type RunnerSettings } from '../bots/service.ts';
+import type { BotService, RunnerSettings } from '../bots/service.ts';
 import { ACTIVE_STATUSES } from '../bots/lifecycle.ts';
 import { BotRunner, type BarClock, type RunOutcome } from './bot-runner.ts';
 import { fileLogger, type LogFn } from './logger.ts';

@@ -56,6 +56,9 @@ export interface OrderPath {
 }
 
 export class VenueOrderPath implements OrderPath {
+  /** Time of the latest fill applied: per-bar syncs ask the venue for fills from then on only. */
+  private lastFillTs = -Infinity;
+
   constructor(
     private readonly store: StateStore,
     private readonly venue: RunnerVenue,
@@ -99,13 +102,16 @@ export class VenueOrderPath implements OrderPath {
         fee: f.fee?.cost ?? 0, liquidity: f.takerOrMaker ?? null,
       });
       if (r.applied) out.push({ order: r.order, fill: f, openedLot: r.openedLot });
+      if (f.timestamp > this.lastFillTs) this.lastFillTs = f.timestamp;
     }
     return out;
   }
 
-  async syncFills(symbols: readonly string[]): Promise<NewFill[]> {
+  /** New venue fills of the bot's orders since the last one applied (all of them with `full`). */
+  async syncFills(symbols: readonly string[], full = false): Promise<NewFill[]> {
     const out: NewFill[] = [];
-    for (const s of symbols) out.push(...await this.applyVenueFills(s));
+    const since = full ? undefined : this.lastFillTs;
+    for (const s of symbols) out.push(...await this.applyVenueFills(s, undefined, since === -Infinity ? undefined : since));
     return out;
   }
 
@@ -130,7 +136,7 @@ export class VenueOrderPath implements OrderPath {
       if (v.status === 'canceled' || v.status === 'expired' || v.status === 'rejected') this.store.orders.markOrderCancelled(o.clientId, this.now(), `venue says ${v.status}`);
       resolved++;
     }
-    fills.push(...await this.syncFills(symbols));
+    fills.push(...await this.syncFills(symbols, true));
     return { resolved, cancelled, fillsApplied: fills, violations: this.store.checkInvariants(this.botId) };
   }
 

@@ -93,7 +93,7 @@ export class ReplayVenue implements RunnerVenue {
       timeInForce: undefined, postOnly: false, timestamp: ts, lastUpdateTimestamp: ts,
     };
     const fill: Fill = {
-      id: `t${id}`, orderId: id, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, price, amount: req.amount,
+      id: `t-${req.clientOrderId}`, orderId: id, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, price, amount: req.amount,
       cost, fee: { cost: fee, currency: 'quote' }, takerOrMaker: 'taker', timestamp: ts,
     };
     // The fill first, then the order: a crash between them leaves a fill the order lookup cannot see, so the
