@@ -156,6 +156,16 @@ describe('market orders, slippage, volume cap, rejections', () => {
     expect(r.rejectCounts).toEqual({ 'below-min-amount': 1, 'below-min-notional': 1, 'unknown-tag': 1, 'insufficient-cash': 1 });
     expect(r.orders.map((o) => [o.tag, o.amount])).toEqual([['ok', 0.06]]);
   });
+  it('a tag already open is rejected as a duplicate and the open order keeps it; a rejected order frees its tag', () => {
+    // bar 0: 'a' rests at 90; a second 'a' is a duplicate; 'big' is refused for cash. bar 1: 'big' again (affordable
+    // now), and a cancel of 'a' that must reach the FIRST order. Bars 0-1 never trade down to 90.
+    const r = run({ at: {
+      '0:0': [buy('a', 90), buy('a', 91), buy('big', 95, 1000)],
+      '0:1': [buy('big', 95, 2), { type: 'cancel', tag: 'a' }, buy('a', 92)],
+    } }, [frame(bars)]);
+    expect(r.rejected.map((x) => [x.bar, x.tag, x.price, x.reason])).toEqual([[0, 'a', 91, 'duplicate-tag'], [0, 'big', 95, 'insufficient-cash']]);
+    expect(r.orders.map((o) => [o.tag, o.price, o.status])).toEqual([['a', 90, 'cancelled'], ['big', 95, 'open'], ['a', 92, 'open']]);
+  });
   it('a sell without inventory is rejected (spot, long only)', () => {
     const r = run({ at: { '0:0': [{ type: 'limit', side: 'sell', price: 101, amount: 1, tag: 's' }] } }, [frame(bars)]);
     expect(r.rejected.map((x) => x.reason)).toEqual(['insufficient-inventory']);

@@ -446,7 +446,15 @@ class OrderSim implements BarMatcher {
       const amount = roundAmount(spec, it.amount);
       const lot = it.lot ?? -1;
       let reason: RejectReason | undefined = checkOrder(spec, price, amount);
-      if (!reason && book.tags.has(it.tag)) reason = 'duplicate-tag';
+      // The tag enters the book's tag map now, under the id the order is about to get (st.n): one map operation
+      // for both the duplicate check and the insertion. A rejection below takes it out again.
+      let mapped = false;
+      if (!reason) {
+        const tags = book.tags, size = tags.size;
+        tags.set(it.tag, st.n);
+        if (tags.size !== size) mapped = true;
+        else { tags.set(it.tag, this.openOrderWithTag(book, it.tag)); reason = 'duplicate-tag'; }
+      }
       if (!reason && side === 'buy') {
         const need = (isLimit ? price : ref * (1 + this.slip)) * amount * (1 + this.maxFee[m]);
         if (need > this.cash - this.reservedCash + 1e-9) reason = 'insufficient-cash';
@@ -459,7 +467,11 @@ class OrderSim implements BarMatcher {
         }
         if (!reason && amount > this.ledger.base[m] - this.ledger.reservedBase[m] + DUST * amount) reason = 'insufficient-inventory';
       }
-      if (reason) { this.reject(m, bar, it, reason, price, amount); continue; }
+      if (reason) {
+        if (mapped) book.tags.delete(it.tag);
+        this.reject(m, bar, it, reason, price, amount);
+        continue;
+      }
       const flags = (side === 'sell' ? F_SELL : 0) | (isLimit ? 0 : F_MARKET) | (origin === 'fill' ? F_FROM_FILL : 0);
       // st.add, written out: its double arguments would be boxed on every order
       st.ensure();
@@ -468,7 +480,6 @@ class OrderSim implements BarMatcher {
       st.price[id] = isLimit ? price : NaN; st.amount[id] = amount; st.filled[id] = 0; st.remaining[id] = amount;
       st.avgPrice[id] = NaN; st.fees[id] = 0; st.placedBar[id] = bar; st.placedTs[id] = this.frames[m].ts[bar];
       st.doneBar[id] = -1; st.doneTs[id] = NaN; st.reservedCash[id] = 0; st.lot[id] = side === 'sell' ? lot : -1; st.status[id] = ST_OPEN;
-      book.tags.set(it.tag, id);
       this.openTotal++;
       if (side === 'sell') {
         this.ledger.reservedBase[m] += amount;
@@ -495,6 +506,13 @@ class OrderSim implements BarMatcher {
         if (amt > 0) this.execute(id, ref, amt, 'taker', this.leg, bar);
       }
     }
+  }
+
+  /** The open order of this book with `tag` (the tag map holds exactly the open orders). */
+  private openOrderWithTag(book: Book, tag: string): number {
+    const tags = this.store.tags;
+    for (const list of [book.buys, book.sells, book.pendingMarket]) for (const id of list) if (tags[id] === tag) return id;
+    throw invariantError('ORDER_BOOK_BROKEN', `tag '${tag}' is mapped but no open order has it`);
   }
 
   private crosses(id: number, x: number): boolean {
