@@ -107,6 +107,11 @@ export class GridMarket {
   /** Open lot id -> its level price (NaN: none). */
   lotLevel = new Float64Array(256).fill(NaN);
   seq = 0;
+  /**
+   * The intent list a pass returns, reused by the next pass of this market (one array per pass was a tenth of the
+   * run's garbage). Runners consume a decision before asking for the next one, as the order simulator does.
+   */
+  readonly out: Intent[] = [];
   lastK0 = -1;
   lastKEnd = -1;
   lastKLast = -1;
@@ -268,7 +273,8 @@ function fullPass(
   const r = 1 - s;
   const G = g.gridTop;
   const half = s / 2;
-  const out: Intent[] = [];
+  const out = g.out;
+  while (out.length) out.pop(); // (keeps the backing store; a length reset is a runtime call that frees it)
   const taken = g.taken;
   // Drop grid buys that are no longer open (rejected on placement), and cancel those below the lowest wanted
   // level (the band follows the price). Compacts the buy columns in place, keeping their order.
