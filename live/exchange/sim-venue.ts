@@ -223,9 +223,10 @@ export class SimVenue implements BarMatcher {
 
   trades(symbol: string, since = -Infinity, limit = Infinity): Fill[] {
     const all = this.fillsBy[this.marketIndex(symbol)];
-    const out: Fill[] = [];
-    for (const f of all) if (f.timestamp >= since && out.length < limit) out.push(f);
-    return out;
+    // fills are kept in time order: binary search the first at or after `since`
+    let lo = 0, hi = all.length;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (all[mid].timestamp < since) lo = mid + 1; else hi = mid; }
+    return all.slice(lo, limit === Infinity ? all.length : Math.min(all.length, lo + limit));
   }
 
   balances(): Balances {

@@ -35,6 +35,9 @@ export class OrderManager {
   /** Set after an outcome stayed unknown: the runtime should call `reconcile()` before new orders. */
   needsReconcile = false;
   private readonly errorTs: number[] = [];
+  /** Per symbol: the latest trade time seen by a fill sync. */
+  private readonly cursor = new Map<string, number>();
+  private readonly overlapMs: number;
   private readonly rules: readonly RiskRule[];
   private readonly retry: ExecRetryPolicy;
   private readonly deps: ExecDeps;
@@ -55,6 +58,7 @@ export class OrderManager {
     this.deps = { ...realExecDeps(), ...cfg.deps };
     this.resend = cfg.resend ?? (cfg.port.kind === 'ccxt' ? 'never' : 'same-client-id');
     this.foreign = cfg.foreignOrders ?? 'cancel';
+    this.overlapMs = cfg.fillOverlapMs ?? 60_000;
   }
 
   /** Times of the exchange errors met (ascending, last hour), for the risk state's API error breaker. */
@@ -248,12 +252,17 @@ export class OrderManager {
 
   // ---------- fills ----------
 
-  /** Where a fill sync of `symbol` starts: the oldest unsettled order of the bot, else the last applied fill. */
+  /**
+   * Where a fill sync of `symbol` starts: after the first sync, the latest trade time seen minus `overlapMs`
+   * (trades are applied once by id, so the overlap only costs a few repeated rows); at first, the oldest unsettled
+   * order of the bot, else the last applied fill.
+   */
   private syncSince(symbol: string): number {
-    const unsettled = this.store.orders.unsettledOrders(this.botId).filter((o) => o.symbol === symbol);
+    const cursor = this.cursor.get(symbol);
+    if (cursor !== undefined) return cursor - this.overlapMs;
     const last = this.store.db.prepare('SELECT MAX(ts) AS t FROM fills WHERE bot_id = ? AND symbol = ?').get(this.botId, symbol) as { t: number | null };
     let since = last.t ?? Infinity;
-    for (const o of unsettled) if (o.createdAt < since) since = o.createdAt;
+    for (const o of this.store.orders.unsettledOrders(this.botId)) if (o.symbol === symbol && o.createdAt < since) since = o.createdAt;
     return since;
   }
 
@@ -261,10 +270,13 @@ export class OrderManager {
     if (since === Infinity) return [];
     const trades = await this.call(() => this.port.fetchMyTrades(symbol, since));
     const out: AppliedFill[] = [];
+    let latest = this.cursor.get(symbol) ?? -Infinity;
     for (const f of trades) {
       const a = applyVenueFill(this.store, this.botId, this.port, f);
       if (a) out.push(a);
+      if (f.timestamp > latest) latest = f.timestamp;
     }
+    if (latest > -Infinity) this.cursor.set(symbol, latest);
     return out;
   }
 

@@ -110,6 +110,8 @@ export interface OrderManagerConfig {
   readonly resend?: ResendPolicy;
   /** Reconciliation policy for foreign orders (default 'cancel'). */
   readonly foreignOrders?: ForeignOrderPolicy;
+  /** Fill sync re-reads this much before the latest trade seen (default 60 000 ms). */
+  readonly fillOverlapMs?: number;
   readonly deps?: Partial<ExecDeps>;
 }
 
