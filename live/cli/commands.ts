@@ -6,7 +6,7 @@
 import type { Argv } from 'yargs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { usageError } from '../../engine/errors.ts';
+import { TradelabError, usageError } from '../../engine/errors.ts';
 import { DEFAULT_FILL_CONFIG } from '../../engine/sim/fill-config.ts';
 import type { AnyStrategy } from '../../engine/strategy.ts';
 import type { RiskConfig } from '../../engine/risk/index.ts';
@@ -266,6 +266,10 @@ function runNowCommand(mode: 'replay' | 'paper'): LiveCliCommand {
     register: (y, ctx, setExit) => y.command(mode, what, (b: Argv) => createOptions(b).option('name', { type: 'string', describe: 'bot name (default: <mode>-<strategy>-<time>)' }),
       async (raw) => {
         const a = raw as unknown as Args;
+        const probe = await open(ctx);
+        const ok = probe.host.hasVenue(mode);
+        probe.close();
+        if (!ok) throw new TradelabError('VENUE_UNAVAILABLE', 'config', `no ${mode} venue wired in to this tradelab: ${mode} bots need the exchange adapters of live/exchange (replay bots run here: tradelab replay ...)`);
         const name = a.name ? String(a.name) : `${mode}-${String(a.strategy ?? 'bot').replace(/[^A-Za-z0-9]+/g, '-')}-${Date.now().toString(36)}`;
         const { o, bot } = await createFrom(a, ctx, mode, name);
         o.close();

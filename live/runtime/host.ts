@@ -98,8 +98,16 @@ export class BotHost {
    * Runs one bot in the foreground of this task until its data ends, its running time ends, it is stopped, or the
    * host shuts down. A created/stopped bot is moved to running first. Errors mark it emergency-stopped with an alert.
    */
+  /** Whether bots of this mode can run here (replay always; paper and live need a venue factory). */
+  hasVenue(mode: BotRow['mode']): boolean {
+    return mode === 'replay' || this.deps.venues?.[mode] !== undefined;
+  }
+
   async runBot(botId: string): Promise<RunOutcome> {
     let bot = this.service.get(botId);
+    if (!this.hasVenue(bot.mode)) {
+      throw new TradelabError('VENUE_UNAVAILABLE', 'config', `bot '${botId}' is a ${bot.mode} bot and this tradelab has no ${bot.mode} venue wired in (replay bots run here; paper and live bots need the exchange adapters of live/exchange)`);
+    }
     if (bot.status === 'created' || bot.status === 'stopped' ) bot = this.service.transition(botId, 'running', 'runner');
     else if (!ACTIVE_STATUSES.includes(bot.status)) {
       throw usageError('BOT_NOT_RUNNABLE', `bot '${botId}' is ${bot.status}; resume it by hand (tradelab bot start ${botId} --resume) after checking why`);
@@ -111,9 +119,7 @@ export class BotHost {
     }
     const log = this.logger(botId);
     const factory = this.deps.venues?.[bot.mode] ?? (bot.mode === 'replay' ? (b: BotRow, s: RunnerSettings) => this.replayVenue(b, s) : undefined);
-    if (!factory) {
-      throw new TradelabError('VENUE_UNAVAILABLE', 'config', `bot '${botId}' is a ${bot.mode} bot and this tradelab has no ${bot.mode} venue wired in (replay bots run here; paper and live bots need the exchange adapters of live/exchange)`);
-    }
+    if (!factory) throw new TradelabError('VENUE_UNAVAILABLE', 'config', `no ${bot.mode} venue for bot '${botId}'`);
     const v = await factory(bot, settings, this);
     const strategy = this.service.strategyOf(bot);
     const clockNow = (): number => (bot.mode === 'replay' ? cur : this.now());
