@@ -14,7 +14,7 @@
 import { TradelabError } from '../../engine/errors.ts';
 import { roundAmount } from '../../engine/orders/market-spec.ts';
 import { buildRiskRules, checkRisk, type RiskConfig, type RiskIntent, type RiskRule } from '../../engine/risk/index.ts';
-import { clientOrderId } from '../exchange/client-order-id.ts';
+import { clientOrderId, clientOrderIdBotPrefix } from '../exchange/client-order-id.ts';
 import type { CancelResult, ExchangePort, Order, OrderRequest } from '../exchange/port.ts';
 import { buildRiskState } from '../state/risk-state.ts';
 import type { StateStore } from '../state/store.ts';
@@ -243,6 +243,26 @@ export class OrderManager {
       todo = next;
     }
     const stillOpen = todo.map((o) => ({ clientId: o.clientId, error: lastError.get(o.clientId) ?? '' }));
+    // orders open on the venue under the bot's prefix that the store does not know (e.g. rows lost with the disk)
+    const prefix = clientOrderIdBotPrefix(this.botId);
+    for (const s of this.store.bots.require(this.botId).symbols.filter(inScope)) {
+      let open: Order[];
+      try { open = await this.call(() => this.port.fetchOpenOrders(s)); } catch (e) {
+        stillOpen.push({ clientId: `${s}:*`, error: `open orders could not be listed: ${asTradelabError(e, 'fetchOpenOrders').message}` });
+        continue;
+      }
+      for (const o of open) {
+        const cid = o.clientOrderId;
+        if (cid === undefined || !cid.startsWith(prefix) || this.store.orders.byClientId(cid)) continue;
+        try {
+          await this.call(() => this.port.cancelOrder({ symbol: s, clientOrderId: cid }));
+          cancelled.push(cid);
+        } catch (e) {
+          failures++;
+          stillOpen.push({ clientId: cid, error: asTradelabError(e, `cancelOrder ${cid}`).message });
+        }
+      }
+    }
     if (stillOpen.length) {
       this.store.journal.raiseAlert({ botId: this.botId, ts: this.deps.now(), level: 'critical', code: 'CANCEL_ALL_INCOMPLETE', message: `kill switch: ${stillOpen.length} order(s) still open after ${round} rounds`, details: { stillOpen: stillOpen.map((s) => s.clientId) } });
     }

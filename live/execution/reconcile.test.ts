@@ -182,4 +182,13 @@ describe('cancelAll (kill switch)', () => {
     expect(rep.failures).toBe(3);
     expect(store.journal.listAlerts({ botId }).map((a) => a.code)).toContain('CANCEL_ALL_INCOMPLETE');
   });
+
+  it('also cancels orders open on the venue under the bot\'s prefix that the database lost', async () => {
+    const { botId, rp, om } = world();
+    const lost = clientOrderId(botId, STRAT, 77);
+    await rp.createOrder({ symbol: S, type: 'limit', side: 'buy', amount: 0.001, price: rp.venue.lastClose[0] * 0.9, clientOrderId: lost });
+    const rep = await om().cancelAll();
+    expect(rep.cancelled).toEqual([lost]);
+    expect(await rp.fetchOpenOrders(S)).toEqual([]);
+  });
 });

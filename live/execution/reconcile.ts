@@ -55,7 +55,7 @@ export async function reconcileBot(cfg: ReconcileConfig): Promise<ReconcileRepor
       mine.set(cid, o);
       if (store.orders.byClientId(cid)) continue;
       bumpSeq(cid);
-      if (policy === 'import') {
+      if (policy === 'import' && o.amount > 0 && (o.type === 'market' || o.price > 0)) {
         store.orders.recordOrderIntent({
           botId, clientId: cid, symbol: o.symbol, side: o.side, type: o.type === 'market' ? 'market' : 'limit',
           price: o.type === 'market' ? null : o.price, amount: o.amount, tag: `imported:${cid}`, ts: deps.now(),
