@@ -11,8 +11,9 @@ import { stateHomePaths } from './paths.ts';
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
-const TABLES = ['alerts', 'audit_log', 'bot_state', 'bots', 'config_overrides', 'fills', 'lot_closes', 'lots', 'orders', 'pnl_snapshots',
-  'positions', 'risk_denials', 'schema_migrations', 'strategy_rotations'];
+const TABLES = ['alert_deliveries', 'alerts', 'audit_log', 'bot_state', 'bots', 'config_overrides', 'fills', 'lot_closes', 'lots', 'orders', 'pnl_snapshots',
+  'positions', 'risk_denials', 'schema_migrations', 'strategy_rotations', 'webhook_alerts'];
+const LATEST = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 describe('migrations', () => {
   it('upgrade an empty database, then re-run as a no-op', () => {
@@ -28,18 +29,18 @@ describe('migrations', () => {
   it('applies only the new migrations, in order, and rolls back a failing one whole', () => {
     const db = new Database(':memory:');
     migrate(db);
-    const next: Migration[] = [...MIGRATIONS, { version: 2, name: 'add a column', sql: 'ALTER TABLE alerts ADD COLUMN source TEXT' }];
-    expect(migrate(db, next)).toEqual([2]);
-    expect(schemaVersion(db)).toBe(2);
-    const broken: Migration[] = [...next, { version: 3, name: 'broken', sql: 'CREATE TABLE t3 (x INTEGER); INSERT INTO nowhere VALUES (1);' }];
+    const next: Migration[] = [...MIGRATIONS, { version: LATEST + 1, name: 'add a column', sql: 'ALTER TABLE alerts ADD COLUMN source TEXT' }];
+    expect(migrate(db, next)).toEqual([LATEST + 1]);
+    expect(schemaVersion(db)).toBe(LATEST + 1);
+    const broken: Migration[] = [...next, { version: LATEST + 2, name: 'broken', sql: 'CREATE TABLE t3 (x INTEGER); INSERT INTO nowhere VALUES (1);' }];
     expect(() => migrate(db, broken)).toThrow(/nowhere/);
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(LATEST + 1);
     expect(db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 't3'").get()).toEqual({ n: 0 });
   });
 
   it('refuses a database newer than the code', () => {
     const db = new Database(':memory:');
-    migrate(db, [...MIGRATIONS, { version: 9, name: 'future', sql: 'SELECT 1' }]);
+    migrate(db, [...MIGRATIONS, { version: LATEST + 9, name: 'future', sql: 'SELECT 1' }]);
     let err: unknown;
     try { migrate(db); } catch (e) { err = e; }
     expect(isTradelabError(err) && err.code === 'STATE_SCHEMA_TOO_NEW').toBe(true);

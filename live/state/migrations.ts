@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { TradelabError } from '../../engine/errors.ts';
+import { MIGRATION_002_ALERT_LOG } from './migration-002-alert-log.ts';
 
 export interface Migration {
   readonly version: number;
@@ -200,6 +201,7 @@ CREATE TABLE risk_denials (
 CREATE INDEX risk_denials_bot_ts ON risk_denials(bot_id, ts);
 `,
   },
+  MIGRATION_002_ALERT_LOG,
 ];
 
 /** Highest applied version (0 for an empty database). */
