@@ -47,7 +47,7 @@ describe('tradelab live commands', () => {
     const p = await runLiveCli(['parity', '--strategy', 'sma-cross', '--data', FILE, '--from', '2022-03-01', '--to', '2022-04-01', '--slippage-bps', '2'], { TRADELAB_HOME: h }, h);
     expect(p.code).toBe(0);
     expect(p.out).toMatch(/identical: every order and fill matches/);
-    const pj = JSON.parse((await runLiveCli(['parity', '--strategy', 'sma-cross', '--data', FILE, '--from', '2022-03-01', '--to', '2022-04-01', '--json'], { TRADELAB_HOME: h }, h)).out) as { identical: boolean; backtestFills: number };
+    const pj = JSON.parse((await runLiveCli(['parity', '--strategy', 'sma-cross', '--data', FILE, '--from', '2022-03-01', '--to', '2022-04-01', '--venue', 'exec', '--json'], { TRADELAB_HOME: h }, h)).out) as { identical: boolean; backtestFills: number };
     expect(pj.identical).toBe(true);
     expect(pj.backtestFills).toBeGreaterThan(5);
     const r = await runLiveCli(['replay', '--strategy', 'ema-cross', '--symbol', 'BTC/USDT', '--data', FILE, '--from', '2022-03-01', '--to', '2022-04-01', '--name', 'r1', '--json'], { TRADELAB_HOME: h }, h);

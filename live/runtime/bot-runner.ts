@@ -59,6 +59,12 @@ export interface BotRunnerDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Called after each step (tests, progress). */
   readonly onStep?: (k: number) => void;
+  /**
+   * When decided orders go out: 'next-open' (default) at the next step, after the clock has moved to the next bar's
+   * open (venues that fill market orders when they receive them, at the current open: ReplayVenue); 'close' at once,
+   * after the decision is saved (venues that fill orders when the next bar is played: the replay and paper adapters).
+   */
+  readonly placeAt?: 'next-open' | 'close';
 }
 
 export type RunEnd = 'end-of-data' | 'stopped' | 'run-until' | 'aborted';
@@ -122,6 +128,11 @@ export class BotRunner {
     }
 
     const cursorTs = this.store.bots.getState<number>(this.botId, '', K_CURSOR);
+    if (this.d.placeAt === 'close' && cursorTs !== undefined) {
+      // Orders decided at the last saved close and not placed before the process ended go out now, before any bar.
+      const k0 = lowerBound(frame.ts, cursorTs);
+      await this.flushOutbox(k0);
+    }
     let k = cursorTs === undefined ? start : lowerBound(frame.ts, cursorTs) + 1;
     if (k < start) k = start;
     let steps = 0;
@@ -153,12 +164,8 @@ export class BotRunner {
   /** One bar: open → place the outbox → apply fills → close → decide and save. */
   async step(k: number, end: number): Promise<void> {
     this.d.clock.setBar(k);
-    const outbox = this.store.bots.getState<OutboxEntry[]>(this.botId, '', K_OUTBOX) ?? [];
     const fills: NewFill[] = [];
-    if (outbox.length) {
-      for (const e of outbox) fills.push(...await this.placeEntry(e, k));
-      this.store.bots.setState(this.botId, '', K_OUTBOX, [], this.now(k));
-    }
+    if (this.d.placeAt !== 'close') fills.push(...await this.flushOutbox(k));
     fills.push(...await this.d.path.syncFills([this.symbol]));
     if (fills.length) this.positionDirty = true;
     if (k >= end - 1) {
@@ -174,6 +181,18 @@ export class BotRunner {
       if (this.state !== undefined) this.store.bots.setState(this.botId, '', K_STRATEGY, this.state, ts);
       this.store.bots.setState(this.botId, '', K_CURSOR, ts, ts);
     }).immediate();
+    if (this.d.placeAt === 'close' && entries.length) await this.flushOutbox(k);
+  }
+
+  /** Places the saved outbox (bar k: the bar at whose open, or close, they go out) and empties it. */
+  private async flushOutbox(k: number): Promise<NewFill[]> {
+    const outbox = this.store.bots.getState<OutboxEntry[]>(this.botId, '', K_OUTBOX) ?? [];
+    if (!outbox.length) return [];
+    const fills: NewFill[] = [];
+    for (const e of outbox) fills.push(...await this.placeEntry(e, k));
+    this.store.bots.setState(this.botId, '', K_OUTBOX, [], this.now(k));
+    if (fills.length) this.positionDirty = true;
+    return fills;
   }
 
   private decide(k: number): Intent[] {
@@ -233,11 +252,16 @@ export class BotRunner {
       if (want === 1 && pos <= 0) {
         if (!mayPlace(this.status, 'buy')) return [];
         const s = this.d.settings;
-        const price = frame.open[k] * (1 + s.slippageBps / 1e4);
         const cost = (s.fraction * this.cash()) / (1 + s.feeRate);
-        const amount = cost / price;
-        if (!(amount > 0)) return [];
-        const r = await this.d.path.place({ symbol: this.symbol, side: 'buy', type: 'market', amount, tag: e.tag });
+        if (!(cost > 0)) return [];
+        let r;
+        if (this.d.path.buyByCost) {
+          r = await this.d.path.place({ symbol: this.symbol, side: 'buy', type: 'market', cost, tag: e.tag });
+        } else {
+          // Sized at the price of the moment: the open the venue fills at (replay), +/- slippage.
+          const amount = cost / (frame.open[k] * (1 + s.slippageBps / 1e4));
+          r = await this.d.path.place({ symbol: this.symbol, side: 'buy', type: 'market', amount, tag: e.tag });
+        }
         this.positionDirty = true;
         return [...r.fills];
       }

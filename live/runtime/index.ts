@@ -5,3 +5,5 @@ export { VenueOrderPath, NOT_ON_VENUE, type OrderPath, type PlaceRequest, type P
 export { ReplayVenue, type RunnerVenue, type ReplayVenueOptions } from './replay-venue.ts';
 export { runParity, compareRows, type ParitySpec, type ParityReport, type ParityRow, type ParityDifference } from './parity.ts';
 export { fileLogger, nullLogger, type LogFn, type LogEvent } from './logger.ts';
+export { ExecOrderPath } from './exec-path.ts';
+export { execReplay, type ExecReplay } from './exec-replay.ts';

@@ -20,7 +20,10 @@ export interface PlaceRequest {
   readonly symbol: string;
   readonly side: 'buy' | 'sell';
   readonly type: 'market' | 'limit';
-  readonly amount: number;
+  /** Base amount; a market buy on a path with `buyByCost` gives `cost` instead. */
+  readonly amount?: number;
+  /** Market buys on a `buyByCost` path: quote to spend (fees on top); the venue sizes it at the fill price. */
+  readonly cost?: number;
   readonly price?: number;
   readonly tag: string;
   readonly lot?: number | null;
@@ -34,8 +37,10 @@ export interface NewFill {
 }
 
 export interface PlaceOutcome {
-  readonly kind: 'placed' | 'rejected' | 'unknown';
-  readonly order: StoredOrder;
+  /** denied: a risk rule refused it; invalid: the intent itself was (both before any adapter call). */
+  readonly kind: 'placed' | 'rejected' | 'unknown' | 'denied' | 'invalid';
+  readonly order?: StoredOrder;
+  readonly reason?: string;
   readonly fills: readonly NewFill[];
   readonly error?: TradelabError;
 }
@@ -49,6 +54,8 @@ export interface ReconcileSummary {
 
 /** What the bot runner needs from an order path (the execution core's order manager offers the same). */
 export interface OrderPath {
+  /** True when market buys are sized by quote cost at the fill price (the runner then gives `cost`). */
+  readonly buyByCost: boolean;
   place(req: PlaceRequest): Promise<PlaceOutcome>;
   syncFills(symbols: readonly string[]): Promise<NewFill[]>;
   reconcile(symbols: readonly string[]): Promise<ReconcileSummary>;
@@ -56,6 +63,7 @@ export interface OrderPath {
 }
 
 export class VenueOrderPath implements OrderPath {
+  readonly buyByCost = false;
   /** Time of the latest fill applied: per-bar syncs ask the venue for fills from then on only. */
   private lastFillTs = -Infinity;
 
@@ -68,15 +76,19 @@ export class VenueOrderPath implements OrderPath {
   ) {}
 
   async place(req: PlaceRequest): Promise<PlaceOutcome> {
+    if (!(req.amount !== undefined && req.amount > 0)) {
+      return { kind: 'invalid', fills: [], reason: `order ${req.tag}: this venue needs a positive base amount, got ${String(req.amount)}` };
+    }
+    const amount = req.amount;
     const seq = this.store.bots.nextOrderSeq(this.botId);
     const clientId = clientOrderId(this.botId, this.strategyId, seq);
     let order = this.store.orders.recordOrderIntent({
       botId: this.botId, clientId, symbol: req.symbol, side: req.side, type: req.type, price: req.price ?? null,
-      amount: req.amount, tag: req.tag, lotId: req.lot ?? null, ts: this.now(),
+      amount, tag: req.tag, lotId: req.lot ?? null, ts: this.now(),
     });
     let venueOrder: Order;
     try {
-      venueOrder = await this.venue.createOrder({ symbol: req.symbol, type: req.type, side: req.side, amount: req.amount, price: req.price, clientOrderId: clientId });
+      venueOrder = await this.venue.createOrder({ symbol: req.symbol, type: req.type, side: req.side, amount, price: req.price, clientOrderId: clientId });
     } catch (e) {
       const err = isTradelabError(e) ? e : new TradelabError('VENUE_ERROR', 'venue-unknown', String(e), { cause: e });
       if (err.family === 'venue-rejected' || err.family === 'usage') {

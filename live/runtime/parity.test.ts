@@ -62,3 +62,15 @@ describe('parity: backtest vs replay through the live runner', () => {
     await expect(runParity({ strategy: smaCross, params: {}, frame, startIndex: 60, fill: { ...DEFAULT_FILL_CONFIG, allowShort: true } })).rejects.toThrow(/long-only/);
   });
 });
+
+describe('parity through the execution core (replay adapter + order manager)', () => {
+  it('sma-cross and the stop strategy: zero differences', async () => {
+    const frame = await slice(BTC_1H, 2000, 1500);
+    const r = await runParity({ strategy: smaCross, params: {}, frame, startIndex: 60, fill: { ...DEFAULT_FILL_CONFIG, slippageBps: 5 }, venue: 'exec' });
+    expect(r.backtest.fills.length).toBeGreaterThan(10);
+    expect(r.differences).toEqual([]);
+    const f2 = await slice(ETH_1H, 5000, 1200);
+    const r2 = await runParity({ strategy: smaStop, params: { n: 30, stopPct: 1.5 }, frame: f2, startIndex: 30, fill: { ...DEFAULT_FILL_CONFIG, fraction: 0.5 }, venue: 'exec' });
+    expect(r2.differences).toEqual([]);
+  });
+});

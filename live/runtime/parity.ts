@@ -22,6 +22,7 @@ import { BotRunner } from './bot-runner.ts';
 import { nullLogger } from './logger.ts';
 import { VenueOrderPath } from './order-path.ts';
 import { ReplayVenue } from './replay-venue.ts';
+import { execReplay } from './exec-replay.ts';
 
 export interface ParitySpec {
   readonly strategy: AnyStrategy;
@@ -33,6 +34,11 @@ export interface ParitySpec {
   readonly fill: FillConfig;
   /** Relative tolerance of numeric comparisons (default 1e-9). */
   readonly tolerance?: number;
+  /**
+   * The replay side: 'runtime' (default) the runner's ReplayVenue and order path; 'exec' the execution core's
+   * replay adapter and order manager (risk checks, virtual wallet, buys by cost), orders placed at the close.
+   */
+  readonly venue?: 'runtime' | 'exec';
 }
 
 /** One order or fill of either run (orders: the filled size, average price and fees). */
@@ -93,13 +99,22 @@ export async function runParity(spec: ParitySpec): Promise<ParityReport> {
       budget: fill.initialCash, settings: { timeframe: frame.timeframe, feeRate: fill.feeRate, slippageBps: fill.slippageBps, fraction: fill.fraction, speed: 'max' },
     });
     service.transition(bot.id, 'running');
-    const venue = new ReplayVenue(new Map([[bot.symbols[0], frame]]), { feeRate: fill.feeRate, slippageBps: fill.slippageBps });
-    let k = spec.startIndex;
-    const path = new VenueOrderPath(store, venue, bot.id, strategy.id, () => frame.ts[k]);
-    const runner = new BotRunner({
-      store, bot: service.get(bot.id), strategy, settings: service.settings(bot.id), frame, startIndex: spec.startIndex, endIndex: end,
-      path, clock: { setBar: (b) => { k = b; venue.setBar(b); } }, log: nullLogger,
-    });
+    let runner: BotRunner;
+    if (spec.venue === 'exec') {
+      const x = execReplay(store, service.get(bot.id), strategy.id, frame, spec.startIndex, end, { feeRate: fill.feeRate, slippageBps: fill.slippageBps });
+      runner = new BotRunner({
+        store, bot: service.get(bot.id), strategy, settings: service.settings(bot.id), frame, startIndex: spec.startIndex, endIndex: end,
+        path: x.path, clock: x.clock, log: nullLogger, placeAt: 'close',
+      });
+    } else {
+      const venue = new ReplayVenue(new Map([[bot.symbols[0], frame]]), { feeRate: fill.feeRate, slippageBps: fill.slippageBps });
+      let k = spec.startIndex;
+      const path = new VenueOrderPath(store, venue, bot.id, strategy.id, () => frame.ts[k]);
+      runner = new BotRunner({
+        store, bot: service.get(bot.id), strategy, settings: service.settings(bot.id), frame, startIndex: spec.startIndex, endIndex: end,
+        path, clock: { setBar: (b) => { k = b; venue.setBar(b); } }, log: nullLogger,
+      });
+    }
     await runner.run();
     const orders = store.orders.ordersFor(bot.id);
     const fills = store.orders.fillsFor(bot.id);
