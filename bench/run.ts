@@ -18,6 +18,9 @@
  *   seconds; the baseline's own row is its separate, standalone timing. Blocks, not alternating single runs:
  *   alternating moved garbage-collection debt between the two (the JSON parse's 100 MB of arrays were collected
  *   during the cache load: load.cache 0.16 -> 0.26; the library's Bollinger arrays during ours: 0.58 -> 0.80).
+ * - A full garbage collection (outside the timing) starts every block of samples: without it a case paid for the
+ *   garbage of the block before it, which with the CPU clock includes the GC's helper threads (indicator.std
+ *   measured 0.48 and 0.83 against the library in two runs). Within its block a case pays for its own garbage.
  * - Every factory runs before any timing, so every case is timed in the same V8 state. That state is slower for
  *   tight typed-array loops than a fresh process: writing the cache (DuckDB/Arrow, data/cache.bench.ts) and
  *   other factories' set-up leave it behind. Detaching a single ArrayBuffer, for one, permanently invalidates V8's
@@ -30,6 +33,8 @@ import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { benchContext, type BenchCase, type BenchFactory } from './harness.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -49,6 +54,17 @@ function benchFiles(): string[] {
   }
   return out.sort();
 }
+
+/**
+ * A full garbage collection before each block of samples, so that a block does not pay for the garbage the blocks
+ * before it left (the library baselines leave ~10 MB of arrays per run). Enabled at run time, as Node offers it
+ * to benchmarks: no command-line flag needed.
+ */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as unknown;
+  return typeof gc === 'function' ? () => { (gc as () => void)(); } : () => undefined;
+})();
 
 /** One timed run of `c`, in ms on `clock` (see the header). */
 async function sample(c: BenchCase, clock: 'wall' | 'cpu'): Promise<number> {
@@ -73,6 +89,7 @@ async function warmUp(c: BenchCase): Promise<void> {
 
 /** Samples of `c` on `clock`: `fixed` of them, else adaptive (5 to 25 within ~2 s). */
 async function samplesOf(c: BenchCase, clock: 'wall' | 'cpu', fixed: number | undefined): Promise<number[]> {
+  collectGarbage();
   const samples: number[] = [];
   const t0 = performance.now();
   for (;;) {
