@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import ccxt from 'ccxt';
 import { describe, expect, it } from 'vitest';
 import { frameFromRows, sliceFrame, type CandleFrame } from '../../engine/frame.ts';
-import { marketSpec } from '../../engine/orders/market-spec.ts';
+import { marketSpec, roundAmount } from '../../engine/orders/market-spec.ts';
 import { clientOrderId } from '../exchange/client-order-id.ts';
 import { mapCcxtError } from '../exchange/ccxt-errors.ts';
 import type { FaultConfig } from '../exchange/faults.ts';
@@ -22,7 +22,7 @@ const spec = marketSpec('BTC/USDT');
 const S = 'BTC/USDT';
 const fast = { sleep: async () => {}, random: () => 0.5 };
 
-export function setup(opts: { frame?: CandleFrame; budget?: number; risk?: Record<string, unknown>; faults?: FaultConfig; cfg?: Partial<OrderManagerConfig>; volumeShare?: number } = {}): { store: StateStore; rp: ReplayExchange; om: OrderManager; botId: string } {
+function setup(opts: { frame?: CandleFrame; budget?: number; risk?: Record<string, unknown>; faults?: FaultConfig; cfg?: Partial<OrderManagerConfig>; volumeShare?: number } = {}): { store: StateStore; rp: ReplayExchange; om: OrderManager; botId: string } {
   const frame = opts.frame ?? sliceFrame(FULL, 5_000, 5_600);
   const store = openMemoryStateStore();
   const botId = 'bot-1';
@@ -78,7 +78,8 @@ describe('write protocol', () => {
     const fills = await om.syncFills();
     expect(fills).toHaveLength(1);
     const f = fills[0];
-    expect(f.venueFill.price).toBe(rp.venue.lastClose[0] === 0 ? NaN : f.venueFill.price);
+    expect(f.venueFill.price).toBe(FULL.open[5_001]); // placed after bar 0 closed: bar 1's open
+    expect(f.venueFill.amount).toBe(roundAmount(spec, 500 / 1.001 / FULL.open[5_001]));
     expect(f.result.openedLot).not.toBeNull();
     const o = store.orders.byClientId(f.order.clientId)!;
     expect(o).toMatchObject({ status: 'filled', type: 'market', amount: f.venueFill.amount, filled: f.venueFill.amount });
