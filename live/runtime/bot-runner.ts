@@ -25,6 +25,17 @@ import { mayPlace } from '../bots/lifecycle.ts';
 import type { RunnerSettings } from '../bots/service.ts';
 import type { LogFn } from './logger.ts';
 import { NOT_ON_VENUE, type NewFill, type OrderPath } from './order-path.ts';
+import { StoreViews } from './store-views.ts';
+import type { FillView } from '../../engine/orders/views.ts';
+
+/** True when `v` survives JSON (plain objects, arrays, numbers, strings, booleans, null). */
+function isPlainJson(v: unknown, depth = 0): boolean {
+  if (v === null || v === undefined || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (depth > 32 || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.every((x) => isPlainJson(x, depth + 1));
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  return Object.values(v as Record<string, unknown>).every((x) => isPlainJson(x, depth + 1));
+}
 
 /** An intent decided at a bar's close and not yet placed. */
 interface OutboxEntry {
@@ -92,7 +103,14 @@ export class BotRunner {
   private position: PositionView = FLAT_POSITION;
   private positionDirty = true;
   private status: BotStatus;
-  private readonly ctx: { i: number; frame: CandleFrame; ind: Indicators; params: ParamValues; position: PositionView; state: unknown; fills?: unknown; symbol?: string; market?: number };
+  private readonly ctx: {
+    i: number; frame: CandleFrame; ind: Indicators; params: ParamValues; position: PositionView; state: unknown; symbol?: string; market?: number;
+    fills?: readonly FillView[]; orders?: StoreViews['orders']; account?: StoreViews['account']; record?: (name: string, value: number) => void; fill?: FillView;
+  };
+  private readonly views: StoreViews | undefined;
+  /** False when the strategy keeps state JSON cannot hold (class instances, typed arrays): it cannot resume after a restart. */
+  private readonly stateSavable: boolean;
+  private fillSeq = 0;
 
   constructor(private readonly d: BotRunnerDeps) {
     this.store = d.store;
@@ -103,8 +121,16 @@ export class BotRunner {
     this.frame = d.frame;
     this.status = d.bot.status;
     const saved = this.store.bots.getState<unknown>(this.botId, '', K_STRATEGY);
-    this.state = saved !== undefined ? saved : d.strategy.initState(this.params);
+    const initial = d.strategy.initState(this.params);
+    this.stateSavable = isPlainJson(initial);
+    this.state = saved !== undefined && this.stateSavable ? saved : initial;
     this.ctx = { i: 0, frame: d.frame, ind: {}, params: this.params, position: FLAT_POSITION, state: this.state, symbol: this.symbol, market: 0 };
+    if (d.strategy.kind === 'orders') {
+      this.views = new StoreViews(this.store, this.botId, this.symbol, d.bot.budget, d.settings.feeRate, (ts) => lowerBound(d.frame.ts, ts));
+      this.ctx.orders = this.views.orders;
+      this.ctx.account = this.views.account;
+      this.ctx.record = (name, value) => this.record(name, value);
+    }
   }
 
   /** Bar index of the first decision. */
@@ -128,6 +154,9 @@ export class BotRunner {
     }
 
     const cursorTs = this.store.bots.getState<number>(this.botId, '', K_CURSOR);
+    if (cursorTs !== undefined && !this.stateSavable) {
+      throw usageError('STRATEGY_STATE_NOT_SAVABLE', `bot '${this.botId}': strategy '${this.strategy.id}' keeps state that cannot be saved (class instances or typed arrays), so it cannot resume after a restart; start a new bot`);
+    }
     if (this.d.placeAt === 'close' && cursorTs !== undefined) {
       // Orders decided at the last saved close and not placed before the process ended go out now, before any bar.
       const k0 = lowerBound(frame.ts, cursorTs);
@@ -173,12 +202,12 @@ export class BotRunner {
       this.store.bots.setState(this.botId, '', K_CURSOR, this.frame.ts[k], this.now(k));
       return;
     }
-    const intents = this.decide(k);
+    const intents = this.strategy.kind === 'orders' ? this.decideOrders(k, fills) : this.decide(k);
     const ts = this.frame.ts[k];
     const entries: OutboxEntry[] = intents.map((it, j) => ({ intent: it, decidedTs: ts, tag: tagOf(it, ts, j) }));
     this.store.db.transaction(() => {
       this.store.bots.setState(this.botId, '', K_OUTBOX, entries, ts);
-      if (this.state !== undefined) this.store.bots.setState(this.botId, '', K_STRATEGY, this.state, ts);
+      if (this.state !== undefined && this.stateSavable) this.store.bots.setState(this.botId, '', K_STRATEGY, this.state, ts);
       this.store.bots.setState(this.botId, '', K_CURSOR, ts, ts);
     }).immediate();
     if (this.d.placeAt === 'close' && entries.length) await this.flushOutbox(k);
@@ -212,6 +241,52 @@ export class BotRunner {
       return last ? [last] : [];
     }
     return [...out];
+  }
+
+  /** Order strategies: `onFill` for each fill of the bar, in order, then `decide` at the close; their intents as they are. */
+  private decideOrders(k: number, fills: readonly NewFill[]): Intent[] {
+    const views = this.views as StoreViews;
+    const ctx = this.ctx;
+    ctx.i = k;
+    ctx.state = this.state;
+    const out: Intent[] = [];
+    const fv = fills.map((f) => this.fillView(f, k));
+    if (this.strategy.onFill) {
+      for (const f of fv) {
+        views.refresh(this.frame.close[k]);
+        ctx.fill = f;
+        ctx.fills = fv;
+        out.push(...intentsOf(this.strategy.onFill(ctx as unknown as Parameters<NonNullable<AnyStrategy['onFill']>>[0])));
+      }
+      ctx.fill = undefined;
+    }
+    views.refresh(this.frame.close[k]);
+    ctx.fills = fv;
+    if (this.positionDirty) { this.position = this.readPosition(); this.positionDirty = false; }
+    ctx.position = this.position;
+    // The strategy may reuse its returned array on the next call: copy.
+    out.push(...intentsOf(this.strategy.decide(ctx as unknown as BarContext<ParamValues>)));
+    return out;
+  }
+
+  private fillView(f: NewFill, k: number): FillView {
+    const o = f.order;
+    return {
+      seq: this.fillSeq++, market: 0, symbol: this.symbol, bar: k, ts: f.fill.timestamp, tag: o.tag, orderId: o.id, side: o.side, type: o.type,
+      price: f.fill.price, amount: f.fill.amount, fee: f.fill.fee?.cost ?? 0, liquidity: f.fill.takerOrMaker ?? 'taker',
+      remaining: Math.max(0, o.amount - o.filled), lotId: f.openedLot ?? o.lotId ?? -1, pathLeg: 0,
+    };
+  }
+
+  /** A strategy's recorded series value (e.g. anchorHigh); 'hold' also moves the bot between running and hold. */
+  private record(name: string, value: number): void {
+    const ts = this.frame.ts[this.ctx.i];
+    this.store.bots.setState(this.botId, this.symbol, `series.${name}`, value, ts);
+    if (name === 'hold') {
+      const st = this.readStatus();
+      if (value === 1 && st === 'running') this.store.bots.setStatus(this.botId, 'hold', 'runner', ts);
+      else if (value === 0 && st === 'hold') this.store.bots.setStatus(this.botId, 'running', 'runner', ts);
+    }
   }
 
   private readPosition(): PositionView {
@@ -267,7 +342,7 @@ export class BotRunner {
       }
       return [];
     }
-    if (it.type === 'cancel') return [];
+    if (it.type === 'cancel') { await this.d.path.cancel(this.symbol, it.tag); return []; }
     if (!mayPlace(this.status, it.side)) return [];
     const r = await this.d.path.place({
       symbol: this.symbol, side: it.side, type: it.type, amount: it.amount, price: it.type === 'limit' ? it.price : undefined, tag: e.tag, lot: it.lot ?? null,

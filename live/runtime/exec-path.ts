@@ -31,6 +31,10 @@ export class ExecOrderPath implements OrderPath {
     }
   }
 
+  async cancel(symbol: string, tag: string): Promise<void> {
+    await this.om.submit({ type: 'cancel', symbol, tag });
+  }
+
   async syncFills(): Promise<NewFill[]> {
     return (await this.om.syncFills()).map(toNew);
   }

@@ -58,6 +58,8 @@ export interface OrderPath {
   readonly buyByCost: boolean;
   place(req: PlaceRequest): Promise<PlaceOutcome>;
   syncFills(symbols: readonly string[]): Promise<NewFill[]>;
+  /** Cancel the bot's unsettled order with this tag in this market (nothing when there is none). */
+  cancel(symbol: string, tag: string): Promise<void>;
   reconcile(symbols: readonly string[]): Promise<ReconcileSummary>;
   cancelAll(): Promise<{ cancelled: string[]; failed: { clientId: string; error: string }[] }>;
 }
@@ -120,6 +122,14 @@ export class VenueOrderPath implements OrderPath {
   }
 
   /** New venue fills of the bot's orders since the last one applied (all of them with `full`). */
+  async cancel(symbol: string, tag: string): Promise<void> {
+    const o = this.store.orders.unsettledOrders(this.botId).find((x) => x.symbol === symbol && x.tag === tag);
+    if (!o) return;
+    const r = await this.venue.cancelOrder({ symbol, clientOrderId: o.clientId });
+    await this.applyVenueFills(symbol, o.clientId);
+    this.store.orders.markOrderCancelled(o.clientId, this.now(), r.outcome === 'canceled' ? 'cancelled by the strategy' : `cancel: ${r.outcome}`);
+  }
+
   async syncFills(symbols: readonly string[], full = false): Promise<NewFill[]> {
     const out: NewFill[] = [];
     const since = full ? undefined : this.lastFillTs;

@@ -15,6 +15,8 @@ import { validateFillConfig, type FillConfig } from '../../engine/sim/fill-confi
 import type { Fill as SimFill } from '../../engine/sim/sim-result.ts';
 import type { AnyStrategy } from '../../engine/strategy.ts';
 import { lowerBound } from '../../engine/frame.ts';
+import { runOrderBacktest } from '../../engine/orders/simulator.ts';
+import { marketSpec } from '../../engine/orders/market-spec.ts';
 import { openMemoryStateStore } from '../state/store.ts';
 import type { StoredFill, StoredOrder } from '../state/types.ts';
 import { BotService } from '../bots/service.ts';
@@ -76,9 +78,7 @@ const close = (a: number, b: number, tol: number) => a === b || Math.abs(a - b) 
 
 export async function runParity(spec: ParitySpec): Promise<ParityReport> {
   const { strategy, frame } = spec;
-  if (strategy.kind !== 'signal') {
-    throw usageError('PARITY_ORDER_STRATEGY', `parity for order strategies ('${strategy.id}') needs the execution core's replay adapter (intrabar fills); signal strategies only for now`);
-  }
+  if (strategy.kind === 'orders') return runOrderParity(spec);
   const fill = validateFillConfig(spec.fill);
   if (fill.allowShort || fill.closeAtEnd || fill.lotSize !== 0 || fill.minNotional !== 0) {
     throw usageError('PARITY_FILL_UNSUPPORTED', 'parity runs long-only, without --close-at-end, --lot-size or --min-notional (the live runner trades spot, long only, and leaves a position open at the end)');
@@ -126,6 +126,52 @@ export async function runParity(spec: ParitySpec): Promise<ParityReport> {
     return {
       strategy: strategy.ref, bars: end - spec.startIndex,
       backtest: { orders: bt.length, fills: bt }, replay: { orders: orders.length, fills: rp },
+      differences, identical: differences.length === 0, tolerance: tol,
+    };
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * Order strategies: the order simulator against a replay bot on the execution core (replay adapter + order manager),
+ * on a market without tick, step or minimums paying `fill.feeRate` as maker and taker.
+ */
+async function runOrderParity(spec: ParitySpec): Promise<ParityReport> {
+  const { strategy, frame } = spec;
+  const fill = validateFillConfig(spec.fill);
+  const tol = spec.tolerance ?? 1e-9;
+  const params = strategy.resolveParams(spec.params) as ParamValues;
+  const end = spec.endIndex ?? frame.length;
+  const symbol = frame.symbol && frame.symbol.includes('/') ? frame.symbol : 'BTC/USDT';
+  const f = { ...frame, symbol };
+  const mspec = marketSpec(symbol, { priceTick: 0, amountStep: 0, minAmount: 0, minNotional: 0, makerFee: fill.feeRate, takerFee: fill.feeRate });
+  const sim = runOrderBacktest(strategy, [{ frame: f, spec: mspec, initialBase: 0 }], params, {
+    initialCash: fill.initialCash, slippageBps: fill.slippageBps, startTs: frame.ts[spec.startIndex], endTs: end < frame.length ? frame.ts[end] : undefined,
+  });
+  const bt: ParityRow[] = sim.fills.map((x) => ({ bar: lowerBound(frame.ts, x.ts), ts: x.ts, side: x.side, price: x.price, size: x.amount, fee: x.fee }));
+  const store = openMemoryStateStore();
+  try {
+    const t0 = frame.ts[spec.startIndex];
+    const service = new BotService(store, { liveTradingEnabled: false }, () => t0, [strategy]);
+    const bot = service.create({
+      name: 'parity', strategy: strategy.ref, params, symbols: [symbol], exchange: 'replay', mode: 'replay', budget: fill.initialCash,
+      risk: { openOrders: { maxTotal: 1_000_000 } }, settings: { timeframe: frame.timeframe, feeRate: fill.feeRate, slippageBps: fill.slippageBps, speed: 'max' },
+    });
+    service.transition(bot.id, 'running');
+    const x = execReplay(store, service.get(bot.id), strategy.id, f, spec.startIndex, end, { feeRate: fill.feeRate, slippageBps: fill.slippageBps });
+    const runner = new BotRunner({
+      store, bot: service.get(bot.id), strategy, settings: service.settings(bot.id), frame: f, startIndex: spec.startIndex, endIndex: end,
+      path: x.path, clock: x.clock, log: nullLogger, placeAt: 'close',
+    });
+    await runner.run();
+    // The last bar's decisions rest unplayed in the replay; the simulator never fills them either.
+    const fills = store.orders.fillsFor(bot.id);
+    const rp: ParityRow[] = fills.map((y: StoredFill) => ({ bar: lowerBound(frame.ts, y.ts), ts: y.ts, side: y.side, price: y.price, size: y.amount, fee: y.fee }));
+    const differences = compareRows('fill', bt, rp, tol);
+    return {
+      strategy: strategy.ref, bars: end - spec.startIndex,
+      backtest: { orders: sim.orders.length, fills: bt }, replay: { orders: store.orders.ordersFor(bot.id).length, fills: rp },
       differences, identical: differences.length === 0, tolerance: tol,
     };
   } finally {
