@@ -78,6 +78,19 @@ describe('email over a real local SMTP server', () => {
     await dispatcher.close();
   });
 
+  it('with a user and no explicit requireTls, a server without STARTTLS gets no password and no mail', async () => {
+    const st = store();
+    const { requireTls: _r, ...noTlsChoice } = emailSettings(smtp.port);
+    const { dispatcher } = createAlerting({ email: noTlsChoice, toast: { enabled: false } }, { smtpPassword: new Secret(PASSWORD) }, { db: st.db });
+    const mails = smtp.mails.length, auths = smtp.authAttempts.length;
+    const r = await dispatcher.dispatch(kill);
+    expect(r.deliveries[0].status).toBe('failed');
+    expect(r.deliveries[0].error).toMatch(/STARTTLS|TLS/i);
+    expect(smtp.authAttempts.length).toBe(auths);
+    expect(smtp.mails.length).toBe(mails);
+    await dispatcher.close();
+  });
+
   it('a closed port is a recorded failure (ECONNREFUSED); the other channels still deliver', async () => {
     const st = store();
     const port = await closedPort();

@@ -13,10 +13,11 @@ export interface EmailTransportSettings {
   readonly port: number;
   /** TLS from the first byte (port 465). false: plain, upgraded by STARTTLS when the server offers it. */
   readonly secure: boolean;
-  /** Refuse to send unless STARTTLS succeeds (ignored when `secure`). */
-  readonly requireTls: boolean;
+  /** Refuse to send unless STARTTLS succeeds (ignored when `secure`). Default: true when `user` is set. */
+  readonly requireTls?: boolean;
   /** Verify the server's certificate (default true; false only for a self-signed relay you trust). */
   readonly tlsRejectUnauthorized: boolean;
+  /** '' or undefined: no authentication. */
   readonly user?: string;
   readonly from: string;
   readonly to: readonly string[];
@@ -40,7 +41,7 @@ export function createEmailChannel(s: EmailTransportSettings, password?: Secret)
     host: s.host,
     port: s.port,
     secure: s.secure,
-    requireTLS: s.requireTls,
+    requireTLS: !s.secure && (s.requireTls ?? Boolean(s.user)),
     tls: { rejectUnauthorized: s.tlsRejectUnauthorized },
     auth: s.user ? { user: s.user, pass: password?.reveal() ?? '' } : undefined,
     connectionTimeout: s.timeoutMs,

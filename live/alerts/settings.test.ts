@@ -12,7 +12,7 @@ describe('alert settings', () => {
     const s = parseAlertSettings(undefined);
     expect(s.dedupWindowMs).toBe(60_000);
     expect(s.toast).toEqual({ enabled: true, triggers: [], minSeverity: 'info' });
-    expect(s.email).toMatchObject({ enabled: false, port: 587, secure: false, requireTls: true, tlsRejectUnauthorized: true, to: [], timeoutMs: 10_000 });
+    expect(s.email).toMatchObject({ enabled: false, port: 587, secure: false, tlsRejectUnauthorized: true, user: '', to: [], timeoutMs: 10_000 });
     expect(s.telegram).toMatchObject({ enabled: false, baseUrl: 'https://api.telegram.org', timeoutMs: 10_000 });
     expect(createAlerting(undefined, {}).channels.map((c) => c.channel.name)).toEqual(['toast']);
   });
@@ -34,6 +34,8 @@ describe('alert settings', () => {
     const msg = (err as Error).message;
     for (const want of ['alerts.email.host', 'alerts.email.from', 'alerts.email.to', SMTP_PASSWORD_VAR, 'alerts.telegram.chatId', TELEGRAM_TOKEN_VAR]) expect(msg).toContain(want);
     expect(alertSettingsProblems({ telegram: { enabled: true, chatId: '1' } }, { telegramToken: new Secret('t0k3n-value') })).toEqual([]);
+    // The server config's email and telegram sections pass as they are.
+    expect(alertSettingsProblems({ email: { enabled: true, host: 'localhost', port: 587, secure: false, user: '', from: 'a@b.c', to: ['x@y.z'] }, telegram: { enabled: false, chatId: '' } })).toEqual([]);
   });
 
   it('secrets come from the environment or the secrets directory and never print', () => {

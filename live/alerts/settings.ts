@@ -5,12 +5,15 @@
  *
  *   alerts:
  *     dedupWindowMs: 60000
- *     email:    { enabled, triggers: [], minSeverity: warning, host, port: 587, secure: false, requireTls: true,
- *                 tlsRejectUnauthorized: true, user, from, to: [...], timeoutMs: 10000 }
+ *     email:    { enabled, triggers: [], minSeverity: warning, host, port: 587, secure: false, requireTls (default: true
+ *                 when user is set), tlsRejectUnauthorized: true, user: '', from, to: [...], timeoutMs: 10000 }
+ *
+ * The server config's `email` and `telegram` sections (live/config/schema.ts) are subsets of these and can be
+ * passed as they are: `createAlerting({ email: cfg.email, telegram: cfg.telegram }, secrets, deps)`.
  *     telegram: { enabled, triggers: [], minSeverity: warning, chatId, baseUrl: https://api.telegram.org, timeoutMs: 10000 }
  *     toast:    { enabled: true, triggers: [], minSeverity: info }
  *
- *   TRADELAB_SMTP_PASSWORD, TRADELAB_TELEGRAM_BOT_TOKEN (or files of those names in TRADELAB_SECRETS_DIR)
+ *   TRADELAB_SMTP_PASSWORD, TRADELAB_TELEGRAM_TOKEN (or files of those names in TRADELAB_SECRETS_DIR)
  */
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
@@ -39,9 +42,9 @@ export const EmailSettingsSchema = Type.Object({
   host: Type.String({ default: '' }),
   port: Type.Integer({ minimum: 1, maximum: 65535, default: 587 }),
   secure: Type.Boolean({ default: false, description: 'TLS from the first byte (port 465)' }),
-  requireTls: Type.Boolean({ default: true, description: 'refuse to send unless STARTTLS succeeds' }),
+  requireTls: Type.Optional(Type.Boolean({ description: 'refuse to send unless STARTTLS succeeds; default: true when a user is set (the password must not travel in clear)' })),
   tlsRejectUnauthorized: Type.Boolean({ default: true }),
-  user: Type.Optional(Type.String({ minLength: 1 })),
+  user: Type.String({ default: '', description: "'' = no authentication" }),
   from: Type.String({ default: '' }),
   to: Type.Array(Type.String({ minLength: 3 }), { default: [] }),
   timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
@@ -72,7 +75,7 @@ export interface AlertSecrets {
 }
 
 export const SMTP_PASSWORD_VAR = 'TRADELAB_SMTP_PASSWORD';
-export const TELEGRAM_TOKEN_VAR = 'TRADELAB_TELEGRAM_BOT_TOKEN';
+export const TELEGRAM_TOKEN_VAR = 'TRADELAB_TELEGRAM_TOKEN';
 
 /** The alert secrets from `env` (a variable wins over its file in TRADELAB_SECRETS_DIR). */
 export function loadAlertSecrets(env: Readonly<Record<string, string | undefined>>, deps: CredentialsDeps = realCredentialsDeps): AlertSecrets {
