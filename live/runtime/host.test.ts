@@ -169,6 +169,25 @@ describe('bot host', () => {
     expect(store.bots.require('q').status).toBe('emergency-stopped');
   });
 
+  it('an order strategy (grid) replays on the execution core: fills fed to onFill, lots consistent, hold tracked; kill cancels what rests', async () => {
+    const { store, service, host } = setup();
+    service.create(bot('g', { strategy: 'grid', params: {}, settings: { timeframe: '1h', speed: 'max', data: { file: FILE, from: FROM, to: FROM + 10 * 86_400_000 } } }));
+    const out = await host.runBot('g');
+    expect(out.end).toBe('end-of-data');
+    const fills = store.orders.fillsFor('g');
+    expect(fills.filter((f) => f.side === 'buy').length).toBeGreaterThan(5);
+    expect(fills.filter((f) => f.side === 'sell').length).toBeGreaterThan(5); // paired sells placed by onFill filled
+    expect(store.checkInvariants('g')).toEqual([]);
+    expect(store.bots.allState('g')['BTC/USDT']).toHaveProperty('series.anchorHigh');
+    const resting = store.orders.unsettledOrders('g').length;
+    expect(resting).toBeGreaterThan(0);
+    await expect(host.runBot('g')).rejects.toThrow(/cannot resume after a restart/);
+    expect(store.bots.require('g').status).toBe('stopped');
+    const k = await host.kill('g');
+    expect(k.cancelled.length).toBe(resting);
+    expect(store.orders.unsettledOrders('g')).toEqual([]);
+  });
+
   it('promotion needs LIVE_TRADING_ENABLED; in place keeps the history, a copy gets the strategy state', async () => {
     const off = setup();
     off.service.create(bot('r'));

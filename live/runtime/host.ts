@@ -22,6 +22,7 @@ import { BotRunner, type BarClock, type RunOutcome } from './bot-runner.ts';
 import { fileLogger, type LogFn } from './logger.ts';
 import { VenueOrderPath, type OrderPath } from './order-path.ts';
 import { ReplayVenue, type RunnerVenue } from './replay-venue.ts';
+import { execReplay } from './exec-replay.ts';
 
 export interface BotVenue {
   readonly venue: RunnerVenue;
@@ -29,6 +30,8 @@ export interface BotVenue {
   readonly frame: CandleFrame;
   readonly startIndex: number;
   readonly path?: OrderPath;
+  /** When decided orders go out (see BotRunnerDeps.placeAt). */
+  readonly placeAt?: 'next-open' | 'close';
 }
 
 export type VenueFactory = (bot: BotRow, settings: RunnerSettings, host: BotHost) => Promise<BotVenue>;
@@ -84,9 +87,18 @@ export class BotHost {
     if (loaded.startIndex >= loaded.frame.length - 1) {
       throw usageError('NOT_ENOUGH_DATA', `bot '${bot.id}': only ${loaded.frame.length} candles in its range and ${warmupBars} are needed for warm-up; widen --from/--to or check the data's range`);
     }
+    const botId = bot.id;
+    if (strategy.kind === 'orders') {
+      // Limit orders and intrabar fills: the execution core's replay adapter and order manager. The adapter keeps its
+      // book and wallet in memory, so such a bot cannot resume after its process ended.
+      if (this.store.bots.getState(botId, '', 'cursor') !== undefined) {
+        throw usageError('REPLAY_NOT_RESUMABLE', `replay bot '${botId}' runs an order strategy on the in-memory replay adapter and cannot resume after a restart; create a new replay bot`);
+      }
+      const x = execReplay(this.store, bot, strategy.id, { ...loaded.frame, symbol }, loaded.startIndex, loaded.frame.length, { feeRate: s.feeRate, slippageBps: s.slippageBps });
+      return { venue: x.adapter, clock: x.clock, frame: loaded.frame, startIndex: loaded.startIndex, path: x.path, placeAt: 'close' };
+    }
     const dir = join(this.deps.home, 'venues');
     mkdirSync(dir, { recursive: true });
-    const botId = bot.id;
     const venue = new ReplayVenue(new Map([[symbol, loaded.frame]]), {
       feeRate: s.feeRate, slippageBps: s.slippageBps, journalPath: join(dir, `${botId}.jsonl`),
       onCreate: this.deps.onCreateOrder ? () => this.deps.onCreateOrder?.(botId) : undefined,
@@ -108,26 +120,27 @@ export class BotHost {
     if (!this.hasVenue(bot.mode)) {
       throw new TradelabError('VENUE_UNAVAILABLE', 'config', `bot '${botId}' is a ${bot.mode} bot and this tradelab has no ${bot.mode} venue wired in (replay bots run here; paper and live bots need the exchange adapters of live/exchange)`);
     }
-    if (bot.status === 'created' || bot.status === 'stopped' ) bot = this.service.transition(botId, 'running', 'runner');
-    else if (!ACTIVE_STATUSES.includes(bot.status)) {
+    if (bot.status !== 'created' && bot.status !== 'stopped' && !ACTIVE_STATUSES.includes(bot.status)) {
       throw usageError('BOT_NOT_RUNNABLE', `bot '${botId}' is ${bot.status}; resume it by hand (tradelab bot start ${botId} --resume) after checking why`);
     }
     const settings = this.service.settings(botId);
+    const factory = this.deps.venues?.[bot.mode] ?? (bot.mode === 'replay' ? (b: BotRow, s: RunnerSettings) => this.replayVenue(b, s) : undefined);
+    if (!factory) throw new TradelabError('VENUE_UNAVAILABLE', 'config', `no ${bot.mode} venue for bot '${botId}'`);
+    // The venue (and its candles) first: a bot that cannot run keeps its status.
+    const v = await factory(bot, settings, this);
+    if (bot.status === 'created' || bot.status === 'stopped') bot = this.service.transition(botId, 'running', 'runner');
     if (bot.runUntil === null && settings.runningMs !== null) {
       this.service.setRunUntil(botId, this.now() + settings.runningMs);
       bot = this.service.get(botId);
     }
     const log = this.logger(botId);
-    const factory = this.deps.venues?.[bot.mode] ?? (bot.mode === 'replay' ? (b: BotRow, s: RunnerSettings) => this.replayVenue(b, s) : undefined);
-    if (!factory) throw new TradelabError('VENUE_UNAVAILABLE', 'config', `no ${bot.mode} venue for bot '${botId}'`);
-    const v = await factory(bot, settings, this);
     const strategy = this.service.strategyOf(bot);
     const clockNow = (): number => (bot.mode === 'replay' ? cur : this.now());
     let cur = v.frame.ts[Math.min(v.startIndex, v.frame.length - 1)];
     const clock: BarClock = { setBar: (k) => { cur = v.frame.ts[k]; v.clock.setBar(k); } };
     const path = v.path ?? new VenueOrderPath(this.store, v.venue, botId, strategy.id, clockNow);
     const runner = new BotRunner({
-      store: this.store, bot, strategy, settings, frame: v.frame, startIndex: v.startIndex, path, clock, log,
+      store: this.store, bot, strategy, settings, frame: v.frame, startIndex: v.startIndex, path, clock, log, placeAt: v.placeAt,
       signal: this.abort.signal, sleep: this.deps.sleep, onStep: this.deps.onStep ? (k) => this.deps.onStep?.(botId, k) : undefined,
     });
     log({ event: 'start', bot: botId, mode: bot.mode, strategy: bot.strategy, symbols: bot.symbols });
@@ -166,17 +179,37 @@ export class BotHost {
   /** An order path for admin actions on a bot (kill switch, stop with --cancel-orders). */
   async orderPathFor(botId: string): Promise<OrderPath> {
     const bot = this.service.get(botId);
+    if (bot.mode === 'replay' && this.service.strategyOf(bot).kind === 'orders' && this.store.bots.getState(botId, '', 'cursor') !== undefined) {
+      return this.endedReplayPath(botId);
+    }
     const factory = this.deps.venues?.[bot.mode] ?? (bot.mode === 'replay' ? (b: BotRow, s: RunnerSettings) => this.replayVenue(b, s) : undefined);
     if (!factory) throw new TradelabError('VENUE_UNAVAILABLE', 'config', `no ${bot.mode} venue wired in to cancel the orders of bot '${botId}'`);
     const v = await factory(bot, this.service.settings(botId), this);
     return v.path ?? new VenueOrderPath(this.store, v.venue, botId, this.service.strategyOf(bot).id, this.now);
   }
 
+  /** A replay whose in-memory venue has ended: its resting orders exist nowhere else, so cancelling them is local. */
+  private endedReplayPath(botId: string): OrderPath {
+    const store = this.store, now = this.now;
+    const refuse = async (): Promise<never> => { throw usageError('REPLAY_ENDED', `replay bot '${botId}' has ended; its venue is gone`); };
+    return {
+      buyByCost: false, place: refuse, syncFills: async () => [], cancel: refuse,
+      reconcile: async () => ({ resolved: 0, cancelled: 0, fillsApplied: [], violations: store.checkInvariants(botId) }),
+      cancelAll: async () => {
+        const cancelled: string[] = [];
+        for (const o of store.orders.unsettledOrders(botId)) { store.orders.markOrderCancelled(o.clientId, now(), 'replay ended'); cancelled.push(o.clientId); }
+        return { cancelled, failed: [] };
+      },
+    };
+  }
+
   /** Kill switch of one bot: cancel every resting order (never liquidate), then emergency-stopped. */
   async kill(botId: string, reason = 'kill switch'): Promise<{ botId: string; cancelled: string[]; failed: { clientId: string; error: string }[] }> {
     const path = await this.orderPathFor(botId);
     const bot = this.service.get(botId);
-    if (bot.status !== 'emergency-stopped') this.service.transition(botId, bot.status === 'created' ? 'stopped' : 'emergency-stopped', 'kill', reason);
+    // A bot that is not trading (created, stopped) stays stopped; a trading one is emergency-stopped.
+    const target = bot.status === 'created' || bot.status === 'stopped' ? 'stopped' : 'emergency-stopped';
+    if (bot.status !== target) this.service.transition(botId, target, 'kill', reason);
     const r = await path.cancelAll();
     this.store.journal.raiseAlert({ botId, ts: this.now(), level: 'critical', code: 'KILL_SWITCH', message: `${reason}: ${r.cancelled.length} orders cancelled, ${r.failed.length} failed; positions kept` });
     return { botId, ...r };
