@@ -175,6 +175,7 @@ export async function makeHarness(opts: { env?: Record<string, string>; seed?: b
   const bots = new MemoryBotService(store, now, config.config.liveTradingEnabled);
   const probe = { result: { ok: true, detail: 'binance reachable' } as ExchangeProbeResult };
   const app = await buildApp({ store, config, bots, probeExchange: async () => probe.result, clock: now, scrypt: FAST_SCRYPT, ...opts.deps });
+  await app.ready();
   const users = new UsersRepo(store.db, FAST_SCRYPT);
   const tokens = {} as Record<Role, string>;
   for (const role of ['viewer', 'operator', 'admin'] as const) {

@@ -1,0 +1,109 @@
+/**
+ * The listener of `tradelab serve` (CONVENTIONS §2: buildApp builds, this listens). Loads and validates the
+ * configuration, opens the state store under TRADELAB_HOME, bootstraps the first admin from
+ * TRADELAB_ADMIN_PASSWORD, refuses a non-loopback address unless an admin exists, listens, and closes everything
+ * in order on shutdown.
+ */
+import { isIP } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { TradelabError } from '../../engine/errors.ts';
+import { acquireWriterLock, type WriterLock } from '../state/lock.ts';
+import { openStateStore, type StateStore } from '../state/store.ts';
+import { ConfigService } from '../config/service.ts';
+import { loadConfig, type Env } from '../config/load.ts';
+import { buildApp } from './app.ts';
+import type { BotService, LiveEvent } from './bot-service.ts';
+import type { ExchangeProbeResult } from './context.ts';
+import { exchangeProbe } from './probe.ts';
+import { UsersRepo, type ScryptCost } from './users.ts';
+
+export interface ServeOptions {
+  readonly env: Env;
+  readonly cwd: string;
+  readonly configDir: string;
+  /** --host / --port (win over config and environment). */
+  readonly host?: string;
+  readonly port?: number;
+  /** The bot runtime's control service; default: bot control answers 503 BOT_RUNTIME_UNAVAILABLE. */
+  readonly bots?: (store: StateStore) => BotService;
+  readonly probeExchange?: () => Promise<ExchangeProbeResult>;
+  /** Fastify logger option (default: pino at info with credentials redacted). */
+  readonly logger?: boolean | Record<string, unknown>;
+  readonly scrypt?: ScryptCost;
+}
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly store: StateStore;
+  /** e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** Stops accepting, closes websockets and in-flight requests, closes the database, releases the lock. */
+  close(): Promise<void>;
+}
+
+/** True for 127.0.0.0/8, ::1, ::ffff:127.x and 'localhost'. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) return h === '::1' || /^::ffff:127\./.test(h);
+  return false;
+}
+
+export const REDACT_PATHS = ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', 'body.password'];
+
+/** Bot control before the runtime is wired in: every call is a 503 that says so. */
+export function runtimeUnavailable(): BotService {
+  const no = async (): Promise<never> => {
+    throw new TradelabError('BOT_RUNTIME_UNAVAILABLE', 'venue-unavailable', 'bot control is not available in this server: the bot runtime is not wired into tradelab serve');
+  };
+  return {
+    create: no, update: no, remove: no, start: no, pause: no, stop: no, kill: no, killAll: no, promote: no, copy: no, cancelOrder: no,
+    subscribe: (_l: (e: LiveEvent) => void) => () => {},
+  };
+}
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const base = loadConfig({ configDir: opts.configDir, env: opts.env, cwd: opts.cwd });
+  const home = base.config.paths.home;
+  const lock: WriterLock = acquireWriterLock(home, { name: 'server' });
+  let store: StateStore | undefined;
+  try {
+    store = openStateStore(home);
+    const config = new ConfigService({ configDir: opts.configDir, env: opts.env, cwd: opts.cwd }, store.journal);
+    const host = opts.host ?? config.config.server.host;
+    const port = opts.port ?? config.config.server.port;
+    const users = new UsersRepo(store.db, opts.scrypt);
+    const bootstrap = config.secrets.TRADELAB_ADMIN_PASSWORD;
+    if (users.count() === 0 && bootstrap) await users.create('admin', bootstrap.value.reveal(), 'admin', 'bootstrap', Date.now());
+    const loopback = isLoopback(host);
+    if (!loopback && users.count('admin') === 0) {
+      throw new TradelabError('AUTH_NOT_CONFIGURED', 'config',
+        `refusing to listen on ${host}: it is not a loopback address and no admin user exists. Set TRADELAB_ADMIN_PASSWORD (environment or secrets directory) to create user 'admin' on first start, or listen on 127.0.0.1`);
+    }
+    const app = await buildApp({
+      store, config, bots: (opts.bots ?? runtimeUnavailable)(store),
+      probeExchange: opts.probeExchange ?? exchangeProbe(store),
+      anonymousRole: loopback ? 'admin' : null,
+      logger: opts.logger ?? { level: 'info', redact: { paths: REDACT_PATHS, censor: '<redacted>' } },
+      scrypt: opts.scrypt,
+    });
+    await app.listen({ host, port });
+    const addr = app.server.address();
+    const boundPort = typeof addr === 'object' && addr ? addr.port : port;
+    const s = store;
+    let closing: Promise<void> | undefined;
+    return {
+      app, store: s, host, port: boundPort, url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
+      close: () => (closing ??= (async () => {
+        try { await app.close(); } finally { s.close(); lock.release(); }
+      })()),
+    };
+  } catch (e) {
+    store?.close();
+    lock.release();
+    throw e;
+  }
+}
