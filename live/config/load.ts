@@ -54,9 +54,11 @@ const isObj = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !
 function mergeInto(target: Doc, src: Doc, source: string, sources: Record<string, string>, prefix = ''): void {
   for (const [k, v] of Object.entries(src)) {
     const p = prefix ? `${prefix}.${k}` : k;
-    if (isObj(v) && isObj(target[k])) mergeInto(target[k] as Doc, v, source, sources, p);
-    else {
-      target[k] = isObj(v) ? structuredClone(v) : v;
+    if (isObj(v)) {
+      if (!isObj(target[k])) target[k] = {};
+      mergeInto(target[k] as Doc, v, source, sources, p);
+    } else {
+      target[k] = Array.isArray(v) ? structuredClone(v) : v;
       sources[p] = source;
     }
   }

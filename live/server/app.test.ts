@@ -66,7 +66,12 @@ describe('API routes', () => {
         .replace(/overrides\/.+/, 'overrides/{path}')));
     const missing = documented.filter((k) => !tested.has(k) && !['GET /healthz', 'POST /api/auth/login', 'POST /api/auth/logout', 'GET /ws'].includes(k));
     expect(missing).toEqual([]);
-    for (const ops of Object.values(doc.paths)) for (const op of Object.values(ops)) expect(Object.keys(op.responses).length).toBeGreaterThan(0);
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [m, op] of Object.entries(ops) as [string, { responses: Record<string, unknown>; requestBody?: unknown }][]) {
+        expect(Object.keys(op.responses).length, `${m} ${path}`).toBeGreaterThan(0);
+        if (m !== 'get') expect(op.requestBody, `${m} ${path} has a body schema`).toBeDefined();
+      }
+    }
     expect((await call({ method: 'GET', url: '/api/docs' })).statusCode).toBe(200);
   });
 

@@ -42,6 +42,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: cfg.server.bodyLimitBytes,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     return503OnClosing: true,
+    // Router-level errors (param too long, bad URL encoding) get the same JSON error body as everything else.
+    frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
   });
   app.decorateRequest('user', null);
   app.addSchema(ErrorResponse);

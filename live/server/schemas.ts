@@ -31,3 +31,6 @@ export const BotSchema = Type.Object({
 
 export const Limit = Type.Integer({ minimum: 1, maximum: 5000, default: 500 });
 export const Offset = Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 });
+
+/** Body of actions that take none: an empty object (a POST without a body counts as {}). */
+export const EmptyBody = Type.Object({}, { additionalProperties: false });

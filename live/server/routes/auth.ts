@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { httpError } from '../errors.ts';
 import { checkLoginRate } from '../auth.ts';
-import { responses } from '../schemas.ts';
+import { EmptyBody, responses } from '../schemas.ts';
 import type { ServerContext } from '../context.ts';
 
 const LoginBody = Type.Object({
@@ -30,7 +30,7 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.post('/api/auth/logout', {
     config: { access: 'viewer' },
-    schema: { tags: ['auth'], summary: 'End the session of the Bearer token', response: responses(Type.Object({ ended: Type.Boolean() })) },
+    schema: { tags: ['auth'], summary: 'End the session of the Bearer token', body: EmptyBody, response: responses(Type.Object({ ended: Type.Boolean() })) },
   }, async (req) => {
     const h = req.headers.authorization ?? '';
     const m = /^bearer\s+(.+)$/i.exec(h);

@@ -104,7 +104,7 @@ export function botRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.delete<{ Params: Static<typeof IdParams> }>('/api/bots/:id', {
     config: { access: 'operator' },
-    schema: { tags: ['bots'], summary: 'Delete a bot that is not running and has no resting orders', params: IdParams, response: responses(BotSchema) },
+    schema: { tags: ['bots'], summary: 'Delete a bot that is not running and has no resting orders', params: IdParams, body: Empty, response: responses(BotSchema) },
   }, async (req) => {
     const before = store.bots.require(req.params.id);
     const b = await bots.remove(req.params.id, actor(req));

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { httpError } from '../errors.ts';
-import { AnyObject, responses } from '../schemas.ts';
+import { AnyObject, EmptyBody, responses } from '../schemas.ts';
 import type { ServerContext, ExchangeProbeResult } from '../context.ts';
 import type { BotStatus } from '../../state/types.ts';
 
@@ -102,7 +102,7 @@ export function systemRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.delete<{ Params: Static<typeof OverridePath> }>('/api/settings/overrides/:path', {
     config: { access: 'admin' },
-    schema: { tags: ['settings'], summary: 'Remove a config override', params: OverridePath, response: responses(Type.Object({ path: Type.String(), removed: Type.Boolean() })) },
+    schema: { tags: ['settings'], summary: 'Remove a config override', params: OverridePath, body: EmptyBody, response: responses(Type.Object({ path: Type.String(), removed: Type.Boolean() })) },
   }, async (req) => {
     const removed = ctx.deps.config.clearOverride(req.params.path, req.user?.name ?? 'anonymous', ctx.now());
     if (!removed) throw httpError('OVERRIDE_NOT_FOUND', `no override of '${req.params.path}'`);

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { httpError } from '../errors.ts';
-import { Id, Limit, Offset, responses, Symbol as SymbolS, Ts } from '../schemas.ts';
+import { EmptyBody, Id, Limit, Offset, responses, Symbol as SymbolS, Ts } from '../schemas.ts';
 import type { ServerContext } from '../context.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
@@ -72,7 +72,7 @@ export function tradingRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.post<{ Params: Static<typeof CancelParams> }>('/api/orders/:clientId/cancel', {
     config: { access: 'operator' },
-    schema: { tags: ['trading'], summary: 'Cancel one resting order (through the bot runtime; audited)', params: CancelParams, response: responses(Type.Object({ clientId: Type.String(), status: Type.String() })) },
+    schema: { tags: ['trading'], summary: 'Cancel one resting order (through the bot runtime; audited)', params: CancelParams, body: EmptyBody, response: responses(Type.Object({ clientId: Type.String(), status: Type.String() })) },
   }, async (req) => {
     const o = db.prepare('SELECT bot_id, status FROM orders WHERE client_id = ?').get(req.params.clientId) as { bot_id: string; status: string } | undefined;
     if (!o) throw httpError('ORDER_NOT_FOUND', `no order with client id '${req.params.clientId}'`);

@@ -1,7 +1,7 @@
 /** Users admin (admin only): list, create, delete. */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { responses } from '../schemas.ts';
+import { EmptyBody, responses } from '../schemas.ts';
 import type { ServerContext } from '../context.ts';
 import type { Role } from '../users.ts';
 
@@ -30,6 +30,6 @@ export function userRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.delete<{ Params: Static<typeof NameParams> }>('/api/users/:name', {
     config: { access: 'admin' },
-    schema: { tags: ['users'], summary: 'Delete a user and their sessions (not the last admin)', params: NameParams, response: responses(User) },
+    schema: { tags: ['users'], summary: 'Delete a user and their sessions (not the last admin)', params: NameParams, body: EmptyBody, response: responses(User) },
   }, async (req) => ctx.users.delete(req.params.name, req.user!.name, ctx.now()));
 }
