@@ -31,27 +31,29 @@ function rng(seed: number): () => number {
   };
 }
 
-interface ChildResult { killed: boolean; out: string; ms: number }
+interface ChildResult { killed: boolean; out: string; ms: number; firstBar: number }
 
 /** Runs the child; with `killAfterMs`, SIGKILLs it that long after it printed 'ready'. */
-function runChild(home: string, killAfterMs?: number): Promise<ChildResult> {
+function runChild(home: string, killAfterMs?: (firstBar: number) => number): Promise<ChildResult> {
   return new Promise((res, rej) => {
     const t0 = Date.now();
     const p = spawn(process.execPath, ['--import', 'tsx', CHILD, home, FILE, String(FROM), String(TO)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
-    let tReady = 0;
+    let tReady = 0, firstBar = -1;
     p.stdout.on('data', (b: Buffer) => {
       out += b.toString();
-      if (!tReady && out.includes('ready')) {
+      const m = /ready (\d+)\n/.exec(out);
+      if (!tReady && m) {
         tReady = Date.now();
-        if (killAfterMs !== undefined) setTimeout(() => p.kill('SIGKILL'), killAfterMs);
+        firstBar = Number(m[1]);
+        if (killAfterMs !== undefined) setTimeout(() => p.kill('SIGKILL'), killAfterMs(firstBar));
       }
     });
     p.stderr.on('data', (b: Buffer) => { err += b.toString(); });
     p.on('error', rej);
     p.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') res({ killed: true, out, ms: Date.now() - t0 });
-      else if (code === 0) res({ killed: false, out, ms: tReady ? Date.now() - tReady : 0 });
+      if (signal === 'SIGKILL') res({ killed: true, out, ms: Date.now() - t0, firstBar });
+      else if (code === 0) res({ killed: false, out, ms: tReady ? Date.now() - tReady : 0, firstBar });
       else rej(new Error(`child exited ${code}: ${err}`));
     });
   });
@@ -93,13 +95,16 @@ describe('crash safety: SIGKILL at 20 seeded moments, restart, reconcile', () =>
 
     const rand = rng(20261121);
     const runMs = Math.max(base.ms, 50);
-    let kills = 0, attempts = 0;
-    while (kills < 20 && attempts < 60) {
-      attempts++;
-      // Spread over the run: each kill lands within the next 1/20 of it (progress accumulates across restarts).
-      const r = await runChild(home, Math.floor(rand() * (runMs / 16)));
-      if (r.killed) kills++;
-      else break; // the run finished before the kill landed
+    const lastBar = Number(/done end-of-data (\d+)/.exec(base.out)?.[1]);
+    const k0 = base.firstBar;
+    expect(lastBar).toBeGreaterThan(k0 + 1000);
+    let kills = 0;
+    while (kills < 20) {
+      // Spread over what is left of the run: kill n lands at a seeded point of the next 1/(21 - n) of it.
+      const n = kills;
+      const r = await runChild(home, (k) => Math.floor(rand() * 0.9 * runMs * ((lastBar - k) / (lastBar - k0)) / (21 - n)));
+      if (!r.killed) break; // the run finished before the kill landed
+      kills++;
     }
     expect(kills).toBe(20);
     const last = await runChild(home);
@@ -126,5 +131,5 @@ describe('crash safety: SIGKILL at 20 seeded moments, restart, reconcile', () =>
     expect(got.lots).toEqual(want.lots);
     expect(got.positions).toEqual(want.positions);
     expect(got.state).toEqual(want.state);
-  }, 90_000);
+  }, 150_000);
 });

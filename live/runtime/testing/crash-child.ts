@@ -1,7 +1,7 @@
 /**
  * Child process of the crash-safety test: runs (or auto-resumes) one replay bot in TRADELAB_HOME = argv[2] over the
  * candle file argv[3] between argv[4] and argv[5], as fast as possible. Prints 'ready' when the first bar is done
- * and 'done <end>' at the end; the parent SIGKILLs it at seeded moments in between.
+ * ('ready <bar>') and 'done <end> <last bar>' at the end; the parent SIGKILLs it at seeded moments in between.
  * Usage: tsx crash-child.ts <home> <file> <from ms> <to ms>
  */
 import { writeSync } from 'node:fs';
@@ -15,7 +15,7 @@ const service = new BotService(store, { liveTradingEnabled: false });
 let ready = false;
 const host = new BotHost(store, service, {
   home, cacheDir: `${home}/cache`, cwd: process.cwd(),
-  onStep: () => { if (!ready) { ready = true; writeSync(1, 'ready\n'); } },
+  onStep: (_id, k) => { if (!ready) { ready = true; writeSync(1, `ready ${k}\n`); } },
 });
 if (!store.bots.get('crash')) {
   service.create({
@@ -27,4 +27,4 @@ if (!store.bots.get('crash')) {
 // Auto-resume: every bot that was running when the last process died.
 const results = await host.resumeAll();
 store.close();
-writeSync(1, `done ${results.map((r) => r.outcome?.end ?? r.error).join(',')}\n`);
+writeSync(1, `done ${results.map((r) => `${r.outcome?.end ?? r.error} ${r.outcome?.lastBar ?? ''}`).join(',')}\n`);
