@@ -103,6 +103,15 @@ describe('POST /api/webhooks/tradingview', () => {
     expect(repo.list().map((x) => x.status)).toEqual(['partial', 'partial', 'partial']);
   });
 
+  it('never resumes an emergency-stopped bot (manual resume only)', async () => {
+    const { post, bots } = await setup({ bots: new MemoryBots([{ id: 'e1', symbol: 'BTC/USDT', status: 'emergency-stopped' }]) });
+    const r = await post(body({ action: 'long' }));
+    expect(r.statusCode).toBe(409);
+    expect(r.json().error.message).toContain("bot 'e1' is emergency-stopped: only a person resumes it");
+    expect(bots.calls).toEqual([]);
+    expect(bots.bots[0].status).toBe('emergency-stopped');
+  });
+
   it('the mapping is configurable (ignore, custom actions) and the route can be disabled', async () => {
     const { post, bots } = await setup({ tradingview: { actions: { buy: 'ignore', flat: 'stop' } } });
     const r = await post(body());

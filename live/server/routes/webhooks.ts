@@ -24,7 +24,10 @@ import { WebhookAlertsRepo, type BotOutcome, type WebhookCommand, type WebhookSt
 
 export type { WebhookCommand } from './webhooks-store.ts';
 
-/** A bot as the runtime reports it for a symbol; `status` lets a repeated command be a no-op. */
+/**
+ * A bot as the runtime reports it for a symbol. With `status`, a repeated command is a no-op and an
+ * emergency-stopped bot is never resumed by a webhook (manual resume only); the runtime should refuse that too.
+ */
 export type WebhookBotRef = string | { readonly id: string; readonly status?: string };
 
 /** What the bot runtime provides (the server wires it; tests use an in-memory one). */
@@ -234,6 +237,10 @@ function tradingViewRoute(app: FastifyInstance, deps: WebhooksDeps): void {
       const target = command === 'resume' ? 'running' : command === 'pause' ? 'paused' : 'stopped';
       for (const b of bots) {
         if (b.status === target) { outcome.push({ botId: b.id, ok: true, note: `already ${target}` }); continue; }
+        if (command === 'resume' && b.status === 'emergency-stopped') {
+          outcome.push({ botId: b.id, ok: false, error: `bot '${b.id}' is emergency-stopped: only a person resumes it (never a webhook)` });
+          continue;
+        }
         try {
           await deps.control[command](b.id, WEBHOOK_ACTOR);
           outcome.push({ botId: b.id, ok: true });
