@@ -64,8 +64,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.addHook('onRequest', authHook(ctx));
   // A POST without a body is an empty object, so body-less actions (start, pause, kill) validate against their schema.
-  app.addHook('preValidation', async (req) => {
+  app.addHook('preValidation', (req, _reply, done) => {
     if (req.body === undefined && req.method !== 'GET' && req.method !== 'HEAD') req.body = {};
+    done();
   });
 
   app.get('/api/openapi.json', {

@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { httpError } from './errors.ts';
 import { roleRank } from './users.ts';
 import type { AuthUser, ServerContext } from './context.ts';
+import type { Role } from './users.ts';
 
 export const WWW_AUTHENTICATE = 'Basic realm="tradelab", charset="UTF-8"';
 
@@ -19,7 +20,8 @@ export function checkLoginRate(ctx: ServerContext, user: string, ip: string): vo
   }
 }
 
-async function authenticate(ctx: ServerContext, req: FastifyRequest): Promise<AuthUser | null> {
+/** Bearer, ?token= and anonymous are answered synchronously; Basic needs a scrypt (async). */
+function authenticate(ctx: ServerContext, req: FastifyRequest): AuthUser | null | Promise<AuthUser | null> {
   const h = req.headers.authorization;
   if (h === undefined || h === '') {
     const q = req.url.startsWith('/ws') ? new URL(req.url, 'http://x').searchParams.get('token') : null;
@@ -43,34 +45,40 @@ async function authenticate(ctx: ServerContext, req: FastifyRequest): Promise<Au
     if (i <= 0) throw httpError('AUTH_FAILED', 'HTTP Basic credentials must be base64 of user:password');
     const name = text.slice(0, i);
     checkLoginRate(ctx, name, req.ip);
-    const u = await ctx.users.verify(name, text.slice(i + 1));
-    if (!u) throw httpError('AUTH_FAILED', 'wrong user name or password');
-    return { name: u.name, role: u.role };
+    return ctx.users.verify(name, text.slice(i + 1)).then((u) => {
+      if (!u) throw httpError('AUTH_FAILED', 'wrong user name or password');
+      return { name: u.name, role: u.role };
+    });
   }
   throw httpError('AUTH_FAILED', `unsupported Authorization scheme '${scheme}'; use Bearer <token> or Basic`);
 }
 
 export function authHook(ctx: ServerContext) {
-  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    req.user = null;
-    const url = req.url;
-    // Routes Fastify does not know (404) and the API documentation are public; every other route declares access.
-    const access = req.routeOptions.config?.access ?? (req.routeOptions.url === undefined || url.startsWith('/api/docs') ? 'public' : 'admin');
-    if (access === 'public') return;
-    let user: AuthUser | null;
-    try {
-      user = await authenticate(ctx, req);
-    } catch (e) {
-      reply.header('www-authenticate', WWW_AUTHENTICATE);
-      throw e;
-    }
-    if (!user) {
-      reply.header('www-authenticate', WWW_AUTHENTICATE);
-      throw httpError('AUTH_REQUIRED', 'this route needs credentials: Authorization: Bearer <token from POST /api/auth/login> or Basic');
-    }
+  const fail = (reply: FastifyReply, e: unknown, done: (err?: Error) => void) => {
+    reply.header('www-authenticate', WWW_AUTHENTICATE);
+    done(e as Error);
+  };
+  const check = (req: FastifyRequest, reply: FastifyReply, access: Role, user: AuthUser | null, done: (err?: Error) => void) => {
+    if (!user) return fail(reply, httpError('AUTH_REQUIRED', 'this route needs credentials: Authorization: Bearer <token from POST /api/auth/login> or Basic'), done);
     if (roleRank(user.role) < roleRank(access)) {
-      throw httpError('FORBIDDEN', `${req.method} ${req.routeOptions.url} needs the ${access} role; user '${user.name}' is ${user.role}`, { required: access, role: user.role });
+      return done(httpError('FORBIDDEN', `${req.method} ${req.routeOptions.url} needs the ${access} role; user '${user.name}' is ${user.role}`, { required: access, role: user.role }));
     }
     req.user = user;
+    done();
+  };
+  // Callback style: no promise per request on the Bearer path (the load bench's hot path).
+  return (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
+    req.user = null;
+    // Routes Fastify does not know (404) and the API documentation are public; every other route declares access.
+    const access = req.routeOptions.config?.access ?? (req.routeOptions.url === undefined || req.url.startsWith('/api/docs') ? 'public' : 'admin');
+    if (access === 'public') return done();
+    let r: AuthUser | null | Promise<AuthUser | null>;
+    try {
+      r = authenticate(ctx, req);
+    } catch (e) {
+      return fail(reply, e, done);
+    }
+    if (r instanceof Promise) r.then((u) => check(req, reply, access, u, done), (e: unknown) => fail(reply, e, done));
+    else check(req, reply, access, r, done);
   };
 }

@@ -81,7 +81,7 @@ describe('fuzz', () => {
     const after = dumpDb(h.store.db);
     if (after !== before) {
       const b = JSON.parse(before) as [string, unknown[]][], a = JSON.parse(after) as [string, unknown[]][];
-      const changed = a.filter(([t, rows], i) => JSON.stringify(rows) !== JSON.stringify(b[i]?.[1])).map(([t, rows]) => `${t}: ${JSON.stringify(rows).slice(-600)}`);
+      const changed = a.filter(([, rows], i) => JSON.stringify(rows) !== JSON.stringify(b[i]?.[1])).map(([t, rows]) => `${t}: ${JSON.stringify(rows).slice(-600)}`);
       expect(changed).toEqual([]);
     }
     expect((await h.app.inject({ url: '/api/status', headers: h.auth('viewer') })).statusCode).toBe(200);

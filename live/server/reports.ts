@@ -4,7 +4,7 @@
  * Pure functions of the database: the routes in routes/reports.ts format them.
  */
 import { fifoMatch, type FifoFill } from '../../engine/lots/fifo.ts';
-import type { StateDb } from '../state/db.ts';
+import { prep, type StateDb } from '../state/db.ts';
 
 export type GroupBy = 'bot' | 'pair' | 'strategy' | 'period';
 export type Period = 'day' | 'week' | 'month';
@@ -60,7 +60,7 @@ function filterSql(f: ReportFilter, cols: { bot: string; symbol: string; ts: str
 /** Realised P&L per group, with the totals over every group. */
 export function pnlReport(db: StateDb, groupBy: GroupBy, period: Period, f: ReportFilter): { groups: PnlGroup[]; total: PnlGroup; feesPaid: number } {
   const w = filterSql(f, { bot: 'lc.bot_id', symbol: 'l.symbol', ts: 'lc.ts' });
-  const rows = db.prepare(`SELECT lc.ts, lc.size, lc.price, lc.realised, lc.sell_fee, lc.buy_fee_share, l.symbol, b.id AS bot, b.strategy
+  const rows = prep(db, `SELECT lc.ts, lc.size, lc.price, lc.realised, lc.sell_fee, lc.buy_fee_share, l.symbol, b.id AS bot, b.strategy
     FROM lot_closes lc JOIN lots l ON l.id = lc.lot_id JOIN bots b ON b.id = lc.bot_id ${w.sql} ORDER BY lc.ts, lc.id`).all(...w.args) as
     { ts: number; size: number; price: number; realised: number; sell_fee: number; buy_fee_share: number; symbol: string; bot: string; strategy: string }[];
   const acc = new Map<string, { trades: number; wins: number; losses: number; gross: number; fees: number; winSum: number; lossSum: number; volume: number }>();
@@ -84,7 +84,7 @@ export function pnlReport(db: StateDb, groupBy: GroupBy, period: Period, f: Repo
     grossRealised: a.gross, fees: a.fees, netRealised: a.gross - a.fees, avgWin: a.wins ? a.winSum / a.wins : null, avgLoss: a.losses ? a.lossSum / a.losses : null, volume: a.volume,
   });
   const wf = filterSql(f, { bot: 'bot_id', symbol: 'symbol', ts: 'ts' });
-  const feesPaid = (db.prepare(`SELECT COALESCE(SUM(fee), 0) AS s FROM fills ${wf.sql}`).get(...wf.args) as { s: number }).s;
+  const feesPaid = (prep(db, `SELECT COALESCE(SUM(fee), 0) AS s FROM fills ${wf.sql}`).get(...wf.args) as { s: number }).s;
   return { groups: [...acc.entries()].sort((x, y) => x[0].localeCompare(y[0])).map(([k, a]) => out(k, a)), total: out('total', total), feesPaid };
 }
 
@@ -109,7 +109,7 @@ export interface TaxRow {
  */
 export function taxReport(db: StateDb, f: ReportFilter): { rows: TaxRow[]; uncovered: number; totals: { costBasis: number; proceeds: number; fees: number; gain: number } } {
   const w = filterSql({ botId: f.botId, symbol: f.symbol }, { bot: 'bot_id', symbol: 'symbol', ts: 'ts' });
-  const fills = db.prepare(`SELECT symbol, ts, side, price, amount, fee FROM fills ${w.sql} ORDER BY ts, id`).all(...w.args) as FifoFill[];
+  const fills = prep(db, `SELECT symbol, ts, side, price, amount, fee FROM fills ${w.sql} ORDER BY ts, id`).all(...w.args) as FifoFill[];
   const withFees = fifoMatch(fills);
   const noFees = fifoMatch(fills.map((x) => ({ ...x, fee: 0 })));
   const rows: TaxRow[] = [];
@@ -148,7 +148,7 @@ export interface SeriesPoint { ts: number; equity: number; realised: number; unr
  */
 export function pnlSeries(db: StateDb, f: ReportFilter, bucketMs: number): SeriesPoint[] {
   const w = filterSql({ botId: f.botId, from: f.from, to: f.to }, { bot: 'bot_id', symbol: 'bot_id', ts: 'ts' });
-  const rows = db.prepare(`SELECT bot_id, ts, equity, realised, unrealised, fees FROM pnl_snapshots ${w.sql} ORDER BY ts, id`).all(...w.args) as
+  const rows = prep(db, `SELECT bot_id, ts, equity, realised, unrealised, fees FROM pnl_snapshots ${w.sql} ORDER BY ts, id`).all(...w.args) as
     { bot_id: string; ts: number; equity: number; realised: number; unrealised: number; fees: number }[];
   const latest = new Map<string, SeriesPoint>();
   const out: SeriesPoint[] = [];

@@ -37,9 +37,9 @@ describe('tradelab serve', () => {
       expect((await fetch(`${url}/api/status`)).status).toBe(401);
       const auth = { authorization: `Basic ${Buffer.from('admin:bootstrap password').toString('base64')}` };
       const me = await fetch(`${url}/api/auth/me`, { headers: auth });
-      expect(await me.json()).toEqual({ user: 'admin', role: 'admin' });
+      expect((await me.json()) as object).toEqual({ user: 'admin', role: 'admin' });
       const create = await fetch(`${url}/api/bots`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'b', strategy: 'sma-cross', symbols: ['BTC/USDT'], exchange: 'binance', mode: 'paper', budget: 10 }) });
-      expect([create.status, (await create.json()).error.code]).toEqual([503, 'BOT_RUNTIME_UNAVAILABLE']);
+      expect([create.status, ((await create.json()) as { error: { code: string } }).error.code]).toEqual([503, 'BOT_RUNTIME_UNAVAILABLE']);
     } finally {
       await s.close();
     }
@@ -51,7 +51,7 @@ describe('tradelab serve', () => {
     const url = s.url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    expect((await (await fetch(`${url}/api/status`)).json()).status).toBe('PAUSED');
+    expect(((await (await fetch(`${url}/api/status`)).json()) as { status: string }).status).toBe('PAUSED');
     await expect(startServer({ ...base(env), host: '127.0.0.1', port: 0 })).rejects.toThrow(/lock|running|held/i);
     await s.close();
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();

@@ -7,7 +7,7 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { usageError } from '../../engine/errors.ts';
 import { insertAudit } from '../state/journal.ts';
-import type { StateDb } from '../state/db.ts';
+import { prep, type StateDb } from '../state/db.ts';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
@@ -28,6 +28,7 @@ export interface ScryptCost {
 /** OWASP's scrypt minimum (N=2^17, r=8, p=1) costs ~100 ms here; 2^15 keeps a login ~30 ms and 32 MiB. */
 export const DEFAULT_SCRYPT: ScryptCost = Object.freeze({ N: 1 << 15, r: 8, p: 1 });
 const KEY_LEN = 64;
+const SESSION_CACHE_MS = 2000;
 export const MIN_PASSWORD_LENGTH = 10;
 
 export function ensureAuthSchema(db: StateDb): void {
@@ -61,22 +62,23 @@ interface UserDbRow { name: string; role: Role; salt: Buffer; hash: Buffer; cost
 export class UsersRepo {
   /** A fixed dummy hash, so that an unknown user costs the same scrypt as a known one (no timing oracle). */
   #dummy = { salt: randomBytes(16), hash: Buffer.alloc(KEY_LEN) };
+  readonly #sessions = new Map<string, { user: UserView; expiresAt: number; cachedAt: number }>();
 
   constructor(private readonly db: StateDb, private readonly cost: ScryptCost = DEFAULT_SCRYPT) {
     ensureAuthSchema(db);
   }
 
   count(role?: Role): number {
-    const r = (role ? this.db.prepare('SELECT COUNT(*) AS n FROM users WHERE role = ?').get(role) : this.db.prepare('SELECT COUNT(*) AS n FROM users').get()) as { n: number };
+    const r = (role ? prep(this.db, 'SELECT COUNT(*) AS n FROM users WHERE role = ?').get(role) : prep(this.db, 'SELECT COUNT(*) AS n FROM users').get()) as { n: number };
     return r.n;
   }
 
   list(): UserView[] {
-    return (this.db.prepare('SELECT name, role, created_at FROM users ORDER BY name').all() as UserDbRow[]).map((r) => ({ name: r.name, role: r.role, createdAt: r.created_at }));
+    return (prep(this.db, 'SELECT name, role, created_at FROM users ORDER BY name').all() as UserDbRow[]).map((r) => ({ name: r.name, role: r.role, createdAt: r.created_at }));
   }
 
   get(name: string): UserView | undefined {
-    const r = this.db.prepare('SELECT name, role, created_at FROM users WHERE name = ?').get(name) as UserDbRow | undefined;
+    const r = prep(this.db, 'SELECT name, role, created_at FROM users WHERE name = ?').get(name) as UserDbRow | undefined;
     return r && { name: r.name, role: r.role, createdAt: r.created_at };
   }
 
@@ -89,7 +91,7 @@ export class UsersRepo {
     const hash = await scryptAsync(password, salt, this.cost);
     return this.db.transaction(() => {
       if (this.get(name)) throw usageError('USER_EXISTS', `user '${name}' already exists`);
-      this.db.prepare('INSERT INTO users (name, role, salt, hash, cost, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(name, role, salt, hash, JSON.stringify(this.cost), ts, ts);
+      prep(this.db, 'INSERT INTO users (name, role, salt, hash, cost, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(name, role, salt, hash, JSON.stringify(this.cost), ts, ts);
       const u = this.get(name)!;
       insertAudit(this.db, { ts, actor, action: 'user.create', entity: 'user', entityId: name, before: null, after: u });
       return u;
@@ -102,8 +104,9 @@ export class UsersRepo {
       const u = this.get(name);
       if (!u) throw usageError('USER_NOT_FOUND', `no user '${name}'`);
       if (u.role === 'admin' && this.count('admin') === 1) throw usageError('LAST_ADMIN', `user '${name}' is the last admin and cannot be deleted; create another admin first`);
-      this.db.prepare('DELETE FROM sessions WHERE user_name = ?').run(name);
-      this.db.prepare('DELETE FROM users WHERE name = ?').run(name);
+      prep(this.db, 'DELETE FROM sessions WHERE user_name = ?').run(name);
+      this.#sessions.clear();
+      prep(this.db, 'DELETE FROM users WHERE name = ?').run(name);
       insertAudit(this.db, { ts, actor, action: 'user.delete', entity: 'user', entityId: name, before: u, after: null });
       return u;
     }).immediate();
@@ -111,7 +114,7 @@ export class UsersRepo {
 
   /** The user when the password matches, else undefined. Always runs one scrypt (unknown users too). */
   async verify(name: string, password: string): Promise<UserView | undefined> {
-    const r = this.db.prepare('SELECT * FROM users WHERE name = ?').get(name) as UserDbRow | undefined;
+    const r = prep(this.db, 'SELECT * FROM users WHERE name = ?').get(name) as UserDbRow | undefined;
     const salt = r ? r.salt : this.#dummy.salt;
     const expected = r ? r.hash : this.#dummy.hash;
     const cost = r ? (JSON.parse(r.cost) as ScryptCost) : this.cost;
@@ -124,19 +127,31 @@ export class UsersRepo {
   createSession(name: string, now: number, ttlMs: number): { token: string; expiresAt: number } {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = now + ttlMs;
-    this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
-    this.db.prepare('INSERT INTO sessions (token_hash, user_name, created_at, expires_at) VALUES (?, ?, ?, ?)').run(sha256(token), name, now, expiresAt);
+    prep(this.db, 'DELETE FROM sessions WHERE expires_at <= ?').run(now);
+    prep(this.db, 'INSERT INTO sessions (token_hash, user_name, created_at, expires_at) VALUES (?, ?, ?, ?)').run(sha256(token), name, now, expiresAt);
     return { token, expiresAt };
   }
 
-  /** The user of a live session token, else undefined. */
+  /**
+   * The user of a live session token, else undefined. Lookups are cached for SESSION_CACHE_MS of wall time (every
+   * request carries the token); expiry is still checked against `now`, and logout / user deletion clear the cache.
+   */
   session(token: string, now: number): UserView | undefined {
-    const r = this.db.prepare(`SELECT u.name, u.role, u.created_at FROM sessions s JOIN users u ON u.name = s.user_name
-      WHERE s.token_hash = ? AND s.expires_at > ?`).get(sha256(token), now) as UserDbRow | undefined;
-    return r && { name: r.name, role: r.role, createdAt: r.created_at };
+    const key = sha256(token);
+    const wall = Date.now();
+    const hit = this.#sessions.get(key);
+    if (hit && wall - hit.cachedAt < SESSION_CACHE_MS) return hit.expiresAt > now ? hit.user : undefined;
+    const r = prep(this.db, `SELECT u.name, u.role, u.created_at, s.expires_at FROM sessions s JOIN users u ON u.name = s.user_name
+      WHERE s.token_hash = ?`).get(key) as (UserDbRow & { expires_at: number }) | undefined;
+    if (!r) { this.#sessions.delete(key); return undefined; }
+    const user = { name: r.name, role: r.role, createdAt: r.created_at };
+    if (this.#sessions.size > 10_000) this.#sessions.clear();
+    this.#sessions.set(key, { user, expiresAt: r.expires_at, cachedAt: wall });
+    return r.expires_at > now ? user : undefined;
   }
 
   endSession(token: string): boolean {
-    return this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token)).changes === 1;
+    this.#sessions.delete(sha256(token));
+    return prep(this.db, 'DELETE FROM sessions WHERE token_hash = ?').run(sha256(token)).changes === 1;
   }
 }

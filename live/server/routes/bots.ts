@@ -10,6 +10,7 @@ import { roleRank } from '../users.ts';
 import { AnyObject, BotModeS, BotSchema, BotStatusS, Id, responses, Symbol as SymbolS } from '../schemas.ts';
 import type { ServerContext } from '../context.ts';
 import type { BotRow } from '../../state/types.ts';
+import { prep } from '../../state/db.ts';
 
 const Pnl = Type.Union([Type.Object({ ts: Type.Number(), equity: Type.Number(), realised: Type.Number(), unrealised: Type.Number(), fees: Type.Number(), openOrders: Type.Integer() }), Type.Null()]);
 const BotListItem = Type.Object({ ...BotSchema.properties, pnl: Pnl });
@@ -56,7 +57,7 @@ function requireAdminForLive(req: FastifyRequest, mode: string | undefined, what
 export function botRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { store, bots } = ctx.deps;
   const lastPnl = (id: string) => {
-    const r = store.db.prepare('SELECT ts, equity, realised, unrealised, fees, open_orders FROM pnl_snapshots WHERE bot_id = ? ORDER BY ts DESC, id DESC LIMIT 1').get(id) as
+    const r = prep(store.db, 'SELECT ts, equity, realised, unrealised, fees, open_orders FROM pnl_snapshots WHERE bot_id = ? ORDER BY ts DESC, id DESC LIMIT 1').get(id) as
       { ts: number; equity: number; realised: number; unrealised: number; fees: number; open_orders: number } | undefined;
     return r ? { ts: r.ts, equity: r.equity, realised: r.realised, unrealised: r.unrealised, fees: r.fees, openOrders: r.open_orders } : null;
   };
@@ -65,9 +66,14 @@ export function botRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Querystring: Static<typeof ListQuery> }>('/api/bots', {
     config: { access: 'viewer' },
     schema: { tags: ['bots'], summary: 'Bots with their status and last P&L snapshot', querystring: ListQuery, response: responses(Type.Array(BotListItem)) },
-  }, async (req) => store.bots.list(req.query.status ? { status: req.query.status as BotRow['status'] } : {})
-    .filter((b) => req.query.mode === undefined || b.mode === req.query.mode)
-    .map((b) => ({ ...view(b), pnl: lastPnl(b.id) })));
+  }, async (req) => (prep(store.db, `SELECT b.*, p.ts AS p_ts, p.equity AS p_equity, p.realised AS p_realised, p.unrealised AS p_unrealised, p.fees AS p_fees,
+      p.open_orders AS p_open FROM bots b LEFT JOIN pnl_snapshots p ON p.id = (SELECT s.id FROM pnl_snapshots s WHERE s.bot_id = b.id ORDER BY s.ts DESC, s.id DESC LIMIT 1)
+      WHERE (@status IS NULL OR b.status = @status) AND (@mode IS NULL OR b.mode = @mode) ORDER BY b.created_at, b.id`)
+    .all({ status: req.query.status ?? null, mode: req.query.mode ?? null }) as Record<string, number & string>[]).map((r) => ({
+    id: r.id, name: r.name, strategy: r.strategy, params: JSON.parse(r.params), symbols: JSON.parse(r.symbols), exchange: r.exchange, mode: r.mode,
+    status: r.status, budget: r.budget, risk: JSON.parse(r.risk), runUntil: r.run_until, createdAt: r.created_at, updatedAt: r.updated_at,
+    pnl: r.p_ts === null ? null : { ts: r.p_ts, equity: r.p_equity, realised: r.p_realised, unrealised: r.p_unrealised, fees: r.p_fees, openOrders: r.p_open },
+  })));
 
   app.get<{ Params: Static<typeof IdParams> }>('/api/bots/:id', {
     config: { access: 'viewer' },
@@ -76,9 +82,9 @@ export function botRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const b = store.bots.require(req.params.id);
     const state = store.bots.allState(b.id);
     const settings = (state['']?.runner ?? null) as Record<string, unknown> | null;
-    const positions = (store.db.prepare('SELECT symbol, base, open_cost, realised, fees FROM positions WHERE bot_id = ? ORDER BY symbol').all(b.id) as
+    const positions = (prep(store.db, 'SELECT symbol, base, open_cost, realised, fees FROM positions WHERE bot_id = ? ORDER BY symbol').all(b.id) as
       { symbol: string; base: number; open_cost: number; realised: number; fees: number }[]).map((p) => ({ symbol: p.symbol, base: p.base, openCost: p.open_cost, realised: p.realised, fees: p.fees }));
-    const openOrders = (store.db.prepare("SELECT COUNT(*) AS n FROM orders WHERE bot_id = ? AND status IN ('pending','open','unknown')").get(b.id) as { n: number }).n;
+    const openOrders = (prep(store.db, "SELECT COUNT(*) AS n FROM orders WHERE bot_id = ? AND status IN ('pending','open','unknown')").get(b.id) as { n: number }).n;
     return { ...view(b), pnl: lastPnl(b.id), settings, state, positions, openOrders };
   });
 

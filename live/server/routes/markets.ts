@@ -8,6 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { httpError } from '../errors.ts';
 import { responses, Symbol as SymbolS } from '../schemas.ts';
 import type { ServerContext } from '../context.ts';
+import { prep } from '../../state/db.ts';
 
 const Market = Type.Object({
   exchange: Type.String(), symbol: Type.String(), enabled: Type.Boolean(), inUniverse: Type.Boolean(),
@@ -35,14 +36,14 @@ export function marketRoutes(app: FastifyInstance, ctx: ServerContext): void {
       return row;
     };
     for (const [ex, e] of Object.entries(cfg.exchanges)) if (e.enabled) for (const s of e.markets) add(ex, s, true);
-    const bots = store.db.prepare('SELECT id, exchange, symbols FROM bots').all() as { id: string; exchange: string; symbols: string }[];
+    const bots = prep(store.db, 'SELECT id, exchange, symbols FROM bots').all() as { id: string; exchange: string; symbols: string }[];
     const exOf = new Map<string, string>();
     for (const b of bots) {
       exOf.set(b.id, b.exchange);
       for (const s of JSON.parse(b.symbols) as string[]) add(b.exchange, s, false).bots++;
     }
     const stat = (sql: string, f: (m: Static<typeof Market>, r: Record<string, number>) => void) => {
-      for (const r of store.db.prepare(sql).all() as (Record<string, number> & { bot_id: string; symbol: string })[]) {
+      for (const r of prep(store.db, sql).all() as (Record<string, number> & { bot_id: string; symbol: string })[]) {
         const ex = exOf.get(r.bot_id);
         if (ex !== undefined) f(add(ex, r.symbol, false), r);
       }

@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { pnlReport, pnlSeries, taxCsv, taxReport } from '../reports.ts';
 import { Id, responses, Symbol as SymbolS } from '../schemas.ts';
 import type { ServerContext } from '../context.ts';
+import { prep } from '../../state/db.ts';
 
 const NNum = Type.Union([Type.Number(), Type.Null()]);
 const Group = Type.Object({
@@ -80,7 +81,7 @@ export function reportRoutes(app: FastifyInstance, ctx: ServerContext): void {
     schema: { tags: ['reports'], summary: 'Quick stats (global or one bot): open orders, open lots, realised P&L, fees, 24h volume', querystring: StatsQuery, response: responses(Stats) },
   }, async (req) => {
     const b = req.query.botId;
-    const one = <T>(sql: string, ...args: unknown[]) => db.prepare(sql).get(...args) as T;
+    const one = <T>(sql: string, ...args: unknown[]) => prep(db, sql).get(...args) as T;
     const wb = b === undefined ? '' : 'AND bot_id = ?';
     const args = b === undefined ? [] : [b];
     const since = ctx.now() - 86_400_000;

@@ -5,6 +5,7 @@ import { httpError } from '../errors.ts';
 import { AnyObject, EmptyBody, responses } from '../schemas.ts';
 import type { ServerContext, ExchangeProbeResult } from '../context.ts';
 import type { BotStatus } from '../../state/types.ts';
+import { prep } from '../../state/db.ts';
 
 export type GlobalStatus = 'RUNNING' | 'PAUSED' | 'HOLD' | 'EMERGENCY_STOP';
 
@@ -59,7 +60,7 @@ export function systemRoutes(app: FastifyInstance, ctx: ServerContext): void {
   }, async (_req, reply) => {
     let database: ExchangeProbeResult;
     try {
-      store.db.prepare('SELECT COUNT(*) AS n FROM bots').get();
+      prep(store.db, 'SELECT COUNT(*) AS n FROM bots').get();
       database = { ok: true, detail: 'sqlite reachable' };
     } catch (e) {
       database = { ok: false, detail: e instanceof Error ? e.message : String(e) };
@@ -73,11 +74,11 @@ export function systemRoutes(app: FastifyInstance, ctx: ServerContext): void {
     config: { access: 'viewer' },
     schema: { tags: ['system'], summary: 'Global status from the bots, uptime', response: responses(Status) },
   }, async () => {
-    const rows = store.db.prepare('SELECT status, COUNT(*) AS n FROM bots GROUP BY status').all() as { status: BotStatus; n: number }[];
+    const rows = prep(store.db, 'SELECT status, COUNT(*) AS n FROM bots GROUP BY status').all() as { status: BotStatus; n: number }[];
     const byStatus: Partial<Record<BotStatus, number>> = {};
     let total = 0;
     for (const r of rows) { byStatus[r.status] = r.n; total += r.n; }
-    const open = store.db.prepare("SELECT COUNT(*) AS n FROM orders WHERE status IN ('pending','open','unknown')").get() as { n: number };
+    const open = prep(store.db, "SELECT COUNT(*) AS n FROM orders WHERE status IN ('pending','open','unknown')").get() as { n: number };
     const now = ctx.now();
     return {
       status: globalStatus(byStatus), uptimeSec: (now - ctx.startedAt) / 1000, startedAt: ctx.startedAt, now,

@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { httpError } from '../errors.ts';
 import { EmptyBody, Id, Limit, Offset, responses, Symbol as SymbolS, Ts } from '../schemas.ts';
 import type { ServerContext } from '../context.ts';
+import { prep } from '../../state/db.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
 const NNum = Nullable(Type.Number());
@@ -58,8 +59,8 @@ export function tradingRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const w = where([['bot_id = ?', q.botId], ['symbol = ?', q.symbol], ['side = ?', q.side], ['created_at >= ?', q.from], ['created_at < ?', q.to],
       [q.status === 'resting' ? "status IN ('pending','open','unknown')" : 'status = ?', q.status === 'resting' ? undefined : q.status]]);
     if (q.status === 'resting') w.sql = w.sql ? `${w.sql} AND status IN ('pending','open','unknown')` : "WHERE status IN ('pending','open','unknown')";
-    const total = (db.prepare(`SELECT COUNT(*) AS n FROM orders ${w.sql}`).get(...w.args) as { n: number }).n;
-    const rows = db.prepare(`SELECT * FROM orders ${w.sql} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...w.args, q.limit ?? 500, q.offset ?? 0) as Record<string, never>[];
+    const total = (prep(db, `SELECT COUNT(*) AS n FROM orders ${w.sql}`).get(...w.args) as { n: number }).n;
+    const rows = prep(db, `SELECT * FROM orders ${w.sql} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...w.args, q.limit ?? 500, q.offset ?? 0) as Record<string, never>[];
     return {
       total,
       items: rows.map((r: Record<string, number & string>) => ({
@@ -74,7 +75,7 @@ export function tradingRoutes(app: FastifyInstance, ctx: ServerContext): void {
     config: { access: 'operator' },
     schema: { tags: ['trading'], summary: 'Cancel one resting order (through the bot runtime; audited)', params: CancelParams, body: EmptyBody, response: responses(Type.Object({ clientId: Type.String(), status: Type.String() })) },
   }, async (req) => {
-    const o = db.prepare('SELECT bot_id, status FROM orders WHERE client_id = ?').get(req.params.clientId) as { bot_id: string; status: string } | undefined;
+    const o = prep(db, 'SELECT bot_id, status FROM orders WHERE client_id = ?').get(req.params.clientId) as { bot_id: string; status: string } | undefined;
     if (!o) throw httpError('ORDER_NOT_FOUND', `no order with client id '${req.params.clientId}'`);
     const r = await ctx.deps.bots.cancelOrder(o.bot_id, req.params.clientId, req.user!.name);
     ctx.audit(req, 'order.cancel', 'order', req.params.clientId, { status: o.status }, { status: r.status });
@@ -87,8 +88,8 @@ export function tradingRoutes(app: FastifyInstance, ctx: ServerContext): void {
   }, async (req) => {
     const q = req.query;
     const w = where([['f.bot_id = ?', q.botId], ['f.symbol = ?', q.symbol], ['f.side = ?', q.side], ['f.ts >= ?', q.from], ['f.ts < ?', q.to]]);
-    const total = (db.prepare(`SELECT COUNT(*) AS n FROM fills f ${w.sql}`).get(...w.args) as { n: number }).n;
-    const rows = db.prepare(`SELECT f.*, o.client_id FROM fills f JOIN orders o ON o.id = f.order_id ${w.sql} ORDER BY f.ts DESC, f.id DESC LIMIT ? OFFSET ?`)
+    const total = (prep(db, `SELECT COUNT(*) AS n FROM fills f ${w.sql}`).get(...w.args) as { n: number }).n;
+    const rows = prep(db, `SELECT f.*, o.client_id FROM fills f JOIN orders o ON o.id = f.order_id ${w.sql} ORDER BY f.ts DESC, f.id DESC LIMIT ? OFFSET ?`)
       .all(...w.args, q.limit ?? 500, q.offset ?? 0) as Record<string, number & string>[];
     return {
       total,
@@ -102,8 +103,8 @@ export function tradingRoutes(app: FastifyInstance, ctx: ServerContext): void {
   }, async (req) => {
     const q = req.query;
     const w = where([['bot_id = ?', q.botId], ['symbol = ?', q.symbol], ['status = ?', q.status], ['open_ts >= ?', q.from], ['open_ts < ?', q.to]]);
-    const total = (db.prepare(`SELECT COUNT(*) AS n FROM lots ${w.sql}`).get(...w.args) as { n: number }).n;
-    const rows = db.prepare(`SELECT * FROM lots ${w.sql} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...w.args, q.limit ?? 500, q.offset ?? 0) as Record<string, number & string>[];
+    const total = (prep(db, `SELECT COUNT(*) AS n FROM lots ${w.sql}`).get(...w.args) as { n: number }).n;
+    const rows = prep(db, `SELECT * FROM lots ${w.sql} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...w.args, q.limit ?? 500, q.offset ?? 0) as Record<string, number & string>[];
     return {
       total,
       items: rows.map((r) => {
@@ -124,7 +125,7 @@ export function tradingRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const q = req.query;
     const w = where([['bot_id = ?', q.botId], ['symbol = ?', q.symbol]]);
     const sql = q.open === undefined ? w.sql : `${w.sql ? `${w.sql} AND` : 'WHERE'} ${q.open ? 'base > 0' : 'base <= 0'}`;
-    const rows = db.prepare(`SELECT * FROM positions ${sql} ORDER BY bot_id, symbol`).all(...w.args) as Record<string, number & string>[];
+    const rows = prep(db, `SELECT * FROM positions ${sql} ORDER BY bot_id, symbol`).all(...w.args) as Record<string, number & string>[];
     return rows.map((r) => ({ botId: r.bot_id, symbol: r.symbol, base: r.base, openCost: r.open_cost, realised: r.realised, fees: r.fees, updatedAt: r.updated_at }));
   });
 }
