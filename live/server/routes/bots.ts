@@ -9,6 +9,7 @@ import { httpError } from '../errors.ts';
 import { roleRank } from '../users.ts';
 import { AnyObject, BotModeS, BotSchema, BotStatusS, Id, responses, Symbol as SymbolS } from '../schemas.ts';
 import type { ServerContext } from '../context.ts';
+import { ReadCache } from '../read-cache.ts';
 import type { BotRow } from '../../state/types.ts';
 import { prep } from '../../state/db.ts';
 
@@ -62,18 +63,19 @@ export function botRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return r ? { ts: r.ts, equity: r.equity, realised: r.realised, unrealised: r.unrealised, fees: r.fees, openOrders: r.open_orders } : null;
   };
   const actor = (req: FastifyRequest) => req.user!.name;
+  const cache = new ReadCache(store.db);
 
   app.get<{ Querystring: Static<typeof ListQuery> }>('/api/bots', {
     config: { access: 'viewer' },
     schema: { tags: ['bots'], summary: 'Bots with their status and last P&L snapshot', querystring: ListQuery, response: responses(Type.Array(BotListItem)) },
-  }, async (req) => (prep(store.db, `SELECT b.*, p.ts AS p_ts, p.equity AS p_equity, p.realised AS p_realised, p.unrealised AS p_unrealised, p.fees AS p_fees,
+  }, async (req) => cache.get(`bots:${req.query.status ?? ''}:${req.query.mode ?? ''}`, () => (prep(store.db, `SELECT b.*, p.ts AS p_ts, p.equity AS p_equity, p.realised AS p_realised, p.unrealised AS p_unrealised, p.fees AS p_fees,
       p.open_orders AS p_open FROM bots b LEFT JOIN pnl_snapshots p ON p.id = (SELECT s.id FROM pnl_snapshots s WHERE s.bot_id = b.id ORDER BY s.ts DESC, s.id DESC LIMIT 1)
       WHERE (@status IS NULL OR b.status = @status) AND (@mode IS NULL OR b.mode = @mode) ORDER BY b.created_at, b.id`)
     .all({ status: req.query.status ?? null, mode: req.query.mode ?? null }) as Record<string, number & string>[]).map((r) => ({
     id: r.id, name: r.name, strategy: r.strategy, params: JSON.parse(r.params), symbols: JSON.parse(r.symbols), exchange: r.exchange, mode: r.mode,
     status: r.status, budget: r.budget, risk: JSON.parse(r.risk), runUntil: r.run_until, createdAt: r.created_at, updatedAt: r.updated_at,
     pnl: r.p_ts === null ? null : { ts: r.p_ts, equity: r.p_equity, realised: r.p_realised, unrealised: r.p_unrealised, fees: r.p_fees, openOrders: r.p_open },
-  })));
+  }))));
 
   app.get<{ Params: Static<typeof IdParams> }>('/api/bots/:id', {
     config: { access: 'viewer' },

@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { httpError } from '../errors.ts';
 import { AnyObject, EmptyBody, responses } from '../schemas.ts';
 import type { ServerContext, ExchangeProbeResult } from '../context.ts';
+import { ReadCache } from '../read-cache.ts';
 import type { BotStatus } from '../../state/types.ts';
 import { prep } from '../../state/db.ts';
 
@@ -53,6 +54,7 @@ async function probe(fn: () => Promise<ExchangeProbeResult>): Promise<ExchangePr
 
 export function systemRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { store } = ctx.deps;
+  const cache = new ReadCache(store.db);
 
   app.get('/healthz', {
     config: { access: 'public' },
@@ -74,11 +76,13 @@ export function systemRoutes(app: FastifyInstance, ctx: ServerContext): void {
     config: { access: 'viewer' },
     schema: { tags: ['system'], summary: 'Global status from the bots, uptime', response: responses(Status) },
   }, async () => {
-    const rows = prep(store.db, 'SELECT status, COUNT(*) AS n FROM bots GROUP BY status').all() as { status: BotStatus; n: number }[];
-    const byStatus: Partial<Record<BotStatus, number>> = {};
-    let total = 0;
-    for (const r of rows) { byStatus[r.status] = r.n; total += r.n; }
-    const open = prep(store.db, "SELECT COUNT(*) AS n FROM orders WHERE status IN ('pending','open','unknown')").get() as { n: number };
+    const { byStatus, total, open } = cache.get('status', () => {
+      const rows = prep(store.db, 'SELECT status, COUNT(*) AS n FROM bots GROUP BY status').all() as { status: BotStatus; n: number }[];
+      const byStatus: Partial<Record<BotStatus, number>> = {};
+      let total = 0;
+      for (const r of rows) { byStatus[r.status] = r.n; total += r.n; }
+      return { byStatus, total, open: prep(store.db, "SELECT COUNT(*) AS n FROM orders WHERE status IN ('pending','open','unknown')").get() as { n: number } };
+    });
     const now = ctx.now();
     return {
       status: globalStatus(byStatus), uptimeSec: (now - ctx.startedAt) / 1000, startedAt: ctx.startedAt, now,
