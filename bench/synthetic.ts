@@ -1,17 +1,7 @@
 // Synthetic candles for benchmarks: a seeded geometric random walk, one bar a minute, valid OHLCV.
-import { makeFrame, type CandleFrame } from '../engine/index.ts';
+import { makeFrame, seededRandom, type CandleFrame } from '../engine/index.ts';
 
-/** mulberry32: a small seeded PRNG (benchmarks and tests only). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export const ONE_YEAR_1M = 525_600;
 

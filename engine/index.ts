@@ -9,3 +9,4 @@ export * from './metrics/index.ts';
 export * from './indicators/index.ts';
 export * from './strategies/index.ts';
 export * from './risk/index.ts';
+export * from './random.ts';

@@ -4,6 +4,7 @@
  * at or before i, by the per-bar `decide` path and by the `signals` fast path, must equal the decision on the
  * full data. Pure: the random source is a seeded PRNG.
  */
+import { seededRandom } from '../random.ts';
 import { makeFrame, sliceFrame, type CandleFrame } from '../frame.ts';
 import type { ParamValues } from '../params.ts';
 import type { AnyStrategy } from '../strategy.ts';
@@ -28,17 +29,8 @@ export interface LookaheadViolation {
   readonly altered: number;
 }
 
-/** mulberry32: small seeded PRNG in [0, 1) (also used by engine/checks: look-ahead cuts, Monte Carlo). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (engine/random.ts), under the name engine/checks uses for look-ahead cuts and Monte Carlo. */
+export const seeded = seededRandom;
 
 /** A copy of `f` whose rows after `cut` are a random walk from close[cut]: valid OHLCV (low <= open, close <= high). */
 export function perturbFutureBars(f: CandleFrame, cut: number, rnd: () => number): CandleFrame {

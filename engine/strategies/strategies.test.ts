@@ -1,5 +1,6 @@
 // Built-in strategies: the per-bar decide path equals the signals fast path on real data, warm-ups are exact,
 // and each rule fires where a hand-built series says it must.
+import { seededRandom } from '../random.ts';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BTC_1H, ETH_1H, sharedFile } from '../../test-support/shared-data.ts';
@@ -73,17 +74,7 @@ describe('decide (per bar) equals signals (vectorised), bar for bar, on real 1h 
   }
 });
 
-/** mulberry32 for tests. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function randomFrame(n: number, rnd: () => number): CandleFrame {
   const ts = new Float64Array(n), open = new Float64Array(n), high = new Float64Array(n), low = new Float64Array(n), close = new Float64Array(n), volume = new Float64Array(n);

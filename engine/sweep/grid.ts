@@ -8,7 +8,7 @@
 import type { TObject } from '@sinclair/typebox';
 import { didYouMean, usageError } from '../errors.ts';
 import { describeParam, paramNames, resolveParams, type ParamValue, type ParamValues } from '../params.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../random.ts';
 
 export interface GridAxis {
   readonly name: string;

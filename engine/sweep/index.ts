@@ -7,4 +7,4 @@ export { runComboStats, runCombosStats, createScratch, SWEEP_BLOCK_BARS, type Co
 export { createMemo, type CountingMemo, type MemoOptions } from './memo.ts';
 export { plateauAround, type Plateau } from './plateau.ts';
 export { deflatedSharpe, expectedMaxSharpe, normalCdf, normalQuantile, sampleVariance, returnMoments, EULER_GAMMA, type DeflatedSharpe, type DeflatedSharpeInput, type ReturnMoments } from './deflated-sharpe.ts';
-export { seededRandom } from './random.ts';
+export { seededRandom } from '../random.ts';

@@ -11,7 +11,7 @@ import type { AnyStrategy } from '../strategy.ts';
 import { createMemo } from './memo.ts';
 import { createScratch, runComboStats } from './run-combo.ts';
 import { signalRunStats } from './signal-stats.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../random.ts';
 
 const reference = (s: AnyStrategy, f: CandleFrame, p: ParamValues, cfg: FillConfig, start: number, end?: number) =>
   computeStats(statsInputFromSim(runSignalBacktest(s, f, p, cfg, { startIndex: start, endIndex: end }), f, cfg));
