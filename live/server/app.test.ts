@@ -272,7 +272,29 @@ describe('API behaviour', () => {
       expect.objectContaining({ op: 'error' }),
     ]);
     ws.terminate();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.bots.listeners.size).toBe(0);
     await expect(h.app.injectWS('/ws')).rejects.toThrow();
+  });
+
+  it('extra routes and event sources plug in (webhooks, alert toasts)', async () => {
+    await h.close();
+    const listeners = new Set<(e: import('./bot-service.ts').LiveEvent) => void>();
+    h = await makeHarness({ deps: {
+      routes: [(app) => { app.post('/api/webhooks/test', { config: { access: 'public' }, schema: { body: { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'], additionalProperties: false } } }, async (req) => req.body); }],
+      eventSources: [{ subscribe: (l) => { listeners.add(l); return () => listeners.delete(l); } }],
+    } });
+    expect((await h.app.inject({ method: 'POST', url: '/api/webhooks/test', payload: { a: 1 } })).json()).toEqual({ a: 1 });
+    expect((await h.app.inject({ method: 'POST', url: '/api/webhooks/test', payload: { a: 'x' } })).statusCode).toBe(400);
+    const ws = await h.app.injectWS('/ws', { headers: h.auth('viewer') });
+    const got: unknown[] = [];
+    ws.on('message', (d: Buffer) => got.push(JSON.parse(d.toString())));
+    ws.send(JSON.stringify({ op: 'subscribe', topics: ['alert'] }));
+    for (let i = 0; i < 100 && got.length < 1; i++) await new Promise((r) => setTimeout(r, 5));
+    for (const l of listeners) l({ topic: 'alert', ts: 5, data: { level: 'critical', message: 'kill switch' } });
+    for (let i = 0; i < 100 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(got[1]).toEqual({ topic: 'alert', ts: 5, botId: null, data: { level: 'critical', message: 'kill switch' } });
+    ws.terminate();
   });
 
   it('logging in with a password and using the token; Basic for scripts', async () => {

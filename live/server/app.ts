@@ -84,5 +84,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   reportRoutes(app, ctx);
   botRoutes(app, ctx);
   await app.register(async (scope) => wsRoutes(scope, ctx));
+  for (const r of deps.routes ?? []) await r(app, ctx);
   return app;
 }

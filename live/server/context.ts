@@ -1,8 +1,8 @@
 /** What every route module receives: the injected dependencies plus the server's own services. */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { StateStore } from '../state/store.ts';
 import type { ConfigService } from '../config/service.ts';
-import type { BotService } from './bot-service.ts';
+import type { BotService, LiveEvent } from './bot-service.ts';
 import type { Role, ScryptCost, UsersRepo } from './users.ts';
 import type { AttemptLimiter } from './rate-limit.ts';
 
@@ -30,6 +30,13 @@ export interface AppDeps {
   readonly logger?: boolean | Record<string, unknown>;
   /** scrypt cost of new password hashes (tests lower it). */
   readonly scrypt?: ScryptCost;
+  /**
+   * More routes, registered after the built-in ones with the same context (e.g. the TradingView webhook of the
+   * alerts module). Each route declares `config.access` like the others ('public' for shared-secret webhooks).
+   */
+  readonly routes?: readonly ((app: FastifyInstance, ctx: ServerContext) => void | Promise<void>)[];
+  /** More event sources for the websocket besides the bot runtime (e.g. in-app alert toasts). */
+  readonly eventSources?: readonly { subscribe(listener: (e: LiveEvent) => void): () => void }[];
 }
 
 export interface AuthUser {

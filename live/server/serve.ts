@@ -13,7 +13,7 @@ import { ConfigService } from '../config/service.ts';
 import { loadConfig, type Env } from '../config/load.ts';
 import { buildApp } from './app.ts';
 import type { BotService, LiveEvent } from './bot-service.ts';
-import type { ExchangeProbeResult } from './context.ts';
+import type { AppDeps, ExchangeProbeResult } from './context.ts';
 import { exchangeProbe } from './probe.ts';
 import { UsersRepo, type ScryptCost } from './users.ts';
 
@@ -30,6 +30,11 @@ export interface ServeOptions {
   /** Fastify logger option (default: pino at info with credentials redacted). */
   readonly logger?: boolean | Record<string, unknown>;
   readonly scrypt?: ScryptCost;
+  /** Extra routes and websocket event sources (alerts, webhooks): see AppDeps. */
+  readonly routes?: AppDeps['routes'];
+  readonly eventSources?: AppDeps['eventSources'];
+  /** Last known price per bot market (unrealised P&L of open lots). */
+  readonly markPrice?: AppDeps['markPrice'];
 }
 
 export interface RunningServer {
@@ -88,7 +93,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       probeExchange: opts.probeExchange ?? exchangeProbe(store),
       anonymousRole: loopback ? 'admin' : null,
       logger: opts.logger ?? { level: 'info', redact: { paths: REDACT_PATHS, censor: '<redacted>' } },
-      scrypt: opts.scrypt,
+      scrypt: opts.scrypt, routes: opts.routes, eventSources: opts.eventSources, markPrice: opts.markPrice,
     });
     await app.listen({ host, port });
     const addr = app.server.address();

@@ -1,5 +1,5 @@
 /**
- * Websocket `/ws` (viewer): runtime events from BotService.subscribe, filtered per client by topic (and bot).
+ * Websocket `/ws` (viewer): runtime events from BotService.subscribe and deps.eventSources (alerts), filtered per client by topic (and bot).
  * Client → server: `{"op":"subscribe","topics":["order.*","bot.state"],"botIds":["b1"]}` (topics '*' = all; no
  * botIds = every bot), `{"op":"unsubscribe","topics":[...]}`, `{"op":"ping"}`. Server → client: `{"topic","ts",
  * "botId","data"}`, `{"op":"subscribed","topics":[...]}`, `{"op":"pong"}`, `{"op":"error","message"}`. A new client
@@ -36,7 +36,7 @@ export function wsRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const topics = new Set<string>();
     let botIds: Set<string> | null = null;
     const send = (o: unknown) => { if (socket.readyState === socket.OPEN && socket.bufferedAmount < MAX_BUFFERED) socket.send(JSON.stringify(o)); };
-    const unsubscribe = ctx.deps.bots.subscribe((e: LiveEvent) => {
+    const onEvent = (e: LiveEvent) => {
       try {
         if (![...topics].some((p) => topicMatches(p, e.topic))) return;
         if (botIds && e.botId !== undefined && !botIds.has(e.botId)) return;
@@ -44,7 +44,9 @@ export function wsRoutes(app: FastifyInstance, ctx: ServerContext): void {
       } catch {
         // a listener never throws back into the runtime
       }
-    });
+    };
+    const offs = [ctx.deps.bots, ...(ctx.deps.eventSources ?? [])].map((src) => src.subscribe(onEvent));
+    const unsubscribe = () => { for (const off of offs.splice(0)) off(); };
     socket.on('message', (raw: Buffer) => {
       let msg: { op?: unknown; topics?: unknown; botIds?: unknown };
       try { msg = JSON.parse(raw.toString('utf8')) as typeof msg; } catch { return send({ op: 'error', message: 'messages must be JSON objects' }); }
