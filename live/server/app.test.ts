@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { expectRelClose } from '../../test-support/approx.ts';
 import { makeHarness, PASSWORD, type Harness } from './server-harness.test-util.ts';
 import type { Role } from './users.ts';
+import type { LiveEvent } from './bot-service.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const RUN = '20240101T000000Z-sma-cross-btcusdt-1h-aaaa0001';
@@ -279,7 +280,7 @@ describe('API behaviour', () => {
 
   it('extra routes and event sources plug in (webhooks, alert toasts)', async () => {
     await h.close();
-    const listeners = new Set<(e: import('./bot-service.ts').LiveEvent) => void>();
+    const listeners = new Set<(e: LiveEvent) => void>();
     h = await makeHarness({ deps: {
       routes: [(app) => { app.post('/api/webhooks/test', { config: { access: 'public' }, schema: { body: { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'], additionalProperties: false } } }, async (req) => req.body); }],
       eventSources: [{ subscribe: (l) => { listeners.add(l); return () => listeners.delete(l); } }],
