@@ -153,6 +153,11 @@ export function loadConfig(layers: ConfigLayers): LoadedConfig {
     if (!setPath(doc, path, value)) problems.push(`override ${path}: does not name a setting`);
     else sources[path] = 'override';
   }
+  const paths = doc.paths;
+  if (isObj(paths) && paths.cacheDir === undefined && typeof paths.home === 'string') {
+    paths.cacheDir = join(paths.home, 'cache');
+    sources['paths.cacheDir'] = 'paths.home/cache';
+  }
   if (problems.length === 0 || Object.keys(doc).length) problems.push(...schemaProblems(doc));
   if (problems.length) {
     throw new TradelabError('CONFIG_INVALID', 'config',

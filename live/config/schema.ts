@@ -34,7 +34,7 @@ export const ConfigSchema = Type.Object({
     home: Type.String({ minLength: 1 }),
     /** Backtest, sweep and walk-forward results (one folder per run). */
     resultsDir: Type.String({ minLength: 1 }),
-    /** Candle cache. */
+    /** Candle cache (default <home>/cache). */
     cacheDir: Type.String({ minLength: 1 }),
   }, { additionalProperties: false }),
   exchanges: Type.Record(Type.String({ pattern: '^[a-z0-9]+$' }), ExchangeConfigSchema),

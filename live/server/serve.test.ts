@@ -7,7 +7,7 @@ import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
 import { isTradelabError } from '../../engine/errors.ts';
 import { isLoopback, startServer } from './serve.ts';
-import { serveCommand } from './serve-command.ts';
+import { configDirFor, PACKAGED_CONFIG_DIR, serveCommand } from './serve-command.ts';
 import { FAST_SCRYPT, REPO_CONFIG } from './server-harness.test-util.ts';
 
 const home = () => mkdtempSync(join(tmpdir(), 'tradelab-serve-'));
@@ -58,6 +58,13 @@ describe('tradelab serve', () => {
     expect(s.store.db.open).toBe(false);
   });
 
+  it('config directory: --config, TRADELAB_CONFIG_DIR, ./config, the shipped one', () => {
+    expect(configDirFor('cfg', {}, '/a')).toBe('/a/cfg');
+    expect(configDirFor(undefined, { TRADELAB_CONFIG_DIR: '/etc/tl' }, '/a')).toBe('/etc/tl');
+    expect(configDirFor(undefined, {}, '/nonexistent')).toBe(PACKAGED_CONFIG_DIR);
+    expect(PACKAGED_CONFIG_DIR).toBe(REPO_CONFIG);
+  });
+
   it('the serve command listens, prints its address and shuts down on the stop signal', async () => {
     const out: string[] = [], err: string[] = [];
     let stop!: (s: string) => void;
@@ -65,7 +72,7 @@ describe('tradelab serve', () => {
     const ctx = { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), env: { TRADELAB_HOME: home() }, cwd: tmpdir(), isTTY: false };
     let exit = 0;
     const y = serveCommand({ stopped: () => stopped }).register(yargs([]).strict(), ctx, (c) => { exit = c; });
-    const run = y.parseAsync(['serve', '--port', '0', '--config', REPO_CONFIG]);
+    const run = y.parseAsync(['serve', '--port', '0']);
     for (let i = 0; i < 200 && !out.join('').includes('listening'); i++) await new Promise((r) => setTimeout(r, 20));
     const url = /listening on (\S+)/.exec(out.join(''))![1];
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
