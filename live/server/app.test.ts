@@ -13,6 +13,7 @@ interface RouteCase { method: Method; url: string; body?: unknown; role: Role | 
 const ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/status', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/settings', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/audit?entity=bot&limit=5', role: 'operator', ok: 200, bad: { url: '/api/audit?limit=-1' } },
   { method: 'PUT', url: '/api/settings/overrides', body: { path: 'defaults.bot.budget', value: 250 }, role: 'admin', ok: 200, bad: { body: { path: 'defaults.bot.budget' , value: -1 } } },
   { method: 'GET', url: '/api/auth/me', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/users', role: 'admin', ok: 200 },

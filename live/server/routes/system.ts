@@ -36,6 +36,13 @@ const OverrideBody = Type.Object({
 }, { additionalProperties: false });
 const OverridePath = Type.Object({ path: OverrideBody.properties.path });
 
+const AuditQuery = Type.Object({
+  entity: Type.Optional(Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z-]+$' })),
+  entityId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 200 })),
+}, { additionalProperties: false });
+const AuditRow = Type.Object({ id: Type.Integer(), ts: Type.Number(), actor: Type.String(), action: Type.String(), entity: Type.String(), entityId: Type.String(), before: Type.Unknown(), after: Type.Unknown() });
+
 const PROBE_TIMEOUT_MS = 5000;
 
 async function probe(fn: () => Promise<ExchangeProbeResult>): Promise<ExchangeProbeResult> {
@@ -89,6 +96,11 @@ export function systemRoutes(app: FastifyInstance, ctx: ServerContext): void {
       liveTradingEnabled: ctx.deps.config.config.liveTradingEnabled, bots: { total, byStatus }, openOrders: open.n,
     };
   });
+
+  app.get<{ Querystring: Static<typeof AuditQuery> }>('/api/audit', {
+    config: { access: 'operator' },
+    schema: { tags: ['system'], summary: 'The audit log, newest last (who, what, before, after)', querystring: AuditQuery, response: responses(Type.Array(AuditRow)) },
+  }, async (req) => store.journal.listAudit({ entity: req.query.entity, entityId: req.query.entityId, limit: req.query.limit ?? 200 }));
 
   app.get('/api/settings', {
     config: { access: 'viewer' },
