@@ -30,6 +30,11 @@ export interface PaperConfig {
   /** Default Date.now (the entry point passes the real clock; tests a fake one). */
   readonly now?: () => number;
   readonly faults?: FaultConfig;
+  /**
+   * false: no background fill feed; whoever owns the candles calls `playCandle` for every closed bar in order (the
+   * runtime's candle feed, live/runtime/feed.ts, does: one source of candles, no second poller). Default true.
+   */
+  readonly backgroundFeed?: boolean;
 }
 
 export interface PaperExchange extends ExchangePort {
@@ -72,7 +77,7 @@ export function createPaperAdapter(wrapped: ExchangePort, cfg: PaperConfig): Pap
 
   /** Starts the background fill feed of a market (once). */
   function startFeed(symbol: string): void {
-    if (feeds.has(symbol) || closing.signal.aborted) return;
+    if (cfg.backgroundFeed === false || feeds.has(symbol) || closing.signal.aborted) return;
     ensureMarket(symbol);
     const ac = new AbortController();
     feeds.set(symbol, ac);

@@ -283,7 +283,9 @@ export class OrderManager {
     const last = this.store.db.prepare('SELECT MAX(ts) AS t FROM fills WHERE bot_id = ? AND symbol = ?').get(this.botId, symbol) as { t: number | null };
     let since = last.t ?? Infinity;
     for (const o of this.store.orders.unsettledOrders(this.botId)) if (o.symbol === symbol && o.createdAt < since) since = o.createdAt;
-    return since;
+    // A simulated venue (paper) stamps a fill with the open of the bar the order entered, up to its grace period
+    // before the order was written: read the overlap before the oldest unsettled order too.
+    return since === Infinity ? since : since - this.overlapMs;
   }
 
   private async syncSymbol(symbol: string, since: number): Promise<AppliedFill[]> {

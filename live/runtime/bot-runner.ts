@@ -78,7 +78,8 @@ export interface BotRunnerDeps {
   readonly placeAt?: 'next-open' | 'close';
 }
 
-export type RunEnd = 'end-of-data' | 'stopped' | 'run-until' | 'aborted';
+/** 'gap': a live feed met a gap it could not fill; the bot was paused (feed-runner.ts). */
+export type RunEnd = 'end-of-data' | 'stopped' | 'run-until' | 'aborted' | 'gap';
 
 export interface RunOutcome {
   readonly end: RunEnd;
@@ -97,7 +98,8 @@ export class BotRunner {
   private readonly symbol: string;
   private readonly strategy: AnyStrategy;
   private readonly params: ParamValues;
-  private readonly frame: CandleFrame;
+  /** The candles; a live feed replaces it by its rolling window every bar (stepLive). */
+  private frame: CandleFrame;
   private ind!: Indicators;
   private state: unknown;
   private position: PositionView = FLAT_POSITION;
@@ -126,7 +128,7 @@ export class BotRunner {
     this.state = saved !== undefined && this.stateSavable ? saved : initial;
     this.ctx = { i: 0, frame: d.frame, ind: {}, params: this.params, position: FLAT_POSITION, state: this.state, symbol: this.symbol, market: 0 };
     if (d.strategy.kind === 'orders') {
-      this.views = new StoreViews(this.store, this.botId, this.symbol, d.bot.budget, d.settings.feeRate, (ts) => lowerBound(d.frame.ts, ts));
+      this.views = new StoreViews(this.store, this.botId, this.symbol, d.bot.budget, d.settings.feeRate, (ts) => lowerBound(this.frame.ts, ts));
       this.ctx.orders = this.views.orders;
       this.ctx.account = this.views.account;
       this.ctx.record = (name, value) => this.record(name, value);
@@ -184,6 +186,53 @@ export class BotRunner {
   }
 
   private now(k: number): number { return this.frame.ts[k]; }
+
+  // ---------- live feed (paper and live bots; feed-runner.ts): the candles grow, the window rolls ----------
+
+  /** A live feed's window (its last row is the newest closed bar): the backtest's indicators over it. */
+  private useWindow(frame: CandleFrame): void {
+    this.frame = frame;
+    this.ctx.frame = frame;
+    this.ind = this.strategy.indicators(frame, this.params);
+    this.ctx.ind = this.ind;
+    this.positionDirty = true;
+  }
+
+  /**
+   * Live startup, before the first bar of the feed: reconciliation, then the orders decided at the last saved close
+   * and never placed go out. Returns the saved cursor (open time of the last bar decided), if any.
+   */
+  async startLive(frame: CandleFrame): Promise<number | undefined> {
+    this.useWindow(frame);
+    const k = frame.length - 1;
+    const rec = await this.d.path.reconcile([this.symbol]);
+    this.d.log({ event: 'reconcile', bot: this.botId, resolved: rec.resolved, cancelled: rec.cancelled, fills: rec.fillsApplied.length, violations: rec.violations });
+    if (rec.violations.length) {
+      this.store.journal.raiseAlert({ botId: this.botId, ts: this.now(k), level: 'critical', code: 'STATE_INVARIANT', message: rec.violations.join('; ') });
+    }
+    const cursorTs = this.store.bots.getState<number>(this.botId, '', K_CURSOR);
+    if (cursorTs !== undefined && !this.stateSavable) {
+      throw usageError('STRATEGY_STATE_NOT_SAVABLE', `bot '${this.botId}': strategy '${this.strategy.id}' keeps state that cannot be saved (class instances or typed arrays), so it cannot resume after a restart; start a new bot`);
+    }
+    this.status = this.readStatus();
+    if (cursorTs !== undefined) await this.flushOutbox(k);
+    return cursorTs;
+  }
+
+  /**
+   * Live: the window's last bar has closed. `decide` true: the bar is stepped as in a replay (fills applied, decide,
+   * save, orders out at once: placeAt 'close'); false (a stale bar, whose decision moment has passed): its fills are
+   * applied and the cursor moves, nothing is decided.
+   */
+  async stepLive(frame: CandleFrame, decide: boolean): Promise<void> {
+    this.useWindow(frame);
+    this.status = this.readStatus();
+    const k = frame.length - 1;
+    if (decide) { await this.step(k, Infinity); return; }
+    const fills = await this.d.path.syncFills([this.symbol]);
+    if (fills.length) this.positionDirty = true;
+    this.store.bots.setState(this.botId, '', K_CURSOR, frame.ts[k], frame.ts[k]);
+  }
 
   private readStatus(): BotStatus {
     const r = this.store.db.prepare('SELECT status FROM bots WHERE id = ?').get(this.botId) as { status: BotStatus } | undefined;

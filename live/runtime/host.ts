@@ -23,6 +23,7 @@ import { fileLogger, type LogFn } from './logger.ts';
 import { VenueOrderPath, type OrderPath } from './order-path.ts';
 import { ReplayVenue, type RunnerVenue } from './replay-venue.ts';
 import { execReplay } from './exec-replay.ts';
+import { runFeedBot, type FeedVenue } from './feed-runner.ts';
 
 export interface BotVenue {
   readonly venue: RunnerVenue;
@@ -32,6 +33,8 @@ export interface BotVenue {
   readonly path?: OrderPath;
   /** When decided orders go out (see BotRunnerDeps.placeAt). */
   readonly placeAt?: 'next-open' | 'close';
+  /** Paper and live bots: a growing candle feed instead of fixed candles (venues.ts, feed-runner.ts). */
+  readonly feed?: FeedVenue;
 }
 
 export type VenueFactory = (bot: BotRow, settings: RunnerSettings, host: BotHost) => Promise<BotVenue>;
@@ -139,7 +142,14 @@ export class BotHost {
     let cur = v.frame.ts[Math.min(v.startIndex, v.frame.length - 1)];
     const clock: BarClock = { setBar: (k) => { cur = v.frame.ts[k]; v.clock.setBar(k); } };
     const path = v.path ?? new VenueOrderPath(this.store, v.venue, botId, strategy.id, clockNow);
-    const runner = new BotRunner({
+    const feed = v.feed;
+    const runner = feed ? {
+      run: () => runFeedBot({
+        store: this.store, bot, strategy, settings, venue: feed, path, log, now: this.now, signal: this.abort.signal,
+        pause: (reason) => { this.service.transition(botId, 'paused', 'feed', reason); },
+        onStep: this.deps.onStep ? (k) => this.deps.onStep?.(botId, k) : undefined,
+      }),
+    } : new BotRunner({
       store: this.store, bot, strategy, settings, frame: v.frame, startIndex: v.startIndex, path, clock, log, placeAt: v.placeAt,
       signal: this.abort.signal, sleep: this.deps.sleep, onStep: this.deps.onStep ? (k) => this.deps.onStep?.(botId, k) : undefined,
     });

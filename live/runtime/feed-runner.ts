@@ -1,0 +1,98 @@
+/**
+ * A paper or live bot on a growing candle feed (feed.ts): backfill the window, startup reconciliation (BotRunner
+ * .startLive: every unsettled order settled by client id, orders decided at the last saved close and never placed
+ * go out), then per closed bar: (paper) the bar is played into the simulated venue — orders entered at its open
+ * fill there, exactly like the backtest's next-open fills — then the runner's decide path on the rolling window,
+ * the decision's orders out at once through the order manager (placeAt 'close').
+ *
+ * - A bar at or before the saved cursor is never decided again (restart).
+ * - A stale bar (its successor had closed too when it arrived: catching up) is not decided: its fills are applied
+ *   and the cursor moves; a 'bar.stale' journal entry says so.
+ * - A gap the feed cannot fill pauses the bot (status paused, a critical FEED_GAP alert) and ends the task.
+ * - The status is read every bar: stopped / emergency-stopped end the task; paused and hold are the runner's.
+ * - Graceful shutdown: the abort signal ends the feed between bars; the venue is closed.
+ */
+import type { AnyStrategy } from '../../engine/strategy.ts';
+import type { ExchangePort, Candle } from '../exchange/port.ts';
+import type { StateStore } from '../state/store.ts';
+import type { BotRow, BotStatus } from '../state/types.ts';
+import type { RunnerSettings } from '../bots/service.ts';
+import { BotRunner, type RunOutcome } from './bot-runner.ts';
+import type { CandleFeed, FeedGap } from './feed.ts';
+import type { LogFn } from './logger.ts';
+import type { OrderPath } from './order-path.ts';
+
+/** What a paper / live venue factory gives the host besides the order path. */
+export interface FeedVenue {
+  readonly port: ExchangePort;
+  readonly feed: CandleFeed;
+  /** Paper: plays one closed bar into the simulated venue (before the runner steps it). */
+  readonly playCandle?: (c: Candle) => void;
+  readonly close: () => Promise<void>;
+}
+
+export interface FeedRunArgs {
+  readonly store: StateStore;
+  readonly bot: BotRow;
+  readonly strategy: AnyStrategy;
+  readonly settings: RunnerSettings;
+  readonly venue: FeedVenue;
+  readonly path: OrderPath;
+  readonly log: LogFn;
+  /** Moves the bot to paused (the host's BotService, audited). */
+  readonly pause: (reason: string) => void;
+  readonly now: () => number;
+  readonly signal?: AbortSignal;
+  /** After each decided or stale bar: its 0-based count in this task. */
+  readonly onStep?: (k: number) => void;
+}
+
+export async function runFeedBot(a: FeedRunArgs): Promise<RunOutcome> {
+  const { store, bot, strategy, venue, log } = a;
+  const botId = bot.id;
+  const readStatus = (): BotStatus => {
+    const r = store.db.prepare('SELECT status FROM bots WHERE id = ?').get(botId) as { status: BotStatus } | undefined;
+    return r ? r.status : 'stopped';
+  };
+  const onGap = (g: FeedGap, steps: number): RunOutcome => {
+    log({ event: 'feed.gap', bot: botId, from: g.from, missing: g.missing.length, message: g.message });
+    store.journal.raiseAlert({ botId, ts: a.now(), level: 'critical', code: 'FEED_GAP', message: `${g.message}; bot paused` });
+    const st = readStatus();
+    if (st === 'running' || st === 'hold') a.pause(g.message);
+    return { end: 'gap', lastBar: steps - 1, steps };
+  };
+  try {
+    const params = strategy.resolveParams(bot.params);
+    const gap0 = await venue.feed.backfill(Math.max(0, Math.ceil(strategy.warmup(params))) + 1);
+    if (gap0) return onGap(gap0, 0);
+    const frame0 = venue.feed.frame();
+    log({ event: 'feed.backfill', bot: botId, bars: frame0.length, from: frame0.ts[0], to: frame0.ts[frame0.length - 1] });
+    // The simulated venue's price of the moment (market orders of the outbox) and its first bar.
+    venue.playCandle?.([frame0.ts[frame0.length - 1], frame0.open[frame0.length - 1], frame0.high[frame0.length - 1], frame0.low[frame0.length - 1], frame0.close[frame0.length - 1], frame0.volume[frame0.length - 1]]);
+    const runner = new BotRunner({
+      store, bot, strategy, settings: a.settings, frame: frame0, startIndex: 0, path: a.path, clock: { setBar: () => {} },
+      log, placeAt: 'close', signal: a.signal,
+    });
+    const cursor = await runner.startLive(frame0);
+    let steps = 0;
+    for await (const ev of venue.feed.follow(a.signal)) {
+      if (ev.kind === 'gap') return onGap(ev, steps);
+      const ts = ev.candle[0];
+      if (bot.runUntil !== null && ts >= bot.runUntil) return { end: 'run-until', lastBar: steps - 1, steps };
+      const st = readStatus();
+      if (st === 'stopped' || st === 'emergency-stopped') return { end: 'stopped', lastBar: steps - 1, steps };
+      venue.playCandle?.(ev.candle);
+      if (cursor !== undefined && ts <= cursor) continue;
+      if (ev.stale) {
+        log({ event: 'bar.stale', bot: botId, ts, now: a.now() });
+        store.journal.audit({ ts: a.now(), actor: 'runner', action: 'bar.stale', entity: 'bot', entityId: botId, after: { bar: ts } });
+      }
+      await runner.stepLive(ev.frame, !ev.stale);
+      a.onStep?.(steps);
+      steps++;
+    }
+    return { end: a.signal?.aborted ? 'aborted' : 'stopped', lastBar: steps - 1, steps };
+  } finally {
+    await venue.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,197 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadCandles } from '../../data/load-candles.ts';
+import { sharedFile, BTC_1H } from '../../test-support/shared-data.ts';
+import { makeFrame } from '../../engine/frame.ts';
+import { runSignalBacktest } from '../../engine/sim/signal-backtest.ts';
+import { DEFAULT_FILL_CONFIG } from '../../engine/sim/fill-config.ts';
+import { smaCross } from '../../engine/strategies/sma-cross.ts';
+import type { ParamValues } from '../../engine/params.ts';
+import { FAKE_API_KEY, FAKE_SECRET } from '../exchange/testing/offline-exchange.ts';
+import type { Candle } from '../exchange/port.ts';
+import { openMemoryStateStore, type StateStore } from '../state/store.ts';
+import { BotService } from '../bots/service.ts';
+import { BotHost } from './host.ts';
+import { liveVenues } from './venues.ts';
+import { compareRows, type ParityRow } from './parity.ts';
+import { scriptedBinance, type ScriptedBinance } from './testing/feed-exchange.ts';
+
+const PARAMS = { fast: 5, slow: 20 };
+const FEE = 0.001, SLIP = 5, BUDGET = 10_000;
+
+let dirs: string[] = [];
+afterEach(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); dirs = []; });
+
+async function truthRows(): Promise<Candle[]> {
+  const l = await loadCandles({ file: sharedFile(BTC_1H), exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' }, { from: Date.UTC(2022, 0, 1), to: Date.UTC(2022, 0, 20), warmupBars: 0 }, 'report');
+  const f = l.frame;
+  const rows: Candle[] = [];
+  for (let i = 0; i < f.length; i++) rows.push([f.ts[i], f.open[i], f.high[i], f.low[i], f.close[i], f.volume[i]]);
+  return rows;
+}
+
+interface World { sb: ScriptedBinance; store: StateStore; home: string }
+
+function world(truth: Candle[], startBar: number): World {
+  const home = mkdtempSync(join(tmpdir(), 'tl-venues-'));
+  dirs.push(home);
+  return { sb: scriptedBinance(truth, truth[startBar][0] + 1000), store: openMemoryStateStore(), home };
+}
+
+/** A host as an entry point builds one (one "process"): service, venues, clock. */
+function hostOf(w: World, live: boolean, env: Record<string, string> = {}, onStep?: (botId: string, k: number) => void): BotHost {
+  const service = new BotService(w.store, { liveTradingEnabled: live }, w.sb.clock.now);
+  return new BotHost(w.store, service, {
+    home: w.home, cacheDir: join(w.home, 'cache'), cwd: w.home, now: w.sb.clock.now, onStep,
+    venues: liveVenues({
+      liveTradingEnabled: live, env, exchange: () => w.sb.off.ex,
+      deps: { now: w.sb.clock.now, sleep: w.sb.clock.sleep, random: () => 0.5 },
+      pollIntervalMs: 20 * 60_000, feed: { gapRetries: 2, gapRetryDelayMs: 10_000 },
+    }),
+  });
+}
+
+function createBot(w: World, mode: 'paper' | 'live', name = 'p1') {
+  const service = new BotService(w.store, { liveTradingEnabled: mode === 'live' }, w.sb.clock.now);
+  return service.create({
+    name, strategy: 'sma-cross', params: PARAMS, symbols: ['BTC/USDT'], exchange: 'binance', mode, budget: BUDGET,
+    settings: { timeframe: '1h', feeRate: FEE, slippageBps: SLIP, fraction: 1 },
+  });
+}
+
+/** The backtest of the same candles: decisions from `startBar`, up to (excluding) `endBar`. */
+function backtest(truth: Candle[], startBar: number, endBar: number): ParityRow[] {
+  const cols = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
+  const frame = makeFrame({ exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' },
+    Object.fromEntries(cols.map((c, j) => [c, Float64Array.from(truth.slice(0, endBar), (r) => r[j])])) as Record<(typeof cols)[number], Float64Array>);
+  const params = smaCross.resolveParams(PARAMS) as ParamValues;
+  const sim = runSignalBacktest(smaCross, frame, params, { ...DEFAULT_FILL_CONFIG, initialCash: BUDGET, feeRate: FEE, slippageBps: SLIP, fraction: 1 },
+    { startIndex: startBar, endIndex: endBar, path: 'auto' });
+  return sim.fills.map((f) => ({ bar: f.bar, ts: f.ts, side: f.side, price: f.price, size: f.size, fee: f.fee }));
+}
+
+function paperRows(w: World, botId: string, truth: Candle[]): ParityRow[] {
+  return w.store.orders.fillsFor(botId).map((f) => ({ bar: truth.findIndex((c) => c[0] === f.ts), ts: f.ts, side: f.side, price: f.price, size: f.amount, fee: f.fee }));
+}
+
+const START = 60; // bars 0..59 are closed when the bot starts
+const NEVER = 300; // the venue never publishes this candle
+
+describe('paper bot on a live candle feed (ccxt binance offline, virtual clock)', () => {
+  it('decides and fills as the backtest does, sends nothing to an order endpoint, re-fetches a late candle, pauses on a gap', async () => {
+    const truth = await truthRows();
+    const w = world(truth, START);
+    w.sb.hide.set(truth[120][0], 5); // late: appears on a re-fetch
+    w.sb.hide.set(truth[NEVER][0], Infinity);
+    const bot = createBot(w, 'paper');
+    const host = hostOf(w, false);
+    const out = await w.sb.clock.drive(host.runBot(bot.id));
+    expect(out.end).toBe('gap');
+    expect(out.steps).toBe(NEVER - START); // bars 60 .. 299, each decided once
+
+    // (b) the wrapped exchange saw market data requests only
+    expect(w.sb.forbidden).toEqual([]);
+    const paths = new Set(w.sb.off.requests.map((r) => new URL(r.url).pathname));
+    expect([...paths].sort()).toEqual(['/api/v3/klines', '/api/v3/ticker/24hr']);
+
+    // (a) parity with the backtest over the same candles: every fill (bar, side, price, size, fee)
+    const bt = backtest(truth, START, NEVER);
+    const paper = paperRows(w, bot.id, truth);
+    expect(bt.length).toBeGreaterThanOrEqual(6);
+    expect(compareRows('fill', bt, paper, 1e-6)).toEqual([]);
+    // the late candle was fetched again by its open time
+    expect(w.sb.off.requests.some((r) => new URL(r.url).searchParams.get('startTime') === String(truth[120][0]))).toBe(true);
+
+    // the gap paused the bot with a critical alert
+    expect(w.store.bots.get(bot.id)?.status).toBe('paused');
+    const alerts = w.store.db.prepare(`SELECT code, message FROM alerts WHERE bot_id = ?`).all(bot.id) as { code: string; message: string }[];
+    expect(alerts.map((a) => a.code)).toContain('FEED_GAP');
+    expect(alerts.find((a) => a.code === 'FEED_GAP')?.message).toContain(new Date(truth[NEVER][0]).toISOString());
+  });
+
+  it('a restart mid-run (graceful shutdown, new process: new host, venue and feed) resumes without a duplicate order and ends as the uninterrupted run', async () => {
+    const truth = await truthRows();
+    const w = world(truth, START);
+    w.sb.hide.set(truth[NEVER][0], Infinity);
+    const bot = createBot(w, 'paper');
+    // first process: shut down at the first bar after a completed round trip with no order open
+    let host: BotHost;
+    const first = hostOf(w, false, {}, (id) => {
+      const fills = w.store.orders.fillsFor(id).length;
+      if (fills >= 2 && w.store.orders.unsettledOrders(id).length === 0 && w.store.bots.getState(id, '', 'cursor') !== undefined) first.shutdown();
+    });
+    host = first;
+    const a = await w.sb.clock.drive(host.runBot(bot.id));
+    expect(a.end).toBe('aborted');
+    const before = w.store.orders.ordersFor(bot.id).length;
+    expect(before).toBeGreaterThanOrEqual(2);
+    // down for a while (less than a bar), then a new process resumes every running bot
+    w.sb.clock.t += 10 * 60_000;
+    host = hostOf(w, false);
+    const [r] = await w.sb.clock.drive(host.resumeAll());
+    expect(r.error).toBeUndefined();
+    expect(r.outcome?.end).toBe('gap');
+
+    const orders = w.store.orders.ordersFor(bot.id);
+    expect(new Set(orders.map((o) => o.clientId)).size).toBe(orders.length);
+    // one order per backtest fill, plus at most the last decision's order that no bar filled
+    const bt = backtest(truth, START, NEVER);
+    expect(compareRows('fill', bt, paperRows(w, bot.id, truth), 1e-6)).toEqual([]);
+    expect(orders.filter((o) => o.filled > 0).length).toBe(bt.length);
+    // no bar was decided twice: one decision tag per bar at most
+    const tags = orders.map((o) => o.tag);
+    expect(new Set(tags).size).toBe(tags.length);
+    expect(w.sb.forbidden).toEqual([]);
+  });
+});
+
+describe('live bot behind LIVE_TRADING_ENABLED', () => {
+  it('refuses to start when LIVE_TRADING_ENABLED is not true (status unchanged, nothing sent)', async () => {
+    const truth = await truthRows();
+    const w = world(truth, START);
+    const bot = createBot(w, 'live');
+    const host = hostOf(w, false, { TRADELAB_BINANCE_API_KEY: FAKE_API_KEY, TRADELAB_BINANCE_SECRET: FAKE_SECRET });
+    await expect(w.sb.clock.drive(host.runBot(bot.id))).rejects.toThrow(/LIVE_TRADING_ENABLED is not true/);
+    expect(w.store.bots.get(bot.id)?.status).toBe('created');
+    expect(w.sb.off.requests).toEqual([]);
+  });
+
+  it('with LIVE_TRADING_ENABLED=true and keys in the environment, places its orders through the ccxt adapter under their client ids', async () => {
+    const truth = await truthRows();
+    const w = world(truth, START);
+    const bot = createBot(w, 'live');
+    const posted: URLSearchParams[] = [];
+    w.sb.orderHandler = (req) => {
+      const u = new URL(req.url);
+      if (u.pathname === '/api/v3/openOrders') return [];
+      if (u.pathname === '/api/v3/myTrades') return [];
+      if (u.pathname === '/api/v3/order' && req.method === 'POST') {
+        const p = new URLSearchParams(req.body ?? u.search);
+        posted.push(p);
+        return {
+          symbol: 'BTCUSDT', orderId: String(1000 + posted.length), orderListId: '-1', clientOrderId: p.get('newClientOrderId'), price: '0', origQty: p.get('quantity'),
+          executedQty: '0', cummulativeQuoteQty: '0', status: 'NEW', timeInForce: 'GTC', type: p.get('type'), side: p.get('side'), transactTime: String(w.sb.clock.now()),
+        };
+      }
+      throw new Error(`unexpected ${req.method} ${u.pathname}`);
+    };
+    const host = hostOf(w, true, { TRADELAB_BINANCE_API_KEY: FAKE_API_KEY, TRADELAB_BINANCE_SECRET: FAKE_SECRET }, () => { if (posted.length > 0) host.shutdown(); });
+    const out = await w.sb.clock.drive(host.runBot(bot.id));
+    expect(out.end).toBe('aborted');
+    expect(posted.length).toBe(1);
+    const [o] = w.store.orders.ordersFor(bot.id);
+    expect(o.clientId).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(posted[0].get('newClientOrderId')).toBe(o.clientId);
+    expect(posted[0].get('side')).toBe('BUY');
+    expect(posted[0].get('type')).toBe('MARKET');
+    // the recorded request carried the key header and a signature, never the secret
+    const post = w.sb.off.requests.find((r) => r.method === 'POST')!;
+    expect(post.headers?.['X-MBX-APIKEY']).toBe(FAKE_API_KEY);
+    expect(JSON.stringify(w.sb.off.requests)).not.toContain(FAKE_SECRET);
+    // the first decision came from the same bar the backtest buys at
+    const bt = backtest(truth, START, truth.length);
+    expect(o.createdAt).toBe(truth[bt[0].bar][0] + 1000);
+  });
+});

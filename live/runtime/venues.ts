@@ -1,0 +1,150 @@
+/**
+ * The venue factory of paper and live bots, plugged into BotHost.deps.venues by the entry point:
+ *
+ *   paper → createPaperAdapter(createCcxtAdapter({ exchangeId, liveTradingEnabled: false })): real market data from
+ *           the exchange (public endpoints, no keys), fills simulated by the engine's fill model on the market's
+ *           spec with the bot's fee rate and slippage, the bot's virtual wallet as balances; nothing ever reaches an
+ *           order endpoint (the wrapped adapter would refuse anyway: liveTradingEnabled false).
+ *   live  → the ccxt adapter with credentials from live/secrets (`loadExchangeCredentials`: environment or
+ *           TRADELAB_SECRETS_DIR) and `liveTradingEnabled` exactly as the entry point read LIVE_TRADING_ENABLED;
+ *           a live bot also refuses to start when it is not true (BotService refuses to create one already).
+ *   replay → unchanged (the host's default).
+ * Both run on the execution core's order manager (risk checks, client ids, unknown outcomes, reconciliation) and
+ * a growing candle feed (feed.ts) over the same port; the host runs them with runFeedBot (feed-runner.ts).
+ *
+ * The paper wallet after a restart: quote = budget + realised − fees − open cost, base = the open lots, both from
+ * the store (the simulated venue lived in the previous process). Its resting orders did too: reconciliation marks
+ * them cancelled ('not on venue') — see live/README.md, paper restarts.
+ */
+import type { Exchange } from 'ccxt';
+import { TradelabError, usageError } from '../../engine/errors.ts';
+import { timeframeMs } from '../../engine/timeframe.ts';
+import { createCcxtAdapter, realAdapterDeps, type CcxtAdapter, type CcxtAdapterDeps } from '../exchange/ccxt-adapter.ts';
+import { createPaperAdapter } from '../exchange/paper-adapter.ts';
+import type { ExchangePort, Market } from '../exchange/port.ts';
+import { createOrderManager } from '../execution/order-manager.ts';
+import type { RiskConfig } from '../../engine/risk/index.ts';
+import { loadExchangeCredentials, type CredentialsDeps } from '../secrets/credentials.ts';
+import type { BotRow } from '../state/types.ts';
+import type { RunnerSettings } from '../bots/service.ts';
+import type { StateStore } from '../state/store.ts';
+import { ExecOrderPath } from './exec-path.ts';
+import { CandleFeed, windowBarsFor, type CandleFeedOptions } from './feed.ts';
+import type { FeedVenue } from './feed-runner.ts';
+import type { BotHost, BotVenue, VenueFactory } from './host.ts';
+
+export interface LiveVenuesConfig {
+  /** LIVE_TRADING_ENABLED as the entry point read it (exactly 'true' → true). */
+  readonly liveTradingEnabled: boolean;
+  /** The environment the credentials come from (the entry point passes process.env). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly credentialsDeps?: CredentialsDeps;
+  /** Tests: the ccxt exchange instance of an exchange id (offline, recorded replies). Default: a real one. */
+  readonly exchange?: (exchangeId: string) => Exchange;
+  /** Clock, sleep, jitter and log of the adapters, the order manager and the feed (default: real). */
+  readonly deps?: Partial<CcxtAdapterDeps>;
+  /** REST polling of candles when the venue has no websocket (default: the adapter's, 5 s). */
+  readonly pollIntervalMs?: number;
+  readonly streams?: 'auto' | 'poll';
+  readonly feed?: Partial<Pick<CandleFeedOptions, 'gapRetries' | 'gapRetryDelayMs' | 'settleMs' | 'pageLimit'>>;
+  /** Paper: how late after a bar opened an order still enters that bar (default min(tf / 2, 60 s)); see paper-adapter.ts. */
+  readonly paperGraceMs?: number;
+}
+
+/** The factories for BotHost.deps.venues: { paper, live }. */
+export function liveVenues(cfg: LiveVenuesConfig): { paper: VenueFactory; live: VenueFactory } {
+  const deps: CcxtAdapterDeps = { ...realAdapterDeps, ...cfg.deps };
+  return {
+    paper: (bot, s, host) => paperVenue(cfg, deps, bot, s, host),
+    live: (bot, s, host) => liveVenue(cfg, deps, bot, s, host),
+  };
+}
+
+function oneSymbol(bot: BotRow): string {
+  if (bot.symbols.length !== 1) {
+    throw usageError('FEED_ONE_SYMBOL', `bot '${bot.id}' trades ${bot.symbols.length} symbols (${bot.symbols.join(', ')}); paper and live bots follow one market each for now: create one bot per symbol`);
+  }
+  return bot.symbols[0];
+}
+
+function ccxtPort(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, bot: BotRow, live: boolean, credentials: Parameters<typeof createCcxtAdapter>[0]['credentials']): CcxtAdapter {
+  return createCcxtAdapter({
+    exchangeId: bot.exchange, liveTradingEnabled: live, credentials, pollIntervalMs: cfg.pollIntervalMs, streams: cfg.streams,
+  }, { ...deps, exchange: cfg.exchange?.(bot.exchange) });
+}
+
+function feedOf(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, host: BotHost, bot: BotRow, s: RunnerSettings, port: ExchangePort, symbol: string): CandleFeed {
+  const strategy = host.service.strategyOf(bot);
+  const warm = strategy.warmup(strategy.resolveParams(bot.params));
+  return new CandleFeed({
+    port, symbol, timeframe: s.timeframe, windowBars: windowBarsFor(warm), now: deps.now, sleep: deps.sleep,
+    pollIntervalMs: cfg.pollIntervalMs, ...cfg.feed,
+  });
+}
+
+function orderPath(store: StateStore, bot: BotRow, host: BotHost, port: ExchangePort, deps: CcxtAdapterDeps, fillOverlapMs?: number): ExecOrderPath {
+  const strategy = host.service.strategyOf(bot);
+  return new ExecOrderPath(createOrderManager({
+    store, port, botId: bot.id, strategyId: strategy.id, risk: bot.risk as RiskConfig,
+    fillOverlapMs,
+    deps: { now: deps.now, sleep: (ms) => deps.sleep(ms), random: deps.random },
+  }));
+}
+
+/** The bot's virtual wallet as the store knows it: quote cash and base held (open lots). */
+export function paperWallet(store: StateStore, bot: BotRow, market: Market): Record<string, number> {
+  let cash = bot.budget, base = 0;
+  for (const p of store.orders.positionsFor(bot.id)) {
+    cash += p.realised - p.fees - p.openCost;
+    if (p.symbol === market.symbol) base += p.base;
+  }
+  return base > 0 ? { [market.quote]: cash, [market.base]: base } : { [market.quote]: cash };
+}
+
+async function paperVenue(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, bot: BotRow, s: RunnerSettings, host: BotHost): Promise<BotVenue> {
+  const symbol = oneSymbol(bot);
+  const data = ccxtPort(cfg, deps, bot, false, undefined);
+  await data.loadMarkets();
+  const market = data.market(symbol);
+  // The bot's fee rate as maker and taker (as the backtest and replay charge it); the market's tick, step and minimums.
+  const withFees = (m: Market): Market => ({ ...m, spec: { ...m.spec, makerFee: s.feeRate, takerFee: s.feeRate } });
+  // A simulated venue numbers its orders from 0: a session mark in its id keeps the order ids of a restarted paper
+  // bot apart from those of the previous process (the store keys orders by venue id).
+  const wrapped: ExchangePort = { ...data, id: `${data.id}#${Math.floor(deps.now()).toString(36)}`, market: (sym) => withFees(data.market(sym)) };
+  const tf = timeframeMs(s.timeframe);
+  const graceMs = cfg.paperGraceMs ?? Math.min(tf / 2, 60_000);
+  const paper = createPaperAdapter(wrapped, {
+    balances: paperWallet(host.store, bot, market), timeframe: s.timeframe, fill: { slippageBps: s.slippageBps }, now: deps.now,
+    graceMs, backgroundFeed: false,
+  });
+  // paper fills carry the open time of the bar the order entered, up to graceMs before the order was written
+  const path = orderPath(host.store, bot, host, paper, deps, Math.max(60_000, graceMs + 1000));
+  const feed: FeedVenue = {
+    port: paper, feed: feedOf(cfg, deps, host, bot, s, data, symbol),
+    playCandle: (c) => { paper.playCandle({ symbol, timeframe: s.timeframe, candle: c, closed: true }); },
+    close: () => paper.close(),
+  };
+  return { venue: paper, clock: { setBar: () => {} }, frame: emptyFrame(bot, s), startIndex: 0, path, placeAt: 'close', feed };
+}
+
+async function liveVenue(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, bot: BotRow, s: RunnerSettings, host: BotHost): Promise<BotVenue> {
+  if (cfg.liveTradingEnabled !== true) {
+    throw new TradelabError('LIVE_TRADING_DISABLED', 'config', `bot '${bot.id}' is a live bot and LIVE_TRADING_ENABLED is not true in the environment of this tradelab process; set LIVE_TRADING_ENABLED=true to let it trade (it is off by default)`);
+  }
+  const symbol = oneSymbol(bot);
+  const creds = loadExchangeCredentials(bot.exchange, cfg.env, cfg.credentialsDeps);
+  if (!creds.credentials) {
+    throw new TradelabError('MISSING_CREDENTIALS', 'config', `live bot '${bot.id}' on ${bot.exchange} needs API keys: set TRADELAB_${bot.exchange.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY and _SECRET in the environment, or files of those names in the directory named by TRADELAB_SECRETS_DIR`);
+  }
+  const port = ccxtPort(cfg, deps, bot, true, creds.credentials);
+  await port.loadMarkets();
+  port.market(symbol); // an unknown symbol fails here, with a did-you-mean
+  const path = orderPath(host.store, bot, host, port, deps);
+  const feed: FeedVenue = { port, feed: feedOf(cfg, deps, host, bot, s, port, symbol), close: () => port.close() };
+  return { venue: port, clock: { setBar: () => {} }, frame: emptyFrame(bot, s), startIndex: 0, path, placeAt: 'close', feed };
+}
+
+function emptyFrame(bot: BotRow, s: RunnerSettings): BotVenue['frame'] {
+  const z = new Float64Array(0);
+  return { exchange: bot.exchange, symbol: bot.symbols[0], timeframe: s.timeframe, length: 0, ts: z, open: z, high: z, low: z, close: z, volume: z };
+}
