@@ -185,6 +185,26 @@ describe('computeStats: trade metrics by hand', () => {
   });
 });
 
+describe('computeStats: exposure', () => {
+  it('takes exposureBars when given (the same statistics as counting the position curve), else counts the curve', () => {
+    const equity = [100, 110, 99, 108.9, 119.79];
+    const position = Float64Array.from([0, 1, -2, 0, 1]);
+    const fromCurve = computeStats(input({ equity, position }));
+    expect(fromCurve.exposurePct).toBe(60);
+    const { position: _omit, ...noCurve } = input({ equity });
+    expect(computeStats({ ...noCurve, exposureBars: 3 })).toEqual(fromCurve);
+    expect(computeStats({ ...noCurve, exposureBars: 0 }).exposurePct).toBe(0);
+  });
+
+  it('rejects a bad exposureBars, and an input with neither it nor a position curve', () => {
+    const { position: _omit, ...noCurve } = input({ equity: [100, 101] });
+    for (const bad of [-1, 3, 1.5, NaN]) {
+      expect(() => computeStats({ ...noCurve, exposureBars: bad })).toThrow(/exposureBars=.* must be an integer in \[0, 2\]/);
+    }
+    expect(() => computeStats(noCurve)).toThrow(/either position .* or exposureBars/);
+  });
+});
+
 describe('statsInputFromSim', () => {
   it('feeds a simulator result: buy & hold from the first measured open to the last close, one open trade', () => {
     const n = 6;
@@ -206,6 +226,7 @@ describe('statsInputFromSim', () => {
     expect(st.trades).toBe(0);
     expect(st.bars).toBe(5);
     expect(st.exposurePct).toBe(80); // flat during the first measured bar (decisions fill at the next open), then 4 of 5
+    expect(computeStats({ ...statsInputFromSim(r, frame, config), exposureBars: undefined, position: r.position })).toEqual(st);
     // bought at bar 2 open 104 with all 10,000: final equity 10,000 / 104 × 122
     expectRelClose(st.equityFinal, (10_000 / 104) * 122, 1e-12);
   });

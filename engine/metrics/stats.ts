@@ -14,8 +14,10 @@ export interface StatsInput {
   ts: Float64Array;
   /** Equity at each measured bar's close. */
   equity: Float64Array;
-  /** Signed position at each measured bar's close. */
-  position: Float64Array;
+  /** Signed position at each measured bar's close; needed only for the exposure, so optional when `exposureBars` is given. */
+  position?: Float64Array;
+  /** The number of measured bars with a non-zero position, when the caller knows it (the simulator does); else counted from `position`. */
+  exposureBars?: number;
   /** The closed trades, as objects or as columns of their pnl and returnPct (`SimResult.tradeColumns`). */
   trades: readonly Trade[] | TradeColumns;
   timeframe: string;
@@ -70,15 +72,16 @@ export function computeStats(input: StatsInput): Stats {
   const { ts, equity, position, trades, initialCash } = input;
   const n = equity.length;
   if (n === 0) throw usageError('NO_BARS', 'cannot compute statistics over 0 measured bars; choose a range with at least one bar after the warm-up');
-  if (ts.length !== n || position.length !== n) {
-    throw usageError('BAD_STATS_INPUT', `ts (${ts.length}), equity (${n}) and position (${position.length}) must have one value per measured bar`);
+  if (ts.length !== n || (position !== undefined && position.length !== n)) {
+    throw usageError('BAD_STATS_INPUT', `ts (${ts.length}), equity (${n}) and position (${position?.length}) must have one value per measured bar`);
   }
+  const exposed = exposureOf(input.exposureBars, position, n);
   if (!(initialCash > 0) || !Number.isFinite(initialCash)) throw usageError('BAD_STATS_INPUT', `initialCash=${initialCash} must be a finite number > 0`);
   const ppy = periodsPerYear(input.timeframe);
   const tfMs = timeframeMs(input.timeframe);
 
-  // One pass over the curves: returns, exposure and drawdown periods (see equityPass).
-  const { sum, sumSq, downSq, exposed, dd } = equityPass(equity, position, ts, tfMs, initialCash);
+  // One pass over the equity curve: returns and drawdown periods (see equityPass).
+  const { sum, sumSq, downSq, dd } = equityPass(equity, ts, tfMs, initialCash);
   const endTime = ts[n - 1] + tfMs;
 
   const m = n;
@@ -136,17 +139,30 @@ interface Drawdowns {
   maxMs: number;
 }
 
+/** Bars with a non-zero position: `exposureBars` when given (checked), else counted from the position curve. */
+function exposureOf(given: number | undefined, position: Float64Array | undefined, n: number): number {
+  if (given !== undefined) {
+    if (!Number.isInteger(given) || given < 0 || given > n) {
+      throw usageError('BAD_STATS_INPUT', `exposureBars=${given} must be an integer in [0, ${n}] (the number of measured bars with a position)`);
+    }
+    return given;
+  }
+  if (position === undefined) throw usageError('BAD_STATS_INPUT', 'give either position (one value per measured bar) or exposureBars');
+  let exposed = 0;
+  for (let k = 0; k < n; k++) exposed += position[k] !== 0 ? 1 : 0;
+  return exposed;
+}
+
 /**
- * One pass over the curves (each is read once; everything stays in registers):
+ * One pass over the equity curve (read once; everything stays in registers):
  * - Σ r, Σ r², Σ min(r, 0)² of the per-bar simple returns r_k = E_k / E_(k−1) − 1, E_(−1) = initialCash;
- * - the number of bars with a non-zero position;
  * - drawdown periods over the marks E_(−1), E_0 .. E_(n−1) (docs/metrics.md): from a peak to the first mark at
  *   or above it, or to the last mark; mark k is at ts[k] + tfMs, mark −1 at ts[0].
  */
-function equityPass(equity: Float64Array, position: Float64Array, ts: Float64Array, tfMs: number, initialCash: number):
-  { sum: number; sumSq: number; downSq: number; exposed: number; dd: Drawdowns } {
+function equityPass(equity: Float64Array, ts: Float64Array, tfMs: number, initialCash: number):
+  { sum: number; sumSq: number; downSq: number; dd: Drawdowns } {
   const n = equity.length;
-  let sum = 0, sumSq = 0, downSq = 0, exposed = 0;
+  let sum = 0, sumSq = 0, downSq = 0;
   // `+initialCash` (a no-op on the value) makes the optimiser keep prev and peak as raw doubles: seeded with the
   // tagged parameter itself, each `prev = e` boxed a heap number (4 MB of garbage per year of 1m bars, +35 % time).
   const cash0 = +initialCash;
@@ -158,7 +174,6 @@ function equityPass(equity: Float64Array, position: Float64Array, ts: Float64Arr
     let e = Infinity;
     if (k < n) {
       e = equity[k];
-      exposed += position[k] !== 0 ? 1 : 0;
       if (e !== prev) { // an unchanged mark (flat, no fill) is a zero return: it only counts in n
         const r = e / prev - 1;
         sum += r;
@@ -185,7 +200,7 @@ function equityPass(equity: Float64Array, position: Float64Array, ts: Float64Arr
       trough = e;
     }
   }
-  return { sum, sumSq, downSq, exposed, dd: { peak, maxDepth, depthSum, count, maxBars, maxMs } };
+  return { sum, sumSq, downSq, dd: { peak, maxDepth, depthSum, count, maxBars, maxMs } };
 }
 
 type TradeStats = Pick<Stats, 'trades' | 'winRatePct' | 'bestTradePct' | 'worstTradePct' | 'avgTradePct' | 'profitFactor' | 'expectancy' | 'sqn' | 'kelly'>;

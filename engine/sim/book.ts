@@ -159,6 +159,39 @@ export class Book {
     };
   }
 
+  /**
+   * The position curve of the measured bars [start, start + into.length), written into `into`: the signed position
+   * after each bar's fills. The position changes only at fills, so it is replayed from them (a fill while flat opens
+   * ±size, any other fill closes to 0), the same values the book held at each bar's close. The simulator keeps no
+   * per-bar position column: a caller that never reads the curve never pays for 4 MB of it.
+   */
+  positionCurve(start: number, into: Float64Array): Float64Array {
+    const f = this.fRows, n = into.length;
+    let pos = 0, k = 0;
+    for (let r = 0; r < this.nFills; r++) {
+      const o = r * F_STRIDE;
+      const kb = f[o + F_BAR] - start; // the fill's bar: the new position holds from its close on
+      if (kb > k) { into.fill(pos, k, kb); k = kb; }
+      pos = pos === 0 ? (f[o + F_DIR] > 0 ? f[o + F_SIZE] : -f[o + F_SIZE]) : 0;
+    }
+    if (k < n) into.fill(pos, k, n);
+    return into;
+  }
+
+  /** The number of measured bars [start, end) with a non-zero position: the count of the curve `positionCurve` writes, from the fills alone. */
+  exposureBars(start: number, end: number): number {
+    const f = this.fRows, n = end - start;
+    let pos = 0, k = 0, bars = 0;
+    for (let r = 0; r < this.nFills; r++) {
+      const o = r * F_STRIDE;
+      const kb = f[o + F_BAR] - start;
+      if (kb > k) { if (pos !== 0) bars += kb - k; k = kb; }
+      pos = pos === 0 ? (f[o + F_DIR] > 0 ? f[o + F_SIZE] : -f[o + F_SIZE]) : 0;
+    }
+    if (k < n && pos !== 0) bars += n - k;
+    return bars;
+  }
+
   /** The trades' pnl and returnPct as columns (copied out of the row store: two small arrays per run). */
   tradeColumns(): { pnl: Float64Array; returnPct: Float64Array } {
     const n = this.nTrades, t = this.tRows;

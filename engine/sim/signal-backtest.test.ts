@@ -292,6 +292,49 @@ describe('runSignalBacktest: reusable output buffers', () => {
   });
 });
 
+describe('runSignalBacktest: the position curve, built from the fills', () => {
+  it('holds each trade\'s signed size from its entry bar to the bar before its exit, 0 elsewhere; exposureBars counts it', () => {
+    // 300 bars, a pseudo-random table of targets (fixed LCG), entries skipped now and then by the lot and minNotional.
+    let x = 7;
+    const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rows = Array.from({ length: 300 }, (_, i) => {
+      const p = 100 + 20 * Math.sin(i / 9) + 5 * rnd();
+      return [p, p + 2, p - 2, p + 4 * rnd() - 2] as const;
+    });
+    const f = frameOf(rows);
+    const targets = Array.from({ length: 300 }, () => { const u = rnd(); return u < 0.1 ? 1 : u < 0.2 ? -1 : u < 0.25 ? 0 : NaN; });
+    for (const allowShort of [false, true]) {
+      for (const closeAtEnd of [false, true]) {
+        for (const path of ['fast', 'per-bar'] as const) {
+          const config = cfg({ allowShort, closeAtEnd, initialCash: 1000, lotSize: 1, minNotional: 905, feeRate: 0.002 });
+          const r = runSignalBacktest(tableStrategy(targets), f, {}, config, { startIndex: 3, path });
+          const want = new Float64Array(r.endIndex - r.startIndex);
+          for (const t of r.trades) want.fill(t.side === 'long' ? t.size : -t.size, t.entryBar - r.startIndex, t.exitBar - r.startIndex);
+          const o = r.openPosition;
+          if (o) want.fill(o.side === 'long' ? o.size : -o.size, o.entryBar - r.startIndex);
+          expect(r.trades.length).toBeGreaterThan(10);
+          expect(r.skippedOrders).toBeGreaterThan(0);
+          expect(Array.from(r.position)).toEqual(Array.from(want));
+          expect(r.exposureBars).toBe(want.filter((v) => v !== 0).length);
+          expect(r.exposureBars).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+
+  it('is written into opts.out.position when first read, and kept', () => {
+    const f = frameOf(Array.from({ length: 12 }, (_, i) => [100 + i, 101 + i, 99 + i, 100.5 + (i % 3)] as const));
+    const out = { equity: new Float64Array(11), position: new Float64Array(11).fill(-1) };
+    const r = runSignalBacktest(tableStrategy([1, NaN, 0, 1, -1, NaN, 1, 0, NaN, 1]), f, {}, cfg({ allowShort: true }), { startIndex: 1, out });
+    expect(out.position[0]).toBe(-1); // not built yet
+    const p = r.position;
+    expect(p.buffer).toBe(out.position.buffer);
+    expect(r.position).toBe(p);
+    expect(Array.from(p)).toEqual(Array.from(runSignalBacktest(tableStrategy([1, NaN, 0, 1, -1, NaN, 1, 0, NaN, 1]), f, {}, cfg({ allowShort: true }), { startIndex: 1 }).position));
+    expect(p.some((v) => v > 0) && p.some((v) => v < 0)).toBe(true);
+  });
+});
+
 describe('runSignalBacktest: the lent target column', () => {
   it('lends signals() one column of frame length, reused by the next run; a nested run gets its own', () => {
     const f = frameOf(Array.from({ length: 12 }, (_, i) => [100 + i, 101 + i, 99 + i, 100.5 + (i % 3)] as const));

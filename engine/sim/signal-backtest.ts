@@ -31,7 +31,8 @@ export interface SignalBacktestOptions {
    * Buffers to write the equity and position curves into instead of allocating them (each at least
    * endIndex − startIndex long; the result's arrays are views on them). For sweeps that run many backtests
    * and keep only their statistics: fresh 4 MB arrays cost more in page faults than the simulation itself.
-   * Whatever the buffers held before is overwritten, including a previous result that used them.
+   * Whatever the buffers held before is overwritten, including a previous result that used them. The position
+   * curve is written when the result's `position` is first read (it is kept as the fills until then).
    */
   out?: { equity: Float64Array; position: Float64Array };
 }
@@ -82,7 +83,7 @@ export function runSignalBacktest(
     }
   }
   const n = end - start;
-  const { equity, position } = curves(n, opts.out);
+  const { equity, position: positionOut } = curves(n, opts.out);
   const book = new Book(frame, cfg);
 
   // Indicator and target columns live only for this call: they are written into the module's scratch columns
@@ -99,9 +100,9 @@ export function runSignalBacktest(
       if (!(sig instanceof Float64Array) || sig.length !== frame.length) {
         throw usageError('BAD_SIGNALS', `strategy '${strategy.id}' signals() must return a Float64Array of ${frame.length} values (one per bar), got ${sig instanceof Float64Array ? sig.length : typeof sig}`);
       }
-      runFast(book, frame, sig, start, end, cfg.allowShort, equity, position);
+      runFast(book, frame, sig, start, end, cfg.allowShort, equity);
     } else {
-      runPerBar(book, strategy, frame, ind, params, start, end, cfg.allowShort, equity, position);
+      runPerBar(book, strategy, frame, ind, params, start, end, cfg.allowShort, equity);
     }
   } finally {
     if (lend) scratchInUse = false;
@@ -111,13 +112,16 @@ export function runSignalBacktest(
   if (cfg.closeAtEnd && book.side !== SIDE_FLAT) {
     book.close(last, frame.close[last], REASON_END);
     equity[n - 1] = book.cash;
-    position[n - 1] = 0;
   }
   let fills: Fill[] | undefined;
   let trades: Trade[] | undefined;
+  let position: Float64Array | undefined;
   return {
     startIndex: start, endIndex: end,
-    ts: frame.ts.subarray(start, end), equity, position,
+    ts: frame.ts.subarray(start, end), equity,
+    get position() { return (position ??= book.positionCurve(start, positionOut ?? new Float64Array(n))); },
+    set position(v: Float64Array) { position = v; },
+    exposureBars: book.exposureBars(start, end),
     get trades() { return (trades ??= book.tradeObjects()); },
     set trades(v: Trade[]) { trades = v; },
     get fills() { return (fills ??= book.fillObjects()); },
@@ -166,11 +170,9 @@ class ScratchMemo implements IndicatorMemo {
   }
 }
 
-function curves(n: number, out: SignalBacktestOptions['out']): { equity: Float64Array; position: Float64Array } {
-  if (out === undefined) {
-    const buf = new ArrayBuffer(16 * n); // one allocation for both curves
-    return { equity: new Float64Array(buf, 0, n), position: new Float64Array(buf, 8 * n, n) };
-  }
+/** The equity curve, and the buffer the position curve is written into when it is read (undefined: allocated then). */
+function curves(n: number, out: SignalBacktestOptions['out']): { equity: Float64Array; position: Float64Array | undefined } {
+  if (out === undefined) return { equity: new Float64Array(n), position: undefined };
   const ok = (a: unknown) => a instanceof Float64Array && a.length >= n;
   if (!ok(out.equity) || !ok(out.position) || out.equity.buffer === out.position.buffer && overlaps(out.equity, out.position, n)) {
     throw usageError('BAD_OUT_BUFFERS', `opts.out needs two non-overlapping Float64Arrays (equity, position) of at least ${n} values (the measured bars)`);
@@ -193,12 +195,11 @@ function overlaps(a: Float64Array, b: Float64Array, n: number): boolean {
  * The marks are the same numbers, computed by the same expressions, as bar by bar.
  */
 function runFast(book: Book, frame: CandleFrame, sig: Float64Array, start: number, end: number, allowShort: boolean,
-  equity: Float64Array, position: Float64Array): void {
+  equity: Float64Array): void {
   const close = frame.close;
   const shortSide = allowShort ? SIDE_SHORT : SIDE_FLAT;
   let cash = book.cash, pos = book.pos, side = book.side;
   equity[0] = cash + pos * close[start];
-  position[0] = pos;
   // Curve index k of bar i is i - start.
   for (let i = start + 1; i < end;) {
     // The first bar j >= i whose previous target moves the book (end if none).
@@ -211,17 +212,12 @@ function runFast(book: Book, frame: CandleFrame, sig: Float64Array, start: numbe
         if (t !== side) break;
       }
     }
-    // Bars i .. j-1: the book does not change (marked even while flat: a non-finite close must still show). One
-    // loop writing both curves: a TypedArray#fill call per stretch costs more than it saves over ~25 bars.
-    for (let q = i; q < j; q++) {
-      equity[q - start] = cash + pos * close[q];
-      position[q - start] = pos;
-    }
+    // Bars i .. j-1: the book does not change (marked even while flat: a non-finite close must still show).
+    for (let q = i; q < j; q++) equity[q - start] = cash + pos * close[q];
     if (j === end) break;
     book.moveTo(j, t, t === SIDE_LONG ? REASON_LONG : sig[j - 1] < 0 ? REASON_SHORT : REASON_FLAT);
     cash = book.cash; pos = book.pos; side = book.side;
     equity[j - start] = cash + pos * close[j];
-    position[j - start] = pos;
     i = j + 1;
   }
 }
@@ -241,7 +237,7 @@ const sideCode = (side: TargetSide, allowShort: boolean): number =>
 
 /** The per-bar path: `decide` at each bar's close with the true position; its last target intent is filled at the next open. */
 function runPerBar(book: Book, strategy: AnyStrategy, frame: CandleFrame, ind: Indicators, params: ParamValues,
-  start: number, end: number, allowShort: boolean, equity: Float64Array, position: Float64Array): void {
+  start: number, end: number, allowShort: boolean, equity: Float64Array): void {
   const close = frame.close;
   const ctx: MutableContext = { i: start, frame, ind, params, position: book.view(), state: strategy.initState(params) };
   let pending = NaN;
@@ -252,7 +248,6 @@ function runPerBar(book: Book, strategy: AnyStrategy, frame: CandleFrame, ind: I
       pending = NaN;
     }
     equity[k] = book.cash + book.pos * close[i];
-    position[k] = book.pos;
     if (i === end - 1) break; // no next bar in the measured range: this decision could never be filled
     ctx.i = i;
     ctx.position = book.view();

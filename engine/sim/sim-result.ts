@@ -74,8 +74,13 @@ export interface SimResult {
   ts: Float64Array;
   /** Equity (cash + signed size × close) at each measured bar's close, after everything that happened in that bar. */
   equity: Float64Array;
-  /** Signed position size (base units) at each measured bar's close. */
+  /**
+   * Signed position size (base units) at each measured bar's close. Built from the fills the first time it is read
+   * (then kept): the position changes only at fills, and a caller that only computes statistics never needs it.
+   */
   position: Float64Array;
+  /** The number of measured bars with a non-zero position (what `position` holds; counted from the fills). */
+  exposureBars: number;
   trades: Trade[];
   fills: Fill[];
   /** The same trades' pnl and returnPct as columns (views; what computeStats needs, without building objects). */
