@@ -25,6 +25,7 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: `/api/results/${RUN}`, role: 'viewer', ok: 200, bad: { url: '/api/results/..%2F..%2Fetc' } },
   { method: 'GET', url: `/api/results/${RUN}/files/trades.csv`, role: 'viewer', ok: 200, bad: { url: `/api/results/${RUN}/files/..%2Fsecret.txt` } },
   { method: 'GET', url: '/api/markets', role: 'viewer', ok: 200, bad: { url: '/api/markets?enabled=maybe' } },
+  { method: 'GET', url: '/api/exchanges/binance/pairs?quote=usdt', role: 'viewer', ok: 200, bad: { url: '/api/exchanges/Bin%20ance/pairs' } },
   { method: 'PUT', url: '/api/markets/enabled', body: { exchange: 'binance', symbol: 'SOL/USDT', enabled: false }, role: 'operator', ok: 200, bad: { body: { exchange: 'binance', symbol: 'SOLUSDT', enabled: 'no' } } },
   { method: 'GET', url: '/api/orders?status=resting', role: 'viewer', ok: 200, bad: { url: '/api/orders?status=lost' } },
   { method: 'POST', url: '/api/orders/a-4/cancel', role: 'operator', ok: 200, bad: { url: '/api/orders/a%20b/cancel' } },
@@ -64,7 +65,7 @@ describe('API routes', () => {
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     const tested = new Set(ROUTES.map((r) => `${r.method} ${r.url.split('?')[0]}`)
       .map((k) => k.replace(/\/api\/bots\/(alpha|beta|gamma)/, '/api/bots/{id}').replace(/\/api\/users\/carol/, '/api/users/{name}').replace(/\/api\/orders\/a-4/, '/api/orders/{clientId}')
-        .replace(/\/api\/strategies\/grid/, '/api/strategies/{id}').replace(new RegExp(`/api/results/${RUN}/files/.*`), '/api/results/{id}/files/{*}').replace(new RegExp(`/api/results/${RUN}`), '/api/results/{id}')
+        .replace(/\/api\/strategies\/grid/, '/api/strategies/{id}').replace(/\/api\/exchanges\/binance/, '/api/exchanges/{id}').replace(new RegExp(`/api/results/${RUN}/files/.*`), '/api/results/{id}/files/{*}').replace(new RegExp(`/api/results/${RUN}`), '/api/results/{id}')
         .replace(/overrides\/.+/, 'overrides/{path}')));
     const missing = documented.filter((k) => !tested.has(k) && !['GET /healthz', 'POST /api/auth/login', 'POST /api/auth/logout', 'GET /ws'].includes(k));
     expect(missing).toEqual([]);
@@ -228,6 +229,13 @@ describe('API behaviour', () => {
     }
     expect((await get(`/api/results/${RUN}/files/nothing.csv`)).statusCode).toBe(404);
     expect((await h.app.inject({ method: 'PUT', url: `/api/results/${RUN}/files/trades.csv`, headers: h.auth('admin'), payload: 'x' })).statusCode).toBe(404);
+  });
+
+  it('pairs of an exchange: filtered; unknown exchange 404; unreachable 503', async () => {
+    expect((await get('/api/exchanges/binance/pairs?quote=usdt&active=true')).json().map((m: { symbol: string }) => m.symbol)).toEqual(['BTC/USDT']);
+    expect((await get('/api/exchanges/kraken/pairs')).statusCode).toBe(404);
+    const r = await get('/api/exchanges/coinbase/pairs');
+    expect([r.statusCode, r.json().error.code]).toEqual([503, 'EXCHANGE_UNREACHABLE']);
   });
 
   it('markets: disabling is kept as an override and shown', async () => {

@@ -24,6 +24,8 @@ export interface AppDeps {
   readonly clock?: () => number;
   /** Last known price of a bot's market, for unrealised P&L of open lots (the runtime's price feed); optional. */
   readonly markPrice?: (botId: string, symbol: string) => number | undefined;
+  /** Markets (pairs) an exchange lists, for the create-bot form; serve passes a cached ccxt loadMarkets. */
+  readonly exchangeMarkets?: (exchange: string) => Promise<readonly ExchangeMarket[]>;
   /** Role given to requests without credentials while NO user exists (only ever set for a loopback listener). */
   readonly anonymousRole?: Role | null;
   /** Fastify logger option (false in tests; a pino instance or options in serve). */
@@ -37,6 +39,14 @@ export interface AppDeps {
   readonly routes?: readonly ((app: FastifyInstance, ctx: ServerContext) => void | Promise<void>)[];
   /** More event sources for the websocket besides the bot runtime (e.g. in-app alert toasts). */
   readonly eventSources?: readonly { subscribe(listener: (e: LiveEvent) => void): () => void }[];
+}
+
+export interface ExchangeMarket {
+  readonly symbol: string;
+  readonly base: string;
+  readonly quote: string;
+  readonly active: boolean;
+  readonly type: string;
 }
 
 export interface AuthUser {

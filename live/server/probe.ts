@@ -4,7 +4,8 @@
  * `cacheMs` so a health check every few seconds does not hammer the exchange.
  */
 import type { StateStore } from '../state/store.ts';
-import type { ExchangeProbeResult } from './context.ts';
+import { TradelabError } from '../../engine/errors.ts';
+import type { ExchangeMarket, ExchangeProbeResult } from './context.ts';
 
 export type PingExchange = (exchangeId: string, timeoutMs: number) => Promise<void>;
 
@@ -33,5 +34,31 @@ export function exchangeProbe(store: StateStore, ping: PingExchange = ccxtPing, 
     const result = failures.length ? { ok: false, detail: `unreachable: ${failures.sort().join('; ')}` } : { ok: true, detail: `reachable: ${key}` };
     cached = { at: now(), key, result };
     return result;
+  };
+}
+
+/**
+ * Pairs of an exchange from ccxt's public loadMarkets (no keys), cached per exchange for `cacheMs`. Failures are
+ * venue-unavailable errors (503) naming the exchange.
+ */
+export function ccxtMarkets(opts: { timeoutMs?: number; cacheMs?: number } = {}): (exchange: string) => Promise<readonly ExchangeMarket[]> {
+  const cache = new Map<string, { at: number; list: readonly ExchangeMarket[] }>();
+  const cacheMs = opts.cacheMs ?? 600_000;
+  return async (id) => {
+    const hit = cache.get(id);
+    if (hit && Date.now() - hit.at < cacheMs) return hit.list;
+    const ccxt = (await import('ccxt')).default as unknown as Record<string, new (o: Record<string, unknown>) => { loadMarkets(): Promise<Record<string, { symbol: string; base: string; quote: string; active?: boolean; type?: string }>> }>;
+    const Cls = ccxt[id];
+    if (typeof Cls !== 'function') throw new TradelabError('UNKNOWN_EXCHANGE', 'usage', `'${id}' is not a ccxt exchange id`);
+    let markets;
+    try {
+      markets = await new Cls({ timeout: opts.timeoutMs ?? 10_000, enableRateLimit: true }).loadMarkets();
+    } catch (e) {
+      throw new TradelabError('EXCHANGE_UNREACHABLE', 'venue-unavailable', `cannot load the markets of ${id}: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`);
+    }
+    const list = Object.values(markets).map((m) => ({ symbol: m.symbol, base: m.base, quote: m.quote, active: m.active !== false, type: m.type ?? 'spot' }))
+      .sort((a, b) => a.symbol.localeCompare(b.symbol));
+    cache.set(id, { at: Date.now(), list });
+    return list;
   };
 }

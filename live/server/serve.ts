@@ -14,7 +14,7 @@ import { loadConfig, type Env } from '../config/load.ts';
 import { buildApp } from './app.ts';
 import type { BotService, LiveEvent } from './bot-service.ts';
 import type { AppDeps, ExchangeProbeResult } from './context.ts';
-import { exchangeProbe } from './probe.ts';
+import { ccxtMarkets, exchangeProbe } from './probe.ts';
 import { UsersRepo, type ScryptCost } from './users.ts';
 
 export interface ServeOptions {
@@ -35,6 +35,8 @@ export interface ServeOptions {
   readonly eventSources?: AppDeps['eventSources'];
   /** Last known price per bot market (unrealised P&L of open lots). */
   readonly markPrice?: AppDeps['markPrice'];
+  /** Pairs per exchange (default: ccxt loadMarkets, cached 10 min). */
+  readonly exchangeMarkets?: AppDeps['exchangeMarkets'];
 }
 
 export interface RunningServer {
@@ -91,6 +93,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const app = await buildApp({
       store, config, bots: (opts.bots ?? runtimeUnavailable)(store),
       probeExchange: opts.probeExchange ?? exchangeProbe(store),
+      exchangeMarkets: opts.exchangeMarkets ?? ccxtMarkets(),
       anonymousRole: loopback ? 'admin' : null,
       logger: opts.logger ?? { level: 'info', redact: { paths: REDACT_PATHS, censor: '<redacted>' } },
       scrypt: opts.scrypt, routes: opts.routes, eventSources: opts.eventSources, markPrice: opts.markPrice,

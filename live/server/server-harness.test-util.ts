@@ -174,7 +174,12 @@ export async function makeHarness(opts: { env?: Record<string, string>; seed?: b
   const config = new ConfigService({ configDir: REPO_CONFIG, env: { TRADELAB_HOME: home, TRADELAB_RESULTS: resultsDir, ...opts.env }, cwd: home }, store.journal);
   const bots = new MemoryBotService(store, now, config.config.liveTradingEnabled);
   const probe = { result: { ok: true, detail: 'binance reachable' } as ExchangeProbeResult };
-  const app = await buildApp({ store, config, bots, probeExchange: async () => probe.result, clock: now, scrypt: FAST_SCRYPT, ...opts.deps });
+  const app = await buildApp({ store, config, bots, probeExchange: async () => probe.result, clock: now, scrypt: FAST_SCRYPT,
+    exchangeMarkets: async (id) => {
+      if (id === 'coinbase') throw new TradelabError('EXCHANGE_UNREACHABLE', 'venue-unavailable', 'cannot load the markets of coinbase: timeout');
+      return [{ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', active: true, type: 'spot' }, { symbol: 'ETH/BTC', base: 'ETH', quote: 'BTC', active: true, type: 'spot' }, { symbol: 'OLD/USDT', base: 'OLD', quote: 'USDT', active: false, type: 'spot' }];
+    },
+    ...opts.deps });
   await app.ready();
   const users = new UsersRepo(store.db, FAST_SCRYPT);
   const tokens = {} as Record<Role, string>;

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { TradelabError } from '../../../engine/errors.ts';
 import { httpError } from '../errors.ts';
 import { responses, Symbol as SymbolS } from '../schemas.ts';
 import type { ServerContext } from '../context.ts';
@@ -16,6 +17,10 @@ const Market = Type.Object({
 });
 const Query = Type.Object({ exchange: Type.Optional(Type.String({ maxLength: 40 })), enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 const Toggle = Type.Object({ exchange: Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z0-9]+$' }), symbol: SymbolS, enabled: Type.Boolean() }, { additionalProperties: false });
+
+const ExchangeParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z0-9]+$' }) });
+const PairsQuery = Type.Object({ quote: Type.Optional(Type.String({ minLength: 1, maxLength: 20, pattern: '^[A-Za-z0-9]+$' })), active: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+const Pair = Type.Object({ symbol: Type.String(), base: Type.String(), quote: Type.String(), active: Type.Boolean(), type: Type.String() });
 
 export const marketKey = (exchange: string, symbol: string) => `market.${exchange}:${symbol}`;
 
@@ -58,6 +63,21 @@ export function marketRoutes(app: FastifyInstance, ctx: ServerContext): void {
     config: { access: 'viewer' },
     schema: { tags: ['markets'], summary: 'The market universe with enable flags and stats', querystring: Query, response: responses(Type.Array(Market)) },
   }, async (req) => universe().filter((m) => (req.query.exchange === undefined || m.exchange === req.query.exchange) && (req.query.enabled === undefined || m.enabled === req.query.enabled)));
+
+  app.get<{ Params: Static<typeof ExchangeParams>; Querystring: Static<typeof PairsQuery> }>('/api/exchanges/:id/pairs', {
+    config: { access: 'viewer' },
+    schema: { tags: ['markets'], summary: 'Pairs an exchange lists (spot by default filters nothing; quote= and active= filter)', params: ExchangeParams, querystring: PairsQuery, response: responses(Type.Array(Pair)) },
+  }, async (req) => {
+    const { id } = req.params;
+    if (!ctx.deps.config.config.exchanges[id]) {
+      throw httpError('EXCHANGE_NOT_FOUND', `exchange '${id}' is not configured; configured: ${Object.keys(ctx.deps.config.config.exchanges).join(', ')}`);
+    }
+    if (!ctx.deps.exchangeMarkets) throw new TradelabError('EXCHANGE_MARKETS_UNAVAILABLE', 'venue-unavailable', 'this server has no exchange market source');
+    const list = await ctx.deps.exchangeMarkets(id);
+    const q = req.query.quote?.toUpperCase();
+    return list.filter((m) => (q === undefined || m.quote.toUpperCase() === q) && (req.query.active === undefined || m.active === req.query.active))
+      .map((m) => ({ symbol: m.symbol, base: m.base, quote: m.quote, active: m.active, type: m.type }));
+  });
 
   app.put<{ Body: Static<typeof Toggle> }>('/api/markets/enabled', {
     config: { access: 'operator' },
