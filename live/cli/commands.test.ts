@@ -53,10 +53,21 @@ describe('tradelab live commands', () => {
     const r = await runLiveCli(['replay', '--strategy', 'ema-cross', '--symbol', 'BTC/USDT', '--data', FILE, '--from', '2022-03-01', '--to', '2022-04-01', '--name', 'r1', '--json'], { TRADELAB_HOME: h }, h);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)[0]).toMatchObject({ botId: 'r1', status: 'stopped', outcome: { end: 'end-of-data' } });
-    const paper = await runLiveCli(['paper', '--strategy', 'sma-cross', '--symbol', 'BTC/USDT', '--name', 'p1'], { TRADELAB_HOME: h }, h);
+    // paper bots are wired in (runtime/venues.ts; run offline in runtime/venues.test.ts): a wrong exchange fails first
+    const paper = await runLiveCli(['paper', '--strategy', 'sma-cross', '--symbol', 'BTC/USDT', '--exchange', 'binanse', '--name', 'p1'], { TRADELAB_HOME: h }, h);
     expect(paper.code).toBe(2);
-    expect(paper.err).toMatch(/no paper venue wired in/);
+    expect(paper.err).toMatch(/unknown exchange 'binanse'.*binance/);
     expect(JSON.parse((await runLiveCli(['bot', 'list', '--json'], { TRADELAB_HOME: h }, h)).out).map((b: { id: string }) => b.id)).toEqual(['r1']);
+  });
+
+  it('a live bot does not start unless LIVE_TRADING_ENABLED is true in the environment of the process that runs it', async () => {
+    const h = home();
+    const made = await runLiveCli(['bot', 'create', 'l1', '--mode', 'live', '--strategy', 'sma-cross', '--symbol', 'BTC/USDT'], { TRADELAB_HOME: h, LIVE_TRADING_ENABLED: 'true' }, h);
+    expect(made.code).toBe(0);
+    const start = await runLiveCli(['bot', 'start', 'l1', '--json'], { TRADELAB_HOME: h, LIVE_TRADING_ENABLED: 'false' }, h);
+    expect(start.code).toBe(1);
+    expect(JSON.parse(start.out)[0]).toMatchObject({ botId: 'l1', status: 'created' });
+    expect(JSON.parse(start.out)[0].error).toMatch(/LIVE_TRADING_ENABLED is not true/);
   });
 
   it('secrets: a run with keys in the environment leaves neither key nor secret in logs, results or the database', async () => {

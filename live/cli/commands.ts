@@ -16,7 +16,7 @@ import { acquireWriterLock } from '../state/lock.ts';
 import { openStateStore, type StateStore } from '../state/store.ts';
 import type { BotMode, BotRow, BotStatus } from '../state/types.ts';
 import { BotService, parseRunningTime, formatRunningTime, resolveBotStrategy, type RunnerSettings } from '../bots/index.ts';
-import { BotHost, type BotTaskResult } from '../runtime/host.ts';
+import { BotHost, type BotTaskResult, type VenueFactory } from '../runtime/host.ts';
 import { runParity, type ParityReport } from '../runtime/parity.ts';
 import { liveEnv, table, type LiveCliCommand, type LiveCliContext } from './context.ts';
 
@@ -62,12 +62,27 @@ function parseRisk(v: unknown): RiskConfig | undefined {
 
 interface Opened { store: StateStore; service: BotService; host: BotHost; close: () => void }
 
+/**
+ * Paper and live venues (runtime/venues.ts), loaded when a paper or live bot first needs one: they bring ccxt, whose
+ * load takes seconds that replay bots and read-only commands should not pay. Live trading: LIVE_TRADING_ENABLED and
+ * the exchange keys as the entry point read them (ctx.env).
+ */
+function lazyVenue(mode: 'paper' | 'live', liveTradingEnabled: boolean, env: LiveCliContext['env']): VenueFactory {
+  return async (bot, settings, host) => {
+    const { liveVenues } = await import('../runtime/venues.ts');
+    return liveVenues({ liveTradingEnabled, env })[mode](bot, settings, host);
+  };
+}
+
 async function open(ctx: LiveCliContext, extra: AnyStrategy[] = [], opts: { lockBot?: string } = {}): Promise<Opened> {
   const env = liveEnv(ctx);
   const lock = opts.lockBot ? acquireWriterLock(env.home, { name: `bot-${opts.lockBot}` }) : undefined;
   const store = openStateStore(env.home);
   const service = new BotService(store, { liveTradingEnabled: env.liveTradingEnabled }, Date.now, extra);
-  const host = new BotHost(store, service, { home: env.home, cacheDir: env.cacheDir, cwd: ctx.cwd, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+  const host = new BotHost(store, service, {
+    home: env.home, cacheDir: env.cacheDir, cwd: ctx.cwd, sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    venues: { paper: lazyVenue('paper', env.liveTradingEnabled, ctx.env), live: lazyVenue('live', env.liveTradingEnabled, ctx.env) },
+  });
   return { store, service, host, close: () => { store.close(); lock?.release(); } };
 }
 
@@ -270,6 +285,11 @@ function runNowCommand(mode: 'replay' | 'paper'): LiveCliCommand {
         const ok = probe.host.hasVenue(mode);
         probe.close();
         if (!ok) throw new TradelabError('VENUE_UNAVAILABLE', 'config', `no ${mode} venue wired in to this tradelab: ${mode} bots need the exchange adapters of live/exchange (replay bots run here: tradelab replay ...)`);
+        if (mode === 'paper') {
+          // A paper bot reads the exchange's market data: an unknown exchange id fails before the bot is created.
+          const { assertExchangeId } = await import('../exchange/ccxt-adapter.ts');
+          assertExchangeId(String(a.exchange));
+        }
         const name = a.name ? String(a.name) : `${mode}-${String(a.strategy ?? 'bot').replace(/[^A-Za-z0-9]+/g, '-')}-${Date.now().toString(36)}`;
         const { o, bot } = await createFrom(a, ctx, mode, name);
         o.close();
