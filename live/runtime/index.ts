@@ -7,3 +7,6 @@ export { runParity, compareRows, type ParitySpec, type ParityReport, type Parity
 export { fileLogger, nullLogger, type LogFn, type LogEvent } from './logger.ts';
 export { ExecOrderPath } from './exec-path.ts';
 export { execReplay, type ExecReplay } from './exec-replay.ts';
+export { CandleFeed, windowBarsFor, type CandleFeedOptions, type FeedEvent, type FeedBar, type FeedGap } from './feed.ts';
+export { runFeedBot, type FeedVenue, type FeedRunArgs } from './feed-runner.ts';
+// venues.ts (paper / live venue factories) loads ccxt: import it directly where a paper or live bot is started.
