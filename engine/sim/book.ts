@@ -3,9 +3,11 @@
  * records fills, round-trip trades and skipped orders. It is called only when the target differs from the
  * current side, never per bar.
  *
- * Fills and trades are recorded as rows of growable Float64Arrays (no object per fill),
- * and turned into `Fill` / `Trade` objects only when a caller reads them (`fillObjects`, `tradeObjects`): a
- * sweep that keeps only statistics never pays for 10,000s of small objects and their garbage collection.
+ * Fills and trades are recorded as rows of growable Float64Arrays (no object per fill; a fill's reason is a code into
+ * a small table of distinct reasons), and turned into `Fill` / `Trade` objects only when a caller reads them
+ * (`fillObjects`, `tradeObjects`): a sweep that keeps only statistics never pays for 10,000s of small objects and
+ * their garbage collection. The stores start at the size the previous book ended with (a repeated backtest does
+ * not regrow them, copying megabytes, run after run).
  */
 import type { CandleFrame } from '../frame.ts';
 import { FLAT_POSITION, type PositionView } from '../strategy.ts';
@@ -25,9 +27,16 @@ function grow(a: Float64Array): Float64Array {
   return next;
 }
 
-// Row layouts of the fill and trade stores.
-const F_BAR = 0, F_DIR = 1, F_PRICE = 2, F_SIZE = 3, F_FEE = 4, F_STRIDE = 5;
-const T_ENTRY = 0, T_EXIT = 1, T_PNL = 2, T_RET = 3, T_STRIDE = 4;
+// Row layouts of the fill and trade stores. A fill's direction is the sign of F_SIZE (+ buy, − sell).
+const F_BAR = 0, F_PRICE = 1, F_SIZE = 2, F_FEE = 3, F_REASON = 4, F_STRIDE = 5;
+const T_ENTRY = 0, T_EXIT = 1, T_STRIDE = 2;
+
+/** Initial row capacities: the largest counts the last few books reached, within [MIN_ROWS, MAX_HINT_ROWS]. */
+const MIN_ROWS = 1024;
+const MAX_HINT_ROWS = 1 << 20;
+let fillRowsHint = MIN_ROWS;
+let tradeRowsHint = MIN_ROWS;
+const rowsFor = (count: number) => Math.min(MAX_HINT_ROWS, Math.max(MIN_ROWS, count + (count >> 3)));
 
 export class Book {
   cash: number;
@@ -40,13 +49,20 @@ export class Book {
   readonly skipped: SkippedOrder[] = [];
   private viewCache: PositionView = FLAT_POSITION;
 
-  // Fills, one row each: bar, +1 buy / -1 sell, price (slippage included), size, fee; reasons beside them.
+  // Fills, one row each: bar, price (slippage included), signed size (+ buy, − sell), fee, reason code.
   nFills = 0;
-  private fRows: Float64Array = new Float64Array(1024 * F_STRIDE);
-  private readonly fReason: string[] = [];
-  // Trades, one row each: the entry and exit fill rows, pnl and returnPct (computed once, at the close).
+  private fRows: Float64Array = new Float64Array(fillRowsHint * F_STRIDE);
+  /** Distinct reasons, indexed by the fills' reason codes; the last one looked up is cached (reasons repeat). */
+  private readonly reasons: string[] = [];
+  private readonly reasonCodes = new Map<string, number>();
+  private lastReason = '';
+  private lastCode = -1;
+  // Trades, one row each: the entry and exit fill rows; their pnl and returnPct (computed once, at the close) as
+  // columns, which `tradeColumns` returns as views.
   nTrades = 0;
-  private tRows: Float64Array = new Float64Array(512 * T_STRIDE);
+  private tRows: Float64Array = new Float64Array(tradeRowsHint * T_STRIDE);
+  private tPnl: Float64Array = new Float64Array(tradeRowsHint);
+  private tRet: Float64Array = new Float64Array(tradeRowsHint);
 
   /** Fill row of the open position's entry; -1 when flat. */
   private entryRow = -1;
@@ -77,13 +93,27 @@ export class Book {
     if (target !== SIDE_FLAT) this.open(bar, target, raw, reason);
   }
 
-  private addFill(bar: number, dir: number, price: number, size: number, fee: number, reason: string): number {
+  private reasonCode(reason: string): number {
+    if (reason === this.lastReason && this.lastCode >= 0) return this.lastCode;
+    let code = this.reasonCodes.get(reason);
+    if (code === undefined) {
+      code = this.reasons.length;
+      this.reasons.push(reason);
+      this.reasonCodes.set(reason, code);
+    }
+    this.lastReason = reason;
+    this.lastCode = code;
+    return code;
+  }
+
+  /** Record a fill of `signedSize` (+ buy, − sell) base units; returns its row. */
+  private addFill(bar: number, price: number, signedSize: number, fee: number, reason: string): number {
     const k = this.nFills++;
     const o = k * F_STRIDE;
     if (o + F_STRIDE > this.fRows.length) this.fRows = grow(this.fRows);
     const r = this.fRows;
-    r[o + F_BAR] = bar; r[o + F_DIR] = dir; r[o + F_PRICE] = price; r[o + F_SIZE] = size; r[o + F_FEE] = fee;
-    this.fReason.push(reason);
+    r[o + F_BAR] = bar; r[o + F_PRICE] = price; r[o + F_SIZE] = signedSize; r[o + F_FEE] = fee;
+    r[o + F_REASON] = this.reasonCode(reason);
     return k;
   }
 
@@ -96,14 +126,15 @@ export class Book {
     const fee = this.feeRate * notional;
     this.cash += long ? notional - fee : -notional - fee;
     this.feesPaid += fee;
-    const exitRow = this.addFill(bar, long ? -1 : 1, price, size, fee, reason);
+    const exitRow = this.addFill(bar, price, long ? -size : size, fee, reason);
     const gross = long ? (price - this.entryPrice) * size : (this.entryPrice - price) * size;
     const pnl = gross - this.entryFee - fee;
-    const o = this.nTrades++ * T_STRIDE;
-    if (o + T_STRIDE > this.tRows.length) this.tRows = grow(this.tRows);
-    const t = this.tRows;
-    t[o + T_ENTRY] = this.entryRow; t[o + T_EXIT] = exitRow; t[o + T_PNL] = pnl;
-    t[o + T_RET] = (pnl / (this.entryPrice * size + this.entryFee)) * 100;
+    const k = this.nTrades++;
+    if (k === this.tPnl.length) { this.tRows = grow(this.tRows); this.tPnl = grow(this.tPnl); this.tRet = grow(this.tRet); }
+    const o = k * T_STRIDE;
+    this.tRows[o + T_ENTRY] = this.entryRow; this.tRows[o + T_EXIT] = exitRow;
+    this.tPnl[k] = pnl;
+    this.tRet[k] = (pnl / (this.entryPrice * size + this.entryFee)) * 100;
     this.pos = 0;
     this.side = SIDE_FLAT;
     this.entryRow = -1;
@@ -129,7 +160,7 @@ export class Book {
     const fee = feeRate * notional;
     this.cash += long ? -notional - fee : notional - fee;
     this.feesPaid += fee;
-    this.entryRow = this.addFill(bar, long ? 1 : -1, price, size, fee, reason);
+    this.entryRow = this.addFill(bar, price, long ? size : -size, fee, reason);
     this.pos = long ? size : -size;
     this.side = side;
     this.entryPrice = price;
@@ -172,7 +203,7 @@ export class Book {
       const o = r * F_STRIDE;
       const kb = f[o + F_BAR] - start; // the fill's bar: the new position holds from its close on
       if (kb > k) { into.fill(pos, k, kb); k = kb; }
-      pos = pos === 0 ? (f[o + F_DIR] > 0 ? f[o + F_SIZE] : -f[o + F_SIZE]) : 0;
+      pos = pos === 0 ? f[o + F_SIZE] : 0;
     }
     if (k < n) into.fill(pos, k, n);
     return into;
@@ -186,18 +217,20 @@ export class Book {
       const o = r * F_STRIDE;
       const kb = f[o + F_BAR] - start;
       if (kb > k) { if (pos !== 0) bars += kb - k; k = kb; }
-      pos = pos === 0 ? (f[o + F_DIR] > 0 ? f[o + F_SIZE] : -f[o + F_SIZE]) : 0;
+      pos = pos === 0 ? f[o + F_SIZE] : 0;
     }
     if (k < n && pos !== 0) bars += n - k;
     return bars;
   }
 
-  /** The trades' pnl and returnPct as columns (copied out of the row store: two small arrays per run). */
+  /**
+   * The trades' pnl and returnPct as columns: views on the book's own, called once the run is over (later trades
+   * would not show in them). Also sizes the next book's stores to this one's counts.
+   */
   tradeColumns(): { pnl: Float64Array; returnPct: Float64Array } {
-    const n = this.nTrades, t = this.tRows;
-    const pnl = new Float64Array(n), returnPct = new Float64Array(n);
-    for (let k = 0; k < n; k++) { pnl[k] = t[k * T_STRIDE + T_PNL]; returnPct[k] = t[k * T_STRIDE + T_RET]; }
-    return { pnl, returnPct };
+    fillRowsHint = rowsFor(this.nFills);
+    tradeRowsHint = rowsFor(this.nTrades);
+    return { pnl: this.tPnl.subarray(0, this.nTrades), returnPct: this.tRet.subarray(0, this.nTrades) };
   }
 
   fillObjects(): Fill[] {
@@ -205,23 +238,24 @@ export class Book {
     const out = new Array<Fill>(this.nFills);
     for (let k = 0; k < this.nFills; k++) {
       const o = k * F_STRIDE, bar = f[o + F_BAR];
-      out[k] = { bar, ts: ts[bar], side: f[o + F_DIR] > 0 ? 'buy' : 'sell', price: f[o + F_PRICE], size: f[o + F_SIZE], fee: f[o + F_FEE], reason: this.fReason[k] };
+      const size = f[o + F_SIZE];
+      out[k] = { bar, ts: ts[bar], side: size > 0 ? 'buy' : 'sell', price: f[o + F_PRICE], size: Math.abs(size), fee: f[o + F_FEE], reason: this.reasons[f[o + F_REASON]] };
     }
     return out;
   }
 
   tradeObjects(): Trade[] {
-    const ts = this.frame.ts, f = this.fRows, t = this.tRows;
+    const ts = this.frame.ts, f = this.fRows, t = this.tRows, reasons = this.reasons;
     const out = new Array<Trade>(this.nTrades);
     for (let k = 0; k < this.nTrades; k++) {
       const a = t[k * T_STRIDE + T_ENTRY] * F_STRIDE, b = t[k * T_STRIDE + T_EXIT] * F_STRIDE;
-      const entryBar = f[a + F_BAR], exitBar = f[b + F_BAR];
+      const entryBar = f[a + F_BAR], exitBar = f[b + F_BAR], size = f[a + F_SIZE];
       out[k] = {
-        side: f[a + F_DIR] > 0 ? 'long' : 'short',
+        side: size > 0 ? 'long' : 'short',
         entryBar, exitBar, entryTs: ts[entryBar], exitTs: ts[exitBar],
-        entryPrice: f[a + F_PRICE], exitPrice: f[b + F_PRICE], size: f[a + F_SIZE], entryFee: f[a + F_FEE], exitFee: f[b + F_FEE],
-        pnl: t[k * T_STRIDE + T_PNL], returnPct: t[k * T_STRIDE + T_RET], barsHeld: exitBar - entryBar,
-        entryReason: this.fReason[a / F_STRIDE], exitReason: this.fReason[b / F_STRIDE],
+        entryPrice: f[a + F_PRICE], exitPrice: f[b + F_PRICE], size: Math.abs(size), entryFee: f[a + F_FEE], exitFee: f[b + F_FEE],
+        pnl: this.tPnl[k], returnPct: this.tRet[k], barsHeld: exitBar - entryBar,
+        entryReason: reasons[f[a + F_REASON]], exitReason: reasons[f[b + F_REASON]],
       };
     }
     return out;

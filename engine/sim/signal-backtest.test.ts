@@ -447,8 +447,15 @@ describe('runSignalBacktest: many fills', () => {
     });
     const targets = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : i % 3 === 1 ? -1 : NaN));
     const config = cfg({ allowShort: true, slippageBps: 2, feeRate: 0.0005 });
+    const tiny = () => runSignalBacktest(tableStrategy([1, 0, 1]), frameOf(rows.slice(0, 4)), {}, config, { startIndex: 0 });
+    const small = tiny(); // the next book starts at the minimum capacity, so this run's stores grow
     const r = runSignalBacktest(tableStrategy(targets), frameOf(rows), {}, config, { startIndex: 0 });
     expect(r.trades.length).toBeGreaterThan(700);
+    // The next books start at this one's size: the same results, large or small.
+    const again = runSignalBacktest(tableStrategy(targets), frameOf(rows), {}, config, { startIndex: 0 });
+    expect(again.fills).toEqual(r.fills);
+    expect(again.trades).toEqual(r.trades);
+    expect(tiny().fills).toEqual(small.fills);
     expect(r.fills.length).toBe(2 * r.trades.length + (r.openPosition ? 1 : 0));
     let cash = 10_000;
     for (const f of r.fills) cash += (f.side === 'buy' ? -1 : 1) * f.price * f.size - f.fee;
@@ -460,7 +467,25 @@ describe('runSignalBacktest: many fills', () => {
       const gross = (t.side === 'long' ? b.price - a.price : a.price - b.price) * t.size;
       expect(t.pnl).toBe(gross - a.fee - b.fee);
       expect(r.tradeColumns.pnl[j]).toBe(t.pnl);
+      expect(r.tradeColumns.returnPct[j]).toBe(t.returnPct);
     });
+    expect(r.tradeColumns.pnl.length).toBe(r.trades.length);
+  });
+
+  it('keeps each fill\'s own reason, hundreds of distinct ones among repeated ones', () => {
+    const n = 600;
+    const rows = Array.from({ length: n }, (_, i) => [100 + (i % 7), 108, 99, 100 + (i % 5)] as const);
+    const s = defineStrategy({
+      id: 'reasons', version: '1.0.0', description: '', params: Type.Object({}), warmup: () => 0, indicators: () => ({}),
+      decide: ({ i }) => (i % 2 === 0 ? goLong(i % 4 === 0 ? `entry at ${i}` : 'entry') : goFlat(i % 6 === 1 ? 'exit' : `exit at ${i}`)),
+    });
+    const r = runSignalBacktest(s, frameOf(rows), {}, cfg(), { startIndex: 0 });
+    expect(r.fills.length).toBe(n - 1);
+    r.fills.forEach((f) => {
+      const i = f.bar - 1; // decided at the previous bar's close
+      expect(f.reason).toBe(i % 2 === 0 ? (i % 4 === 0 ? `entry at ${i}` : 'entry') : (i % 6 === 1 ? 'exit' : `exit at ${i}`));
+    });
+    expect(r.trades.map((t) => t.exitReason)).toEqual(r.fills.filter((f) => f.side === 'sell').map((f) => f.reason));
   });
 });
 

@@ -56,7 +56,7 @@ export interface SkippedOrder {
   reason: string;
 }
 
-/** The closed trades' pnl and returnPct as columns, in the order of `SimResult.trades`. */
+/** The closed trades' pnl and returnPct as columns, in the order of `SimResult.trades` (views on the simulator's own: read, do not write). */
 export interface TradeColumns {
   pnl: Float64Array;
   returnPct: Float64Array;
