@@ -111,7 +111,10 @@ describe('paper bot on a live candle feed (ccxt binance offline, virtual clock)'
     expect(alerts.find((a) => a.code === 'FEED_GAP')?.message).toContain(new Date(truth[NEVER][0]).toISOString());
   });
 
-  it('a restart mid-run (graceful shutdown, new process: new host, venue and feed) resumes without a duplicate order and ends as the uninterrupted run', async () => {
+  it.each([
+    ['with no order open', false],
+    ['between a decision and its fill (the order open in the old simulated venue)', true],
+  ])('a restart mid-run %s (graceful shutdown, new process: new host, venue and feed) resumes without a duplicate order and ends as the uninterrupted run', async (_label, withOpen) => {
     const truth = await truthRows();
     const w = world(truth, START);
     w.sb.hide.set(truth[NEVER][0], Infinity);
@@ -120,13 +123,15 @@ describe('paper bot on a live candle feed (ccxt binance offline, virtual clock)'
     let host: BotHost;
     const first = hostOf(w, false, {}, (id) => {
       const fills = w.store.orders.fillsFor(id).length;
-      if (fills >= 2 && w.store.orders.unsettledOrders(id).length === 0 && w.store.bots.getState(id, '', 'cursor') !== undefined) first.shutdown();
+      const open = w.store.orders.unsettledOrders(id).length;
+      if (fills >= 2 && (withOpen ? open === 1 : open === 0) && w.store.bots.getState(id, '', 'cursor') !== undefined) first.shutdown();
     });
     host = first;
     const a = await w.sb.clock.drive(host.runBot(bot.id));
     expect(a.end).toBe('aborted');
     const before = w.store.orders.ordersFor(bot.id).length;
-    expect(before).toBeGreaterThanOrEqual(2);
+    expect(before).toBeGreaterThanOrEqual(withOpen ? 3 : 2);
+    expect(w.store.orders.unsettledOrders(bot.id).length).toBe(withOpen ? 1 : 0);
     // down for a while (less than a bar), then a new process resumes every running bot
     w.sb.clock.t += 10 * 60_000;
     host = hostOf(w, false);

@@ -20,9 +20,10 @@ import type { Exchange } from 'ccxt';
 import { TradelabError, usageError } from '../../engine/errors.ts';
 import { timeframeMs } from '../../engine/timeframe.ts';
 import { createCcxtAdapter, realAdapterDeps, type CcxtAdapter, type CcxtAdapterDeps } from '../exchange/ccxt-adapter.ts';
-import { createPaperAdapter } from '../exchange/paper-adapter.ts';
+import { createPaperAdapter, type PaperExchange } from '../exchange/paper-adapter.ts';
 import type { ExchangePort, Market } from '../exchange/port.ts';
-import { createOrderManager } from '../execution/order-manager.ts';
+import { createOrderManager, type OrderManager } from '../execution/order-manager.ts';
+import type { PlaceOutcome, PlaceRequest } from './order-path.ts';
 import type { RiskConfig } from '../../engine/risk/index.ts';
 import { loadExchangeCredentials, type CredentialsDeps } from '../secrets/credentials.ts';
 import type { BotRow } from '../state/types.ts';
@@ -82,14 +83,53 @@ function feedOf(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, host: BotHost, bot
   });
 }
 
-function orderPath(store: StateStore, bot: BotRow, host: BotHost, port: ExchangePort, deps: CcxtAdapterDeps, fillOverlapMs?: number): ExecOrderPath {
+/** bot_state key (per market) of the quote cost of a paper market buy, by its tag: a restart re-enters it as it was. */
+const costKey = (tag: string): string => `paper.cost.${tag}`;
+
+/** The paper bot's order path: remembers the cost of each market buy by cost (see reenterOpenOrders). */
+class PaperOrderPath extends ExecOrderPath {
+  constructor(om: OrderManager, private readonly store: StateStore, private readonly botId: string, private readonly now: () => number) { super(om); }
+  override async place(req: PlaceRequest): Promise<PlaceOutcome> {
+    if (req.cost !== undefined) this.store.bots.setState(this.botId, req.symbol, costKey(req.tag), req.cost, this.now());
+    return super.place(req);
+  }
+}
+
+/**
+ * A restarted paper bot: its simulated venue died with the previous process, and with it the orders that were open
+ * there (decided at a close, waiting for the next bar). They are entered again into the new venue under their own
+ * client ids (a market buy by its remembered cost), so reconciliation finds them and the next bar fills them as the
+ * old venue would have. Orders partly filled are left to reconciliation (it marks them cancelled: not on venue).
+ */
+async function reenterOpenOrders(store: StateStore, bot: BotRow, paper: PaperExchange, symbol: string, at: (ts: number | undefined) => void): Promise<number> {
+  let n = 0;
+  for (const o of store.orders.unsettledOrders(bot.id)) {
+    if (o.symbol !== symbol || o.status !== 'open' || o.filled > 0) continue;
+    // the venue stamps it with its original time: it enters the bar it entered in the old venue
+    at(o.createdAt);
+    const cost = o.type === 'market' && o.side === 'buy' ? store.bots.getState<number>(bot.id, symbol, costKey(o.tag)) : undefined;
+    try {
+      if (cost !== undefined) await paper.createMarketBuyOrderWithCost(symbol, cost, o.clientId);
+      else await paper.createOrder({ symbol, type: o.type === 'limit' ? 'limit' : 'market', side: o.side, amount: o.amount, price: o.price ?? undefined, clientOrderId: o.clientId });
+    } catch {
+      at(undefined);
+      continue; // refused by the new venue (e.g. funds): reconciliation marks it cancelled, not on venue
+    }
+    at(undefined);
+    n++;
+  }
+  return n;
+}
+
+function omOf(store: StateStore, bot: BotRow, host: BotHost, port: ExchangePort, deps: CcxtAdapterDeps, fillOverlapMs?: number): OrderManager {
   const strategy = host.service.strategyOf(bot);
-  return new ExecOrderPath(createOrderManager({
+  return createOrderManager({
     store, port, botId: bot.id, strategyId: strategy.id, risk: bot.risk as RiskConfig,
     fillOverlapMs,
     deps: { now: deps.now, sleep: (ms) => deps.sleep(ms), random: deps.random },
-  }));
+  });
 }
+
 
 /** The bot's virtual wallet as the store knows it: quote cash and base held (open lots). */
 export function paperWallet(store: StateStore, bot: BotRow, market: Market): Record<string, number> {
@@ -113,12 +153,14 @@ async function paperVenue(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, bot: Bot
   const wrapped: ExchangePort = { ...data, id: `${data.id}#${Math.floor(deps.now()).toString(36)}`, market: (sym) => withFees(data.market(sym)) };
   const tf = timeframeMs(s.timeframe);
   const graceMs = cfg.paperGraceMs ?? Math.min(tf / 2, 60_000);
+  let stamp: number | undefined; // re-entered orders keep their original time
   const paper = createPaperAdapter(wrapped, {
-    balances: paperWallet(host.store, bot, market), timeframe: s.timeframe, fill: { slippageBps: s.slippageBps }, now: deps.now,
+    balances: paperWallet(host.store, bot, market), timeframe: s.timeframe, fill: { slippageBps: s.slippageBps }, now: () => stamp ?? deps.now(),
     graceMs, backgroundFeed: false,
   });
   // paper fills carry the open time of the bar the order entered, up to graceMs before the order was written
-  const path = orderPath(host.store, bot, host, paper, deps, Math.max(60_000, graceMs + 1000));
+  const path = new PaperOrderPath(omOf(host.store, bot, host, paper, deps, Math.max(60_000, graceMs + 1000)), host.store, bot.id, deps.now);
+  await reenterOpenOrders(host.store, bot, paper, symbol, (ts) => { stamp = ts; });
   const feed: FeedVenue = {
     port: paper, feed: feedOf(cfg, deps, host, bot, s, data, symbol),
     playCandle: (c) => { paper.playCandle({ symbol, timeframe: s.timeframe, candle: c, closed: true }); },
@@ -139,7 +181,7 @@ async function liveVenue(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, bot: BotR
   const port = ccxtPort(cfg, deps, bot, true, creds.credentials);
   await port.loadMarkets();
   port.market(symbol); // an unknown symbol fails here, with a did-you-mean
-  const path = orderPath(host.store, bot, host, port, deps);
+  const path = new ExecOrderPath(omOf(host.store, bot, host, port, deps));
   const feed: FeedVenue = { port, feed: feedOf(cfg, deps, host, bot, s, port, symbol), close: () => port.close() };
   return { venue: port, clock: { setBar: () => {} }, frame: emptyFrame(bot, s), startIndex: 0, path, placeAt: 'close', feed };
 }
