@@ -52,7 +52,7 @@ export class Book {
   // Fills, one row each: bar, price (slippage included), signed size (+ buy, − sell), fee, reason code.
   nFills = 0;
   private fRows: Float64Array = new Float64Array(fillRowsHint * F_STRIDE);
-  /** Distinct reasons, indexed by the fills' reason codes; the last one looked up is cached (reasons repeat). */
+  /** Distinct reasons, indexed by the fills' reason codes (the last one looked up is cached: reasons repeat). */
   private readonly reasons: string[] = [];
   private readonly reasonCodes = new Map<string, number>();
   private lastReason = '';
@@ -95,11 +95,14 @@ export class Book {
 
   private reasonCode(reason: string): number {
     if (reason === this.lastReason && this.lastCode >= 0) return this.lastCode;
-    let code = this.reasonCodes.get(reason);
-    if (code === undefined) {
-      code = this.reasons.length;
-      this.reasons.push(reason);
-      this.reasonCodes.set(reason, code);
+    // Few distinct reasons (a strategy's constants) are found by identity faster than by hashing.
+    const rs = this.reasons;
+    let code = -1;
+    if (rs.length <= 8) for (let c = 0; c < rs.length; c++) if (rs[c] === reason) { code = c; break; }
+    if (code < 0) {
+      const known = this.reasonCodes.get(reason);
+      if (known !== undefined) code = known;
+      else { code = rs.length; rs.push(reason); this.reasonCodes.set(reason, code); }
     }
     this.lastReason = reason;
     this.lastCode = code;
