@@ -88,7 +88,11 @@ export class Book {
 
   /** Move from the current side to `target` at bar `bar`'s open: close first, then open sized from the cash after closing. */
   moveTo(bar: number, target: number, reason: string): void {
-    const raw = this.frame.open[bar];
+    this.moveAt(bar, target, this.frame.open[bar], reason);
+  }
+
+  /** `moveTo` with bar `bar`'s open already loaded by the caller (`raw` must be frame.open[bar]). */
+  moveAt(bar: number, target: number, raw: number, reason: string): void {
     if (this.side !== SIDE_FLAT) this.close(bar, raw, reason);
     if (target !== SIDE_FLAT) this.open(bar, target, raw, reason);
   }
