@@ -174,6 +174,15 @@ export interface StrategySpec<TParams extends TObject, I extends Indicators, S> 
   readonly initState?: (p: Static<TParams>) => S;
   /** Order-level strategies: react to each fill as it happens (e.g. place a grid's paired sell). */
   readonly onFill?: (ctx: FillContext<Static<TParams>, I, S>) => DecideResult;
+  /**
+   * Optional: the state as a JSON-able value (plain objects, arrays, finite numbers, strings, booleans, null), for
+   * runners that save it between bars and across restarts. Needed when the state holds class instances, typed arrays,
+   * Maps or non-finite numbers; without it the state must be plain JSON itself (the default: a JSON round trip).
+   * `loadState(saveState(s), p)` must continue exactly like `s`.
+   */
+  readonly saveState?: (state: S) => unknown;
+  /** Optional, with `saveState`: the state back from its saved form. */
+  readonly loadState?: (saved: unknown, p: Static<TParams>) => S;
 }
 
 export interface Strategy<P extends ParamValues = ParamValues, I extends Indicators = Indicators, S = unknown> {
@@ -191,6 +200,9 @@ export interface Strategy<P extends ParamValues = ParamValues, I extends Indicat
   readonly initState: (p: P) => S;
   /** Order-level strategies: react to each fill as it happens. */
   readonly onFill?: (ctx: FillContext<P, I, S>) => DecideResult;
+  /** Optional state hooks (see StrategySpec.saveState); use saveStrategyState / loadStrategyState, which default them. */
+  readonly saveState?: (state: S) => unknown;
+  readonly loadState?: (saved: unknown, p: P) => S;
   /** Defaults, then overrides; throws a usage error naming every problem (unknown names get "did you mean"). */
   readonly resolveParams: (overrides?: Readonly<Record<string, unknown>>) => P;
   /** `id@version` as recorded in manifests. */
@@ -208,6 +220,7 @@ export function defineStrategy<TParams extends TObject, I extends Indicators, S 
   spec: StrategySpec<TParams, I, S>,
 ): Strategy<Static<TParams> & ParamValues, I, S> {
   if (!ID_RE.test(spec.id)) throw usageError('BAD_STRATEGY_ID', `strategy id '${spec.id}' must be kebab-case (e.g. 'sma-cross')`);
+  if ((spec.saveState === undefined) !== (spec.loadState === undefined)) throw usageError('STRATEGY_STATE_HOOKS', `strategy '${spec.id}' must give both saveState and loadState, or neither`);
   if (!SEMVER_RE.test(spec.version)) throw usageError('BAD_STRATEGY_VERSION', `strategy '${spec.id}' version '${spec.version}' must be semver like 1.0.0`);
   for (const [k, s] of Object.entries(spec.params.properties)) {
     if ((s as { default?: unknown }).default === undefined) {
@@ -230,9 +243,23 @@ export function defineStrategy<TParams extends TObject, I extends Indicators, S 
     signalsLookback: spec.signalsLookback,
     initState: (spec.initState ?? (() => undefined as S)) as (p: P) => S,
     onFill: spec.onFill as ((ctx: FillContext<P, I, S>) => DecideResult) | undefined,
+    saveState: spec.saveState,
+    loadState: spec.loadState as ((saved: unknown, p: P) => S) | undefined,
     resolveParams: (overrides?: Readonly<Record<string, unknown>>) => resolveParams<P>(spec.id, spec.params, constraints, overrides),
     ref: `${spec.id}@${spec.version}`,
   });
+}
+
+/** The strategy's state in a JSON-able form: its `saveState` hook, or a JSON round trip of plain state. */
+export function saveStrategyState<S>(strategy: Strategy<ParamValues, Indicators, S> | AnyStrategy, state: S): unknown {
+  if (strategy.saveState) return strategy.saveState(state);
+  return state; // plain JSON already: the runner stores it as JSON
+}
+
+/** The state back from `saveStrategyState`'s value: the `loadState` hook, or the value itself. */
+export function loadStrategyState<S>(strategy: Strategy<ParamValues, Indicators, S> | AnyStrategy, saved: unknown, params: ParamValues): S {
+  if (strategy.loadState) return strategy.loadState(saved, params) as S;
+  return saved as S;
 }
 
 /** Normalise a decide() result to an array. */

@@ -98,6 +98,14 @@ export function matchBar(
   }
 }
 
+/**
+ * Whether a limit at `limit` is marketable at price `x` (a buy at or above it, a sell at or below; strictly with
+ * 'through'): the test for a limit placed inside a bar (by onFill) at the current path price.
+ */
+export function limitCrosses(sell: boolean, limit: number, x: number, through: boolean): boolean {
+  return !sell ? (through ? limit > x : limit >= x) : (through ? limit < x : limit <= x);
+}
+
 function clearArrivals(st: OrderStore, book: Book): void {
   const flags = st.flags;
   for (const id of book.arrivals) flags[id] &= ~F_ARRIVAL;

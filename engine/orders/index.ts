@@ -5,5 +5,5 @@ export * from './intrabar.ts';
 export * from './types.ts';
 export { runOrderBacktest, alignTimeline } from './simulator.ts';
 export { Book } from './book.ts';
-export { matchBar, type BarMatcher } from './bar-match.ts';
+export { matchBar, limitCrosses, type BarMatcher } from './bar-match.ts';
 export { OrderStore, OrderHandle, ST_OPEN, ST_FILLED, ST_CANCELLED, ST_REJECTED, F_SELL, F_MARKET, F_FROM_FILL, F_ARRIVAL } from './order-store.ts';

@@ -6,6 +6,7 @@
  *  - take profit: when the close is at least `takeProfitPct` % above the average cost of the open lots, the
  *    whole inventory is sold at market (and averaging starts again).
  */
+import { asArray, asObject, decNum, encNum } from './state-codec.ts';
 import { Type } from '@sinclair/typebox';
 import { timeframeMs } from '../timeframe.ts';
 import { defineStrategy, type BarContext, type FillContext, type Intent } from '../strategy.ts';
@@ -64,6 +65,16 @@ export const dca = defineStrategy({
   warmup: () => 0,
   indicators: () => ({}),
   initState: (): DcaState => ({ markets: [] }),
+  saveState: (st) => ({ markets: Array.from(st.markets, (g) => (g ? { nextTs: encNum(g.nextTs), lastBuyPrice: encNum(g.lastBuyPrice), seq: encNum(g.seq) } : null)) }),
+  loadState: (saved): DcaState => {
+    const markets: DcaMarket[] = [];
+    asArray(asObject(saved, 'dca state').markets, 'dca state.markets').forEach((x, m) => {
+      if (x === null) return;
+      const o = asObject(x, `dca market ${m}`);
+      markets[m] = { nextTs: decNum(o.nextTs, 'dca.nextTs'), lastBuyPrice: decNum(o.lastBuyPrice, 'dca.lastBuyPrice'), seq: decNum(o.seq, 'dca.seq') };
+    });
+    return { markets };
+  },
   decide: (ctx) => decideDca(ctx as never),
   onFill: (ctx) => onDcaFill(ctx as never),
 });

@@ -23,6 +23,7 @@
  *    then oldest; buys outside the band are cancelled at every pass anyway.
  * Series recorded per market: anchorHigh, gridTop, hold (1 = HOLD).
  */
+import { asArray, asObject, decF64, decNum, encF64, encNum, type JsonNum } from './state-codec.ts';
 import { Type } from '@sinclair/typebox';
 import { defineStrategy, type BarContext, type FillContext, type Intent } from '../strategy.ts';
 
@@ -181,6 +182,49 @@ export class GridMarket {
 }
 
 export interface GridState { markets: GridMarket[] }
+
+const NUM_FIELDS = ['anchorHigh', 'gridTop', 'seq', 'lastK0', 'lastKEnd', 'lastKLast', 'lastTop', 'rejectionsSeen', 'loK0', 'hiK0', 'loKL', 'hiKL', 'lvN', 'lvTop', 'lvR'] as const;
+const BOOL_FIELDS = ['dirty', 'incomplete', 'hold'] as const;
+
+/** A grid market as JSON (every field that decides; `out` is a scratch list, empty between decisions). */
+function saveGridMarket(g: GridMarket): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const f of NUM_FIELDS) o[f] = encNum(g[f]);
+  for (const f of BOOL_FIELDS) o[f] = g[f];
+  o.taken = encF64(g.taken.a, g.taken.n);
+  o.buyTag = g.buyTag.slice(0, g.nBuys);
+  o.buyLevel = encF64(g.buyLevel, g.nBuys);
+  o.buySeq = encF64(g.buySeq, g.nBuys);
+  o.buyNotional = encF64(g.buyNotional, g.nBuys);
+  const lots: JsonNum[] = [];
+  for (let k = 0; k < g.lotLevel.length; k++) if (!Number.isNaN(g.lotLevel[k])) lots.push(k, encNum(g.lotLevel[k]));
+  o.lotLevel = lots;
+  o.lotLevelLength = g.lotLevel.length;
+  o.lv = encF64(g.lv, g.lvN);
+  return o;
+}
+
+function loadGridMarket(x: unknown, m: number): GridMarket {
+  const o = asObject(x, `grid market ${m}`);
+  const g = new GridMarket();
+  for (const f of NUM_FIELDS) g[f] = decNum(o[f], `grid.${f}`);
+  for (const f of BOOL_FIELDS) g[f] = o[f] === true;
+  const taken = decF64(o.taken, 'grid.taken', 64);
+  g.taken.a = taken;
+  g.taken.n = asArray(o.taken, 'grid.taken').length;
+  const tags = asArray(o.buyTag, 'grid.buyTag').map(String);
+  g.nBuys = tags.length;
+  g.buyTag.push(...tags);
+  const cap = Math.max(32, tags.length);
+  g.buyLevel = decF64(o.buyLevel, 'grid.buyLevel', cap);
+  g.buySeq = decF64(o.buySeq, 'grid.buySeq', cap);
+  g.buyNotional = decF64(o.buyNotional, 'grid.buyNotional', cap);
+  const lots = asArray(o.lotLevel, 'grid.lotLevel');
+  g.lotLevel = new Float64Array(Math.max(256, decNum(o.lotLevelLength, 'grid.lotLevelLength'))).fill(NaN);
+  for (let k = 0; k + 1 < lots.length; k += 2) g.setLotLevel(decNum(lots[k], 'grid.lotLevel'), decNum(lots[k + 1], 'grid.lotLevel'));
+  g.lv = decF64(o.lv, 'grid.lv', 256);
+  return g;
+}
 
 function market(state: GridState, m: number): GridMarket {
   return (state.markets[m] ??= new GridMarket());
@@ -398,4 +442,10 @@ export const grid = defineStrategy({
   initState: (): GridState => ({ markets: [] }),
   decide: (ctx) => decideGrid(ctx as never),
   onFill: (ctx) => onGridFill(ctx as never),
+  saveState: (st) => ({ markets: Array.from(st.markets, (g) => (g ? saveGridMarket(g) : null)) }),
+  loadState: (saved): GridState => {
+    const markets: GridMarket[] = [];
+    asArray(asObject(saved, 'grid state').markets, 'grid state.markets').forEach((x, m) => { if (x !== null) markets[m] = loadGridMarket(x, m); });
+    return { markets };
+  },
 });

@@ -8,6 +8,7 @@
  * Optional stop-loss: when a close is at or below it, every order is cancelled, the inventory sold at market,
  * and the grid stops. Profit per completed cycle: `rangeGridCycles(result)`.
  */
+import { asArray, asObject, decF64, decNum, encF64, encNum } from './state-codec.ts';
 import { Type } from '@sinclair/typebox';
 import { defineStrategy, type BarContext, type FillContext, type Intent } from '../strategy.ts';
 import type { OrderSimResult } from '../orders/types.ts';
@@ -149,6 +150,28 @@ export const rangeGrid = defineStrategy({
   warmup: () => 0,
   indicators: () => ({}),
   initState: (): RangeGridState => ({ markets: [] }),
+  saveState: (st) => ({
+    markets: Array.from(st.markets, (g) => (g ? {
+      levels: encF64(g.levels), perGrid: encNum(g.perGrid), buyOpen: Array.from(g.buyOpen), sellsOpen: Array.from(g.sellsOpen),
+      seed: g.seed.map(encNum), tagGrid: [...g.tagGrid], seq: encNum(g.seq), stopped: g.stopped,
+    } : null)),
+  }),
+  loadState: (saved): RangeGridState => {
+    const markets: RangeGridMarket[] = [];
+    asArray(asObject(saved, 'range-grid state').markets, 'range-grid state.markets').forEach((x, m) => {
+      if (x === null) return;
+      const o = asObject(x, `range-grid market ${m}`);
+      markets[m] = {
+        levels: decF64(o.levels, 'range-grid.levels'), perGrid: decNum(o.perGrid, 'range-grid.perGrid'),
+        buyOpen: Uint8Array.from(asArray(o.buyOpen, 'range-grid.buyOpen').map((v) => decNum(v, 'range-grid.buyOpen'))),
+        sellsOpen: Int32Array.from(asArray(o.sellsOpen, 'range-grid.sellsOpen').map((v) => decNum(v, 'range-grid.sellsOpen'))),
+        seed: asArray(o.seed, 'range-grid.seed').map((v) => decNum(v, 'range-grid.seed')),
+        tagGrid: new Map(asArray(o.tagGrid, 'range-grid.tagGrid').map((e) => { const [t, k] = asArray(e, 'range-grid.tagGrid'); return [String(t), decNum(k, 'range-grid.tagGrid')] as [string, number]; })),
+        seq: decNum(o.seq, 'range-grid.seq'), stopped: o.stopped === true,
+      };
+    });
+    return { markets };
+  },
   decide: (ctx) => decideRange(ctx as never),
   onFill: (ctx) => onRangeFill(ctx as never),
 });

@@ -9,6 +9,7 @@
  * A sell parent needs inventory: give the market an `initialBase`.
  * Quality of execution: `executionReport(result, frame, market)`.
  */
+import { asArray, asObject, decF64, decNum, encF64, encNum } from './state-codec.ts';
 import { Type } from '@sinclair/typebox';
 import { lowerBound, type CandleFrame } from '../frame.ts';
 import { timeframeMs } from '../timeframe.ts';
@@ -104,6 +105,18 @@ const exec = (vwap: boolean, decide = makeDecide(vwap)) => defineStrategy({
   warmup: () => 0,
   indicators: () => ({}),
   initState: (): ExecState => ({ markets: [] }),
+  saveState: (st) => ({
+    markets: Array.from(st.markets, (g) => (g ? { start: encNum(g.start), sliceMs: encNum(g.sliceMs), next: encNum(g.next), plan: g.plan ? encF64(g.plan) : null } : null)),
+  }),
+  loadState: (saved): ExecState => {
+    const markets: ExecMarket[] = [];
+    asArray(asObject(saved, 'twap state').markets, 'twap state.markets').forEach((x, m) => {
+      if (x === null) return;
+      const o = asObject(x, `twap market ${m}`);
+      markets[m] = { start: decNum(o.start, 'twap.start'), sliceMs: decNum(o.sliceMs, 'twap.sliceMs'), next: decNum(o.next, 'twap.next'), plan: o.plan === null || o.plan === undefined ? undefined : decF64(o.plan, 'twap.plan') };
+    });
+    return { markets };
+  },
   decide: (ctx) => decide(ctx as never),
 });
 

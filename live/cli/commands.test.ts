@@ -47,9 +47,14 @@ describe('tradelab live commands', () => {
     const p = await runLiveCli(['parity', '--strategy', 'sma-cross', '--data', FILE, '--from', '2022-03-01', '--to', '2022-04-01', '--slippage-bps', '2'], { TRADELAB_HOME: h }, h);
     expect(p.code).toBe(0);
     expect(p.out).toMatch(/identical: every order and fill matches/);
-    const pj = JSON.parse((await runLiveCli(['parity', '--strategy', 'sma-cross', '--data', FILE, '--from', '2022-03-01', '--to', '2022-04-01', '--venue', 'exec', '--json'], { TRADELAB_HOME: h }, h)).out) as { identical: boolean; backtestFills: number };
+    const pj = JSON.parse((await runLiveCli(['parity', '--strategy', 'sma-cross', '--data', FILE, '--from', '2022-03-01', '--to', '2022-04-01', '--json'], { TRADELAB_HOME: h }, h)).out) as { identical: boolean; backtestFills: number };
     expect(pj.identical).toBe(true);
     expect(pj.backtestFills).toBeGreaterThan(5);
+    // grid: onFill orders inside the bar of their fill, the same in the replay bot as in the backtest
+    const g = await runLiveCli(['parity', '--strategy', 'grid', '--data', FILE, '--from', '2022-03-01', '--to', '2022-03-15', '--json'], { TRADELAB_HOME: h }, h);
+    const gj = JSON.parse(g.out) as { identical: boolean; backtestFills: number; differences: unknown[] };
+    expect([g.code, gj.differences.length]).toEqual([0, 0]);
+    expect(gj.backtestFills).toBeGreaterThan(20);
     const r = await runLiveCli(['replay', '--strategy', 'ema-cross', '--symbol', 'BTC/USDT', '--data', FILE, '--from', '2022-03-01', '--to', '2022-04-01', '--name', 'r1', '--json'], { TRADELAB_HOME: h }, h);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)[0]).toMatchObject({ botId: 'r1', status: 'stopped', outcome: { end: 'end-of-data' } });

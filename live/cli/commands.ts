@@ -323,7 +323,6 @@ const parityCommand: LiveCliCommand = {
       .option('slippage-bps', { type: 'number', default: DEFAULT_FILL_CONFIG.slippageBps })
       .option('fraction', { type: 'number', default: DEFAULT_FILL_CONFIG.fraction })
       .option('tolerance', { type: 'number', default: 1e-9, describe: 'relative tolerance of price, size and fee comparisons' })
-      .option('venue', { choices: ['runtime', 'exec'] as const, default: 'runtime' as const, describe: "replay side: the runner's replay venue, or the execution core's replay adapter and order manager (risk checks, virtual wallet)" })
       .option('json', { type: 'boolean', default: false }),
   async (raw) => {
     const a = raw as unknown as Args;
@@ -343,7 +342,7 @@ const parityCommand: LiveCliCommand = {
       throw usageError('NOT_ENOUGH_DATA', `only ${loaded.frame.length} candles loaded (${warmupBars} needed for warm-up) in the range given; widen --from/--to or check the data's range`);
     }
     const r = await runParity({
-      strategy, params, frame: loaded.frame, startIndex: loaded.startIndex, tolerance: Number(a.tolerance), venue: a.venue as 'runtime' | 'exec',
+      strategy, params, frame: loaded.frame, startIndex: loaded.startIndex, tolerance: Number(a.tolerance),
       fill: { ...DEFAULT_FILL_CONFIG, initialCash: Number(a.cash), feeRate: Number(a['fee-rate']), slippageBps: Number(a['slippage-bps']), fraction: Number(a.fraction) },
     });
     if (a.json) ctx.stdout(JSON.stringify({ strategy: r.strategy, bars: r.bars, identical: r.identical, tolerance: r.tolerance, backtestFills: r.backtest.fills.length, replayFills: r.replay.fills.length, differences: r.differences }, null, 2) + '\n');

@@ -11,7 +11,7 @@
  * 'max'; before each bar it waits until every watchCandles consumer has come back for the next candle
  * (back-pressure: a bot handles bar i, including its order writes, before bar i+1 is played).
  */
-import { usageError } from '../../engine/errors.ts';
+import { invariantError, usageError } from '../../engine/errors.ts';
 import { lowerBound, type CandleFrame } from '../../engine/frame.ts';
 import { alignTimeline } from '../../engine/orders/simulator.ts';
 import type { MarketSpec } from '../../engine/orders/market-spec.ts';
@@ -21,7 +21,7 @@ import { injectFaults, type FaultConfig, type FaultStats } from './faults.ts';
 import type {
   Balances, Candle, CandleUpdate, ExchangePort, Fill, Market, Order, StreamOptions, Ticker, CancelResult, OrderRef,
 } from './port.ts';
-import { SimVenue, type SimFillModel, type SimOrderRequest } from './sim-venue.ts';
+import { SimVenue, type SimFillModel, type SimOrderRequest, type VenueCommand } from './sim-venue.ts';
 
 export interface ReplayMarketInput {
   readonly frame: CandleFrame;
@@ -42,6 +42,19 @@ export interface ReplayConfig {
   /** Bars at or after this are not played. */
   readonly endTs?: number;
   readonly faults?: FaultConfig;
+  /**
+   * Durability: where the venue's accepted writes are kept (e.g. the state store's venue_journal under
+   * TRADELAB_HOME). At creation the adapter plays the journal back — bars up to each write, writes made inside a bar
+   * at their fill — so that a restarted process finds the venue (book, wallet, fills, clock) as it was; then every
+   * new write is appended before the call returns.
+   */
+  readonly journal?: ReplayJournal;
+}
+
+/** The store of a replay venue's writes, in order (see ReplayConfig.journal). */
+export interface ReplayJournal {
+  read(): readonly { readonly played: number; readonly command: unknown }[];
+  append(played: number, command: VenueCommand): void;
 }
 
 export interface ReplayExchange extends ExchangePort {
@@ -108,6 +121,10 @@ export function createReplayAdapter(cfg: ReplayConfig): ReplayExchange {
   // The close of each market's last history bar is its reference price until a bar is played.
   cfg.markets.forEach((m, k) => { if (ptr[k] > 0) venue.lastClose[k] = m.frame.close[ptr[k] - 1]; });
   const candleStreams = new Map<string, Set<Channel<CandleUpdate>>>();
+  const apply = (c: VenueCommand): void => {
+    if (c.kind === 'create') venue.createOrder(c.req, c.refPrice ?? NaN);
+    else venue.cancelOrder(c.ref);
+  };
   const tickerStreams = new Map<string, Set<Channel<Ticker>>>();
 
   const market = (symbol: string): Market => {
@@ -254,6 +271,37 @@ export function createReplayAdapter(cfg: ReplayConfig): ReplayExchange {
       venue.closeStreams();
     },
   };
+  if (cfg.journal) {
+    const journal = cfg.journal;
+    const rows = journal.read();
+    let j = 0;
+    const bad = (why: string) => invariantError('REPLAY_JOURNAL_MISMATCH', `${id}: the venue journal does not play back (${why} at write ${j + 1} of ${rows.length}); the candles or the fill model changed since it was written`);
+    // Writes made inside a bar come back at their fill: the fill hook takes the next rows triggered by that trade.
+    venue.fillHook = (fill) => {
+      for (let c = rows[j]?.command as VenueCommand | undefined; c && c.trigger === fill.id; c = rows[j]?.command as VenueCommand | undefined) {
+        j++;
+        apply(c);
+      }
+    };
+    try {
+      while (j < rows.length) {
+        const row = rows[j];
+        const c = row.command as VenueCommand;
+        if (c.trigger !== undefined) {
+          if (played > row.played) throw bad(`a write made inside bar ${row.played} found no fill ${c.trigger}`);
+          if (!advance()) throw bad('the candles ended');
+          continue;
+        }
+        while (played < row.played) if (!advance()) throw bad('the candles ended');
+        if (played !== row.played) throw bad(`written after ${row.played} bars, the replay is at ${played}`);
+        j++;
+        apply(c);
+      }
+    } finally {
+      venue.fillHook = undefined;
+    }
+    venue.onCommand = (c) => journal.append(played, c);
+  }
   let stats: FaultStats = { injected: 0, lostReplies: 0, byMethod: {} };
   if (cfg.faults) stats = injectFaults(port, cfg.faults);
   return port;

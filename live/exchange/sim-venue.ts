@@ -17,7 +17,8 @@ import { Book } from '../../engine/orders/book.ts';
 import { matchBar, type BarMatcher } from '../../engine/orders/bar-match.ts';
 import type { FillOn, IntrabarPath } from '../../engine/orders/intrabar.ts';
 import { checkOrder, roundAmount, roundPrice, type MarketSpec } from '../../engine/orders/market-spec.ts';
-import { F_ARRIVAL, F_MARKET, F_SELL, OrderStore, ST_CANCELLED, ST_FILLED, ST_OPEN, ST_REJECTED } from '../../engine/orders/order-store.ts';
+import { limitCrosses } from '../../engine/orders/bar-match.ts';
+import { F_ARRIVAL, F_FROM_FILL, F_MARKET, F_SELL, OrderStore, ST_CANCELLED, ST_FILLED, ST_OPEN, ST_REJECTED } from '../../engine/orders/order-store.ts';
 import type { FillLiquidity } from '../../engine/orders/views.ts';
 import { mapCcxtError } from './ccxt-errors.ts';
 import type { Channel } from './channel.ts';
@@ -42,6 +43,23 @@ export interface SimMarket {
   readonly base: string;
   readonly quote: string;
 }
+
+/**
+ * A change the venue made to its book on request (an accepted createOrder or an effective cancelOrder), in the order
+ * made: what a venue journal keeps so that a restarted process can rebuild the venue exactly (replay-adapter.ts).
+ * `trigger`: the trade id of the fill whose hook made the request (mid-bar), else undefined (between bars).
+ */
+export type VenueCommand =
+  | { readonly kind: 'create'; readonly req: SimOrderRequest; readonly refPrice: number; readonly trigger?: string }
+  | { readonly kind: 'cancel'; readonly ref: OrderRef; readonly trigger?: string };
+
+/**
+ * Called after every fill, inside the bar (the order is already updated: closed when complete). Orders placed from it
+ * (createOrder / cancelOrder, synchronously) act at once at the fill's point of the bar's path — the order
+ * simulator's `onFill` semantics: a limit that crosses the fill price fills there as taker, a market order fills
+ * there +/- slippage, any other limit rests and joins the rest of the bar's path.
+ */
+export type FillHook = (fill: Fill, order: Order) => void;
 
 const DUST = 1e-12;
 const STATUS: readonly OrderStatus[] = ['open', 'closed', 'canceled', 'rejected'];
@@ -70,6 +88,15 @@ export class SimVenue implements BarMatcher {
   private readonly share: number | null;
   private readonly pts = new Float64Array(4);
   private tradeSeq = 0;
+  /** The market whose bar is being matched (-1 between bars), that bar's index, and the path price of the fill whose hook runs. */
+  private inBarM = -1;
+  private inBarR = -1;
+  private pathPrice = NaN;
+  private trigger: string | undefined;
+  /** Per-fill hook (the runtime's mid-bar onFill); see FillHook. */
+  fillHook: FillHook | undefined;
+  /** Listener of every accepted write (a venue journal). */
+  onCommand: ((c: VenueCommand) => void) | undefined;
   /** Listeners of order changes and fills (the watch streams). */
   readonly orderEvents = new Set<Channel<Order>>();
   readonly fillEvents = new Set<Channel<Fill>>();
@@ -139,6 +166,9 @@ export class SimVenue implements BarMatcher {
     const op = `createOrder ${req.symbol} ${req.side} ${req.type}`;
     const m = this.marketIndex(req.symbol);
     const { spec, base, quote } = this.markets[m];
+    // Mid-bar (from the fill hook of this market's bar): the price of the moment is the fill's point of the path.
+    const midBar = this.inBarM === m;
+    if (midBar) refPrice = this.pathPrice;
     if (typeof req.clientOrderId !== 'string' || req.clientOrderId === '') this.refuse(ccxt.InvalidOrder, op, 'a client order id is required');
     if (this.byClient.has(req.clientOrderId)) this.refuse(ccxt.DuplicateOrderId, op, `duplicate client order id ${req.clientOrderId}`, req.clientOrderId);
     const isLimit = req.type === 'limit';
@@ -174,10 +204,30 @@ export class SimVenue implements BarMatcher {
       st.reservedCash[id] = res;
       this.wallet(quote).used += res;
     }
-    this.pendingEntry[m].push(id);
-    const o = this.order(id);
-    this.emitOrder(o);
-    return o;
+    this.onCommand?.({ kind: 'create', req, refPrice, trigger: this.trigger });
+    if (!midBar) {
+      this.pendingEntry[m].push(id);
+      const o = this.order(id);
+      this.emitOrder(o);
+      return o;
+    }
+    // Mid-bar: live at once from the fill point, as the order simulator's onFill orders (simulator.ts `apply`).
+    const r = this.inBarR, book = this.books[m];
+    st.placedBar[id] = r;
+    book.tags.set(req.clientOrderId, id);
+    this.emitOrder(this.order(id));
+    if (!isLimit) {
+      st.flags[id] |= F_FROM_FILL;
+      book.pendingMarket.push(id);
+      this.fillMarket(id, refPrice, r, this.leg);
+    } else {
+      book.insert(id);
+      if (limitCrosses(req.side === 'sell', price, refPrice, this.through)) {
+        const amt = Math.min(amount, this.capacity);
+        if (amt > 0) this.execute(id, refPrice, amt, 'taker', this.leg, r);
+      }
+    }
+    return this.order(id);
   }
 
   /** Cancels an open order; an order already done is 'already-closed', an unknown one 'not-found'. */
@@ -185,6 +235,7 @@ export class SimVenue implements BarMatcher {
     const id = this.find(ref);
     if (id === undefined) return { outcome: 'not-found', order: undefined };
     if (this.store.status[id] !== ST_OPEN) return { outcome: 'already-closed', order: this.order(id) };
+    this.onCommand?.({ kind: 'cancel', ref, trigger: this.trigger });
     this.closeOrder(id, ST_CANCELLED);
     return { outcome: 'canceled', order: this.order(id) };
   }
@@ -285,7 +336,14 @@ export class SimVenue implements BarMatcher {
       }
     }
     pend.length = keep;
-    matchBar(this, book, r, open, high, low, close, volume, this.through, this.path, this.share, this.pts);
+    this.inBarM = m;
+    this.inBarR = r;
+    try {
+      matchBar(this, book, r, open, high, low, close, volume, this.through, this.path, this.share, this.pts);
+    } finally {
+      this.inBarM = -1;
+      this.inBarR = -1;
+    }
     this.lastClose[m] = close;
     return true;
   }
@@ -358,6 +416,18 @@ export class SimVenue implements BarMatcher {
       this.emitOrder(this.order(id));
     }
     for (const c of this.fillEvents) c.push(fill);
+    const hook = this.fillHook;
+    if (hook) {
+      const prevPrice = this.pathPrice, prevTrigger = this.trigger;
+      this.pathPrice = price;
+      this.trigger = fill.id;
+      try {
+        hook(fill, this.order(id));
+      } finally {
+        this.pathPrice = prevPrice;
+        this.trigger = prevTrigger;
+      }
+    }
   }
 
   /** BarMatcher: a market order at `ref` +/- slippage (taker), sized by cost when it has one; the rest is cancelled. */

@@ -15,7 +15,7 @@ import { TradelabError } from '../../engine/errors.ts';
 import { roundAmount } from '../../engine/orders/market-spec.ts';
 import { buildRiskRules, checkRisk, type RiskConfig, type RiskIntent, type RiskRule } from '../../engine/risk/index.ts';
 import { clientOrderId, clientOrderIdBotPrefix } from '../exchange/client-order-id.ts';
-import type { CancelResult, ExchangePort, Order, OrderRequest } from '../exchange/port.ts';
+import type { CancelResult, ExchangePort, Fill, Order, OrderRef, OrderRequest } from '../exchange/port.ts';
 import { buildRiskState } from '../state/risk-state.ts';
 import type { StateStore } from '../state/store.ts';
 import type { StoredOrder } from '../state/types.ts';
@@ -26,6 +26,12 @@ import type {
   AppliedFill, CancelAllOptions, CancelAllReport, ExecCancelIntent, ExecDeps, ExecIntent, ExecLimitIntent, ExecMarketIntent,
   ExecRetryPolicy, ForeignOrderPolicy, OrderManagerConfig, ReconcileReport, ResendPolicy, SubmitContext, SubmitOutcome,
 } from './types.ts';
+
+/** A venue that writes synchronously, in process (the simulated venue of paper and replay, mid-bar). */
+export interface SyncVenue {
+  createOrder(req: OrderRequest & { cost?: number }, refPrice: number): Order;
+  cancelOrder(ref: OrderRef): CancelResult;
+}
 
 type CostCapable = ExchangePort & { createMarketBuyOrderWithCost?: (symbol: string, cost: number, clientOrderId: string) => Promise<Order> };
 
@@ -90,6 +96,22 @@ export class OrderManager {
   // ---------- placing ----------
 
   private async place(it: ExecLimitIntent | ExecMarketIntent, ctx: SubmitContext): Promise<SubmitOutcome> {
+    if (it.type === 'market' && !((ctx.refPrice ?? NaN) > 0)) {
+      try {
+        ctx = { ...ctx, refPrice: (await this.call(() => this.port.fetchTicker(it.symbol))).last };
+      } catch (e) {
+        return { kind: 'invalid', code: 'INTENT_NO_PRICE', reason: `market order ${it.tag}: no reference price (${asTradelabError(e, 'fetchTicker').message})` };
+      }
+    }
+    const p = this.prepare(it, ctx);
+    return 'req' in p ? this.write(p.req) : p;
+  }
+
+  /**
+   * Checks an intent (shape, duplicate tag, risk rules: a denial is recorded) and records it 'pending' under the next
+   * client id: everything of a placement before the adapter call, synchronous.
+   */
+  private prepare(it: ExecLimitIntent | ExecMarketIntent, ctx: SubmitContext): SubmitOutcome | { req: OrderRequest & { cost?: number } } {
     const invalid = (code: string, reason: string): SubmitOutcome => ({ kind: 'invalid', code, reason });
     const market = this.port.market(it.symbol);
     const byCost = it.type === 'market' && it.cost !== undefined;
@@ -101,14 +123,8 @@ export class OrderManager {
     if (this.store.orders.unsettledOrders(this.botId).some((o) => o.symbol === it.symbol && o.tag === it.tag)) {
       return invalid('INTENT_DUPLICATE_TAG', `an order tagged '${it.tag}' is already open in ${it.symbol}`);
     }
-    let ref = it.type === 'limit' ? it.price : ctx.refPrice ?? NaN;
-    if (!(ref > 0)) {
-      try {
-        ref = (await this.call(() => this.port.fetchTicker(it.symbol))).last;
-      } catch (e) {
-        return invalid('INTENT_NO_PRICE', `market order ${it.tag}: no reference price (${asTradelabError(e, 'fetchTicker').message})`);
-      }
-    }
+    const ref = it.type === 'limit' ? it.price : ctx.refPrice ?? NaN;
+    if (!(ref > 0)) return invalid('INTENT_NO_PRICE', `market order ${it.tag}: no reference price`);
     const amount = byCost ? roundAmount(market.spec, qty / ref) : it.amount!;
     if (!(amount > 0)) return invalid('INTENT_COST_TOO_SMALL', `market buy ${it.tag}: cost ${qty} buys nothing at ${ref} (step ${market.spec.amountStep})`);
     const now = this.deps.now();
@@ -136,7 +152,65 @@ export class OrderManager {
       symbol: it.symbol, type: it.type, side: it.side, amount, clientOrderId: clientId,
       ...(it.type === 'limit' ? { price: it.price } : {}), ...(byCost ? { cost: qty } : {}),
     };
-    return this.write(req);
+    return { req };
+  }
+
+  // ---------- in-bar (a simulated venue's fill hook) ----------
+
+  /**
+   * Submits an intent DURING a bar, from a simulated venue's fill hook (paper / replay: the order simulator's onFill
+   * semantics, see sim-venue.ts FillHook): the same checks, risk rules and store protocol as `submit`, with the
+   * venue's synchronous in-process write, so that the order joins the rest of the bar's path. `refPrice`: the fill's
+   * price (the price of the moment). An in-process write has no transport: a refusal is 'rejected', anything else
+   * thrown is 'unknown' (reconciliation settles it).
+   */
+  submitNow(intent: ExecIntent, venue: SyncVenue, refPrice: number): SubmitOutcome {
+    if (intent.type === 'cancel') {
+      const order = this.store.orders.unsettledOrders(this.botId).find((o) => o.symbol === intent.symbol && o.tag === intent.tag);
+      if (!order) return { kind: 'invalid', code: 'INTENT_UNKNOWN_TAG', reason: `no open order tagged '${intent.tag}' in ${intent.symbol}` };
+      const result = venue.cancelOrder({ symbol: order.symbol, clientOrderId: order.clientId });
+      const now = this.deps.now();
+      const cur = this.store.orders.byClientId(order.clientId)!;
+      if (cur.status === 'filled') return { kind: 'cancelled', order: cur, result };
+      const reason = result.outcome === 'not-found' ? 'not found on the venue when cancelled' : `cancelled (${result.outcome})`;
+      return { kind: 'cancelled', order: this.store.orders.markOrderCancelled(cur.clientId, now, reason), result };
+    }
+    const p = this.prepare(intent, { refPrice });
+    if (!('req' in p)) return p;
+    const cid = p.req.clientOrderId;
+    try {
+      const venueOrder = venue.createOrder(p.req, refPrice);
+      const order = this.store.orders.markOrderPlaced(cid, venueOrder.id, this.deps.now());
+      this.settleIfClosed(venueOrder);
+      return { kind: 'placed', order: this.store.orders.byClientId(cid) ?? order, venueOrder };
+    } catch (e) {
+      const err = asTradelabError(e, `createOrder ${cid}`);
+      if (err.family !== 'venue-unavailable' && err.family !== 'venue-unknown') {
+        return { kind: 'rejected', order: this.store.orders.markOrderRejected(cid, err.message, this.deps.now()), error: err };
+      }
+      this.needsReconcile = true;
+      return { kind: 'unknown', order: this.store.orders.markOrderUnknown(cid, err.message, this.deps.now()), error: err };
+    }
+  }
+
+  /**
+   * Applies one venue fill at once (from a simulated venue's fill hook; idempotent by trade id, like syncFills) and
+   * settles a market order the venue has closed. Returns the applied fill, or undefined when it was known already or
+   * is not the bot's.
+   */
+  applyNow(fill: Fill, venueOrder: Order): AppliedFill | undefined {
+    const a = applyVenueFill(this.store, this.botId, this.port, fill);
+    if (fill.timestamp > (this.cursor.get(fill.symbol) ?? -Infinity)) this.cursor.set(fill.symbol, fill.timestamp);
+    this.settleIfClosed(venueOrder);
+    return a;
+  }
+
+  /** A market order the venue closed with fills takes its filled amount (a buy by cost is sized at the fill price). */
+  private settleIfClosed(v: Order): void {
+    if (v.type !== 'market' || v.status !== 'closed' || v.clientOrderId === undefined) return;
+    const o = this.store.orders.byClientId(v.clientOrderId);
+    // (also when the fills went past the recorded estimate: a buy by cost filled at a lower price than estimated)
+    if (o && o.botId === this.botId && o.filled > 0 && o.amount !== o.filled && o.filled >= v.filled * (1 - 1e-9)) this.store.orders.settleMarketAmount(o.clientId, this.deps.now());
   }
 
   /** The adapter write and its outcome in the store; unknown outcomes are looked up by client id. */

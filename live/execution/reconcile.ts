@@ -17,6 +17,9 @@ import { applyVenueFill } from './fills.ts';
 import { DEFAULT_EXEC_RETRY, asTradelabError, realExecDeps, withRetry } from './retry.ts';
 import type { AppliedFill, ReconcileAction, ReconcileConfig, ReconcileDetail, ReconcileReport } from './types.ts';
 
+/** Reason stored on an order reconciliation did not find on the venue and that never filled: it was never placed. */
+export const NEVER_REACHED_VENUE = 'never reached the venue (not found by client id)';
+
 const ACTIONS: readonly ReconcileAction[] = [
   'foreign-cancelled', 'foreign-imported', 'foreign-cancel-failed', 'resolved-open', 'resolved-filled', 'resolved-partial-cancelled',
   'resolved-cancelled', 'resolved-rejected', 'still-unknown', 'fill-applied',
@@ -129,7 +132,7 @@ export async function reconcileBot(cfg: ReconcileConfig): Promise<ReconcileRepor
     const now = deps.now();
     if (!v) {
       const cur = store.orders.byClientId(o.clientId)!;
-      store.orders.markOrderCancelled(o.clientId, now, cur.filled > 0 ? 'not found on the venue; partly filled' : 'never reached the venue (not found by client id)');
+      store.orders.markOrderCancelled(o.clientId, now, cur.filled > 0 ? 'not found on the venue; partly filled' : NEVER_REACHED_VENUE);
       note(cur.filled > 0 ? 'resolved-partial-cancelled' : 'resolved-cancelled', o, 'not found on the venue by client id');
       return;
     }

@@ -17,7 +17,7 @@
  */
 import { usageError } from '../../engine/errors.ts';
 import { lowerBound, type CandleFrame } from '../../engine/frame.ts';
-import { intentsOf, type AnyStrategy, type BarContext, type Indicators, type Intent, type PositionView, FLAT_POSITION } from '../../engine/strategy.ts';
+import { intentsOf, loadStrategyState, saveStrategyState, type AnyStrategy, type BarContext, type Indicators, type Intent, type PositionView, FLAT_POSITION } from '../../engine/strategy.ts';
 import type { ParamValues } from '../../engine/params.ts';
 import type { StateStore } from '../state/store.ts';
 import type { BotRow, BotStatus } from '../state/types.ts';
@@ -43,6 +43,10 @@ interface OutboxEntry {
   /** Close time of the deciding bar (its open ts). */
   readonly decidedTs: number;
   readonly tag: string;
+  /** The bot's highest order row id when it was decided: an order with this tag and a higher id was placed for it. */
+  readonly afterId?: number;
+  /** Cancel intents: the client id of the order the tag named when it was decided (nothing else is cancelled). */
+  readonly target?: string;
 }
 
 export interface BarClock {
@@ -113,6 +117,12 @@ export class BotRunner {
   /** False when the strategy keeps state JSON cannot hold (class instances, typed arrays): it cannot resume after a restart. */
   private readonly stateSavable: boolean;
   private fillSeq = 0;
+  /** In-bar paths (simulated venues): the fills of the bar in progress (and their views), handed over by the venue's hook. */
+  private readonly barFills: NewFill[] = [];
+  private readonly barFillViews: FillView[] = [];
+  private barK = 0;
+  /** Resuming: bars already decided are played again to bring the venue up; their fills are known. */
+  private catchingUp = false;
 
   constructor(private readonly d: BotRunnerDeps) {
     this.store = d.store;
@@ -124,8 +134,9 @@ export class BotRunner {
     this.status = d.bot.status;
     const saved = this.store.bots.getState<unknown>(this.botId, '', K_STRATEGY);
     const initial = d.strategy.initState(this.params);
-    this.stateSavable = isPlainJson(initial);
-    this.state = saved !== undefined && this.stateSavable ? saved : initial;
+    // A strategy with saveState/loadState hooks (engine/strategy.ts) stores anything; others need plain JSON.
+    this.stateSavable = d.strategy.saveState !== undefined || isPlainJson(initial);
+    this.state = saved !== undefined && this.stateSavable ? loadStrategyState(d.strategy, saved, this.params) : initial;
     this.ctx = { i: 0, frame: d.frame, ind: {}, params: this.params, position: FLAT_POSITION, state: this.state, symbol: this.symbol, market: 0 };
     if (d.strategy.kind === 'orders') {
       this.views = new StoreViews(this.store, this.botId, this.symbol, d.bot.budget, d.settings.feeRate, (ts) => lowerBound(this.frame.ts, ts));
@@ -133,6 +144,7 @@ export class BotRunner {
       this.ctx.account = this.views.account;
       this.ctx.record = (name, value) => this.record(name, value);
     }
+    d.path.inBar?.setHandler((f) => this.onBarFill(f));
   }
 
   /** Bar index of the first decision. */
@@ -149,6 +161,17 @@ export class BotRunner {
     this.ind = this.strategy.indicators(frame, this.params);
     this.ctx.ind = this.ind;
 
+    // Fill numbers (FillView.seq) continue from the bot's fills so far, as the backtest numbers its run's fills.
+    this.fillSeq = (this.store.db.prepare('SELECT COUNT(*) AS n FROM fills WHERE bot_id = ?').get(this.botId) as { n: number }).n;
+    const saved = this.store.bots.getState<number>(this.botId, '', K_CURSOR);
+    if (saved !== undefined && this.d.path.inBar) {
+      // A simulated venue rebuilt from its journal comes up to the last decided bar before reconciliation (the store
+      // already has those bars' fills: the hook finds them known).
+      this.catchingUp = true;
+      try { this.d.clock.setBar(lowerBound(frame.ts, saved)); } finally { this.catchingUp = false; }
+      this.barFills.length = 0;
+      this.barFillViews.length = 0;
+    }
     const rec = await this.d.path.reconcile([this.symbol]);
     this.d.log({ event: 'reconcile', bot: this.botId, resolved: rec.resolved, cancelled: rec.cancelled, fills: rec.fillsApplied.length, violations: rec.violations });
     if (rec.violations.length) {
@@ -241,6 +264,7 @@ export class BotRunner {
 
   /** One bar: open → place the outbox → apply fills → close → decide and save. */
   async step(k: number, end: number): Promise<void> {
+    if (this.d.path.inBar) return this.stepInBar(k, end);
     this.d.clock.setBar(k);
     const fills: NewFill[] = [];
     if (this.d.placeAt !== 'close') fills.push(...await this.flushOutbox(k));
@@ -253,13 +277,91 @@ export class BotRunner {
     }
     const intents = this.strategy.kind === 'orders' ? this.decideOrders(k, fills) : this.decide(k);
     const ts = this.frame.ts[k];
-    const entries: OutboxEntry[] = intents.map((it, j) => ({ intent: it, decidedTs: ts, tag: tagOf(it, ts, j) }));
+    const entries = this.outboxEntries(intents, ts);
     this.store.db.transaction(() => {
       this.store.bots.setState(this.botId, '', K_OUTBOX, entries, ts);
-      if (this.state !== undefined && this.stateSavable) this.store.bots.setState(this.botId, '', K_STRATEGY, this.state, ts);
+      this.saveStrategyState(ts);
       this.store.bots.setState(this.botId, '', K_CURSOR, ts, ts);
     }).immediate();
     if (this.d.placeAt === 'close' && entries.length) await this.flushOutbox(k);
+  }
+
+  private saveStrategyState(ts: number): void {
+    if (this.state !== undefined && this.stateSavable) this.store.bots.setState(this.botId, '', K_STRATEGY, saveStrategyState(this.strategy, this.state), ts);
+  }
+
+  /**
+   * One bar on an in-bar path (simulated venue): the bar is played — each fill applied to the store as it happens and,
+   * for order strategies, fed to `onFill` at once, whose orders join the rest of the bar's path (the order
+   * simulator's semantics) — then `decide` at the close, and the strategy state, outbox and cursor saved: ALL in one
+   * transaction (with the venue journal in the same database), so that a crash leaves the bar wholly done or not at
+   * all. Then the decided orders go out (placeAt 'close').
+   */
+  private async stepInBar(k: number, end: number): Promise<void> {
+    let entries: OutboxEntry[] = [];
+    this.barK = k;
+    this.store.db.transaction(() => {
+      this.d.clock.setBar(k);
+      const fills = this.barFills.splice(0);
+      if (fills.length) this.positionDirty = true;
+      const ts = this.frame.ts[k];
+      if (k < end - 1) {
+        // (the last bar: no next bar to fill a decision; the backtest does not decide there either)
+        const intents = this.strategy.kind === 'orders' ? this.decideOrders(k, fills, true) : this.decide(k);
+        entries = this.outboxEntries(intents, ts);
+        this.store.bots.setState(this.botId, '', K_OUTBOX, entries, ts);
+      }
+      this.barFillViews.length = 0;
+      this.saveStrategyState(ts);
+      this.store.bots.setState(this.botId, '', K_CURSOR, ts, ts);
+    }).immediate();
+    // Fills the hook did not see (none on a simulated venue) still reach the store; market orders are settled.
+    const late = await this.d.path.syncFills([this.symbol]);
+    if (late.length) {
+      this.positionDirty = true;
+      this.d.log({ event: 'fills.late', bot: this.botId, bar: k, fills: late.length });
+    }
+    if (entries.length) await this.flushOutbox(k);
+  }
+
+  /** The venue's hook: a fill of the bar in progress, already in the store. Order strategies react at once. */
+  private onBarFill(f: NewFill): void {
+    this.positionDirty = true;
+    if (this.catchingUp) return;
+    this.barFills.push(f);
+    const onFill = this.strategy.onFill;
+    if (this.strategy.kind !== 'orders' || !onFill) return;
+    const k = this.barK;
+    const fv = this.fillView(f, k);
+    this.barFillViews.push(fv);
+    const views = this.views as StoreViews;
+    // As the simulator: equity is marked at the last close before this bar (the first bar: its open).
+    views.refresh(k > this.startIndex ? this.frame.close[k - 1] : this.frame.open[k]);
+    const ctx = this.ctx;
+    ctx.i = k;
+    ctx.state = this.state;
+    this.position = this.readPosition();
+    this.positionDirty = false;
+    ctx.position = this.position;
+    ctx.fill = fv;
+    ctx.fills = this.barFillViews;
+    const r = onFill(ctx as unknown as Parameters<NonNullable<AnyStrategy['onFill']>>[0]);
+    ctx.fill = undefined;
+    // As the simulator's apply: the result is read as it is (a strategy may reuse its array).
+    const many = Array.isArray(r);
+    const n = many ? (r as readonly Intent[]).length : r === undefined ? 0 : 1;
+    const inBar = this.d.path.inBar as NonNullable<OrderPath['inBar']>;
+    const ts = this.frame.ts[k];
+    for (let j = 0; j < n; j++) {
+      const it = many ? (r as readonly Intent[])[j] : (r as Intent);
+      if (it.type === 'target') throw usageError('TARGET_INTENT_IN_ORDER_RUN', `strategy '${this.strategy.id}' returned a 'target' intent from onFill; order strategies return limit, market and cancel intents`);
+      if (it.type === 'cancel') { inBar.cancelNow(this.symbol, it.tag); continue; }
+      if (!mayPlace(this.status, it.side)) continue;
+      inBar.placeNow({
+        symbol: this.symbol, side: it.side, type: it.type, amount: it.amount, price: it.type === 'limit' ? it.price : undefined,
+        tag: it.tag || `f${ts}:${fv.seq}:${j}`, lot: it.lot ?? null,
+      }, f.fill.price);
+    }
   }
 
   /** Places the saved outbox (bar k: the bar at whose open, or close, they go out) and empties it. */
@@ -293,14 +395,14 @@ export class BotRunner {
   }
 
   /** Order strategies: `onFill` for each fill of the bar, in order, then `decide` at the close; their intents as they are. */
-  private decideOrders(k: number, fills: readonly NewFill[]): Intent[] {
+  private decideOrders(k: number, fills: readonly NewFill[], onFillDone = false): Intent[] {
     const views = this.views as StoreViews;
     const ctx = this.ctx;
     ctx.i = k;
     ctx.state = this.state;
     const out: Intent[] = [];
-    const fv = fills.map((f) => this.fillView(f, k));
-    if (this.strategy.onFill) {
+    const fv = onFillDone && this.strategy.onFill ? this.barFillViews.slice() : fills.map((f) => this.fillView(f, k));
+    if (this.strategy.onFill && !onFillDone) {
       for (const f of fv) {
         views.refresh(this.frame.close[k]);
         ctx.fill = f;
@@ -353,16 +455,41 @@ export class BotRunner {
     return c;
   }
 
+  /** The outbox of a decision: each intent with its tag, the order rows known then, and a cancel's target. */
+  private outboxEntries(intents: readonly Intent[], ts: number): OutboxEntry[] {
+    const afterId = (this.store.db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM orders WHERE bot_id = ?').get(this.botId) as { m: number }).m;
+    let open: Map<string, string> | undefined;
+    return intents.map((it, j) => {
+      const tag = tagOf(it, ts, j);
+      if (it.type !== 'cancel') return { intent: it, decidedTs: ts, tag, afterId };
+      open ??= new Map(this.store.orders.unsettledOrders(this.botId).filter((o) => o.symbol === this.symbol).map((o) => [o.tag, o.clientId]));
+      return { intent: it, decidedTs: ts, tag, afterId, target: open.get(it.tag) };
+    });
+  }
+
   /** True when an order for this outbox entry is already in the store (placed before a crash). */
   private alreadyPlaced(e: OutboxEntry): boolean {
-    const r = this.store.db.prepare(`SELECT 1 FROM orders WHERE bot_id = ? AND tag = ? AND created_at >= ?
-      AND NOT (status = 'cancelled' AND filled = 0 AND reason = ?) LIMIT 1`).get(this.botId, e.tag, e.decidedTs, NOT_ON_VENUE);
+    const r = e.afterId !== undefined
+      ? this.store.db.prepare(`SELECT 1 FROM orders WHERE bot_id = ? AND tag = ? AND id > ?
+        AND NOT (status = 'cancelled' AND filled = 0 AND reason = ?) LIMIT 1`).get(this.botId, e.tag, e.afterId, NOT_ON_VENUE)
+      : this.store.db.prepare(`SELECT 1 FROM orders WHERE bot_id = ? AND tag = ? AND created_at >= ?
+        AND NOT (status = 'cancelled' AND filled = 0 AND reason = ?) LIMIT 1`).get(this.botId, e.tag, e.decidedTs, NOT_ON_VENUE);
     return r !== undefined;
   }
 
   private async placeEntry(e: OutboxEntry, k: number): Promise<NewFill[]> {
-    if (this.alreadyPlaced(e)) return [];
     const it = e.intent;
+    if (it.type === 'cancel') {
+      // Cancels the order the tag named at the decision, if it is still open (a cancel done before a crash is not
+      // repeated on a later order with the same tag).
+      if (e.afterId !== undefined) {
+        const o = this.store.orders.unsettledOrders(this.botId).find((x) => x.symbol === this.symbol && x.tag === it.tag);
+        if (!o || o.clientId !== e.target) return [];
+      }
+      await this.d.path.cancel(this.symbol, it.tag);
+      return [];
+    }
+    if (this.alreadyPlaced(e)) return [];
     const frame = this.frame;
     if (it.type === 'target') {
       if (this.positionDirty) { this.position = this.readPosition(); this.positionDirty = false; }
@@ -391,7 +518,6 @@ export class BotRunner {
       }
       return [];
     }
-    if (it.type === 'cancel') { await this.d.path.cancel(this.symbol, it.tag); return []; }
     if (!mayPlace(this.status, it.side)) return [];
     const r = await this.d.path.place({
       symbol: this.symbol, side: it.side, type: it.type, amount: it.amount, price: it.type === 'limit' ? it.price : undefined, tag: e.tag, lot: it.lot ?? null,

@@ -5,12 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import { defineStrategy, goFlat, goLong, type CandleFrame } from '../../engine/index.ts';
 import { sharedFile, BTC_1H } from '../../test-support/shared-data.ts';
-import type { CancelResult, Fill, Order, OrderRef, OrderRequest } from '../exchange/port.ts';
+import { marketSpec } from '../../engine/orders/market-spec.ts';
+import { createReplayAdapter } from '../exchange/replay-adapter.ts';
+import { createOrderManager } from '../execution/order-manager.ts';
+import { ExecOrderPath } from './exec-path.ts';
 import { openStateStore, type StateStore } from '../state/store.ts';
 import { BotService, type CreateBotInput } from '../bots/service.ts';
 import { TRANSITIONS, canTransition } from '../bots/lifecycle.ts';
 import { BotHost, type BotHostDeps } from './host.ts';
-import type { RunnerVenue } from './replay-venue.ts';
 
 const FILE = sharedFile(BTC_1H);
 const FROM = Date.parse('2022-01-01T00:00:00Z');
@@ -142,8 +144,15 @@ describe('bot host', () => {
   });
 
   it('kill switch (per bot and kill-all) cancels every resting order and never liquidates; stop asks about resting orders', async () => {
-    const venue = new RestingVenue();
-    const { store, service, host } = setup({ venues: { paper: async () => ({ venue, clock: { setBar: () => {} }, frame: EMPTY, startIndex: 0 }) } });
+    const venue = restingVenue();
+    const { store, service, host } = setup({
+      venues: {
+        paper: async (b, _s, h) => ({
+          venue: venue.port, clock: { setBar: () => {} }, frame: EMPTY, startIndex: 0,
+          path: new ExecOrderPath(createOrderManager({ store: h.store, port: venue.port, botId: b.id, deps: { now: () => 0 } })),
+        }),
+      },
+    });
     service.create(bot('p', { mode: 'paper' }));
     service.create(bot('q', { mode: 'paper' }));
     service.transition('p', 'running');
@@ -169,7 +178,7 @@ describe('bot host', () => {
     expect(store.bots.require('q').status).toBe('emergency-stopped');
   });
 
-  it('an order strategy (grid) replays on the execution core: fills fed to onFill, lots consistent, hold tracked; kill cancels what rests', async () => {
+  it('an order strategy (grid) replays on the execution core: fills fed to onFill, lots consistent, hold tracked, restartable; kill cancels what rests', async () => {
     const { store, service, host } = setup();
     service.create(bot('g', { strategy: 'grid', params: {}, settings: { timeframe: '1h', speed: 'max', data: { file: FILE, from: FROM, to: FROM + 10 * 86_400_000 } } }));
     const out = await host.runBot('g');
@@ -181,7 +190,11 @@ describe('bot host', () => {
     expect(store.bots.allState('g')['BTC/USDT']).toHaveProperty('series.anchorHigh');
     const resting = store.orders.unsettledOrders('g').length;
     expect(resting).toBeGreaterThan(0);
-    await expect(host.runBot('g')).rejects.toThrow(/cannot resume after a restart/);
+    // Restartable: the strategy state (saveState) and the venue (its journal) come back; nothing is left to play.
+    const again = await host.runBot('g');
+    expect([again.end, again.steps]).toEqual(['end-of-data', 0]);
+    expect(store.orders.unsettledOrders('g').length).toBe(resting);
+    expect(store.checkInvariants('g')).toEqual([]);
     expect(store.bots.require('g').status).toBe('stopped');
     const k = await host.kill('g');
     expect(k.cancelled.length).toBe(resting);
@@ -211,24 +224,16 @@ describe('bot host', () => {
 
 const EMPTY = { ts: new Float64Array(1), open: new Float64Array(1), high: new Float64Array(1), low: new Float64Array(1), close: new Float64Array(1), volume: new Float64Array(1), length: 1, exchange: 'x', symbol: 'BTC/USDT', timeframe: '1h' } as unknown as CandleFrame;
 
-/** A venue whose limit orders rest until cancelled (kill-switch tests). */
-class RestingVenue implements RunnerVenue {
-  readonly kind = 'paper' as const;
-  private readonly open = new Map<string, Order>();
-  sells = 0;
-  async createOrder(req: OrderRequest): Promise<Order> {
-    if (req.side === 'sell') this.sells++;
-    const o: Order = { id: `v${this.open.size + 1}`, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, type: req.type, price: req.price ?? NaN, average: NaN, amount: req.amount, filled: 0, remaining: req.amount, cost: 0, status: 'open', fee: undefined, timeInForce: 'GTC', postOnly: false, timestamp: 0, lastUpdateTimestamp: 0 };
-    this.open.set(req.clientOrderId, o);
-    return o;
-  }
-  async cancelOrder(ref: OrderRef): Promise<CancelResult> {
-    const o = this.open.get(ref.clientOrderId as string);
-    if (!o) return { outcome: 'not-found', order: undefined };
-    this.open.delete(ref.clientOrderId as string);
-    return { outcome: 'canceled', order: { ...o, status: 'canceled' } };
-  }
-  async fetchOpenOrders(): Promise<Order[]> { return [...this.open.values()]; }
-  async fetchOrderByClientId(id: string): Promise<Order | undefined> { return this.open.get(id); }
-  async fetchMyTrades(): Promise<Fill[]> { return []; }
+/** A simulated venue (the replay adapter, no bar played) whose limit orders rest until cancelled (kill-switch tests). */
+function restingVenue() {
+  const frame = { ...EMPTY, ts: Float64Array.of(0), open: Float64Array.of(30_000), high: Float64Array.of(30_000), low: Float64Array.of(30_000), close: Float64Array.of(30_000), volume: Float64Array.of(1) };
+  const port = createReplayAdapter({
+    markets: [{ frame, spec: marketSpec('BTC/USDT', { priceTick: 0, amountStep: 0, minAmount: 0, minNotional: 0, makerFee: 0.001, takerFee: 0.001 }) }], balances: { USDT: 1e6 },
+  });
+  const v = {
+    port,
+    /** Sell orders the venue ever received. */
+    get sells(): number { let n = 0; for (let id = 0; id < port.venue.store.n; id++) if (port.venue.store.isSell(id)) n++; return n; },
+  };
+  return v;
 }

@@ -3,14 +3,14 @@
  * the others keep trading), auto-resumes every bot that was running, saves state on shutdown (an AbortSignal the
  * entry point wires to SIGINT/SIGTERM), and offers the kill switch per bot and for all bots.
  *
- * Venues: replay bots run on the runtime's ReplayVenue over cached or file candles (journal under
- * <home>/venues/<bot>.jsonl, so a restarted process finds the venue as it was). Paper and live bots need a venue
- * factory (the execution core's paper adapter, the ccxt adapter); without one, starting them is a config error.
+ * Venues: replay bots — signal and order strategies alike — run on the replay adapter of live/exchange and the
+ * execution core's order manager (exec-replay.ts) over cached or file candles; the venue's writes are journaled in the
+ * state store (venue_journal under TRADELAB_HOME), so a restarted process finds the venue as it was. Paper and live
+ * bots need a venue factory (venues.ts); without one, starting them is a config error.
  */
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { TradelabError, usageError } from '../../engine/errors.ts';
-import type { CandleFrame } from '../../engine/frame.ts';
+import { lowerBound, type CandleFrame } from '../../engine/frame.ts';
 // Direct module imports: data/index.ts also loads ccxt (seconds of start-up for every bot process).
 import { loadCandles } from '../../data/load-candles.ts';
 import type { GapPolicy } from '../../data/gaps.ts';
@@ -20,17 +20,18 @@ import type { BotService, RunnerSettings } from '../bots/service.ts';
 import { ACTIVE_STATUSES } from '../bots/lifecycle.ts';
 import { BotRunner, type BarClock, type RunOutcome } from './bot-runner.ts';
 import { fileLogger, type LogFn } from './logger.ts';
-import { VenueOrderPath, type OrderPath } from './order-path.ts';
-import { ReplayVenue, type RunnerVenue } from './replay-venue.ts';
+import type { OrderPath } from './order-path.ts';
+import type { ExchangePort } from '../exchange/port.ts';
 import { execReplay } from './exec-replay.ts';
 import { runFeedBot, type FeedVenue } from './feed-runner.ts';
 
 export interface BotVenue {
-  readonly venue: RunnerVenue;
+  readonly venue: ExchangePort;
   readonly clock: BarClock;
   readonly frame: CandleFrame;
   readonly startIndex: number;
-  readonly path?: OrderPath;
+  /** The order path over the venue (the execution core's order manager: ExecOrderPath). */
+  readonly path: OrderPath;
   /** When decided orders go out (see BotRunnerDeps.placeAt). */
   readonly placeAt?: 'next-open' | 'close';
   /** Paper and live bots: a growing candle feed instead of fixed candles (venues.ts, feed-runner.ts). */
@@ -76,7 +77,10 @@ export class BotHost {
     return fileLogger(join(this.deps.home, 'logs', `${botId}.jsonl`), this.now);
   }
 
-  /** Default replay venue: the bot's candles (file or cache) and a journaled ReplayVenue. */
+  /**
+   * Default replay venue: the bot's candles (file or cache), the replay adapter with its writes journaled in the store
+   * (rebuilt from the journal after a restart) and the order manager — for signal and order strategies alike.
+   */
   async replayVenue(bot: BotRow, s: RunnerSettings): Promise<BotVenue> {
     const strategy = this.service.strategyOf(bot);
     const params = strategy.resolveParams(bot.params);
@@ -91,22 +95,10 @@ export class BotHost {
       throw usageError('NOT_ENOUGH_DATA', `bot '${bot.id}': only ${loaded.frame.length} candles in its range and ${warmupBars} are needed for warm-up; widen --from/--to or check the data's range`);
     }
     const botId = bot.id;
-    if (strategy.kind === 'orders') {
-      // Limit orders and intrabar fills: the execution core's replay adapter and order manager. The adapter keeps its
-      // book and wallet in memory, so such a bot cannot resume after its process ended.
-      if (this.store.bots.getState(botId, '', 'cursor') !== undefined) {
-        throw usageError('REPLAY_NOT_RESUMABLE', `replay bot '${botId}' runs an order strategy on the in-memory replay adapter and cannot resume after a restart; create a new replay bot`);
-      }
-      const x = execReplay(this.store, bot, strategy.id, { ...loaded.frame, symbol }, loaded.startIndex, loaded.frame.length, { feeRate: s.feeRate, slippageBps: s.slippageBps });
-      return { venue: x.adapter, clock: x.clock, frame: loaded.frame, startIndex: loaded.startIndex, path: x.path, placeAt: 'close' };
-    }
-    const dir = join(this.deps.home, 'venues');
-    mkdirSync(dir, { recursive: true });
-    const venue = new ReplayVenue(new Map([[symbol, loaded.frame]]), {
-      feeRate: s.feeRate, slippageBps: s.slippageBps, journalPath: join(dir, `${botId}.jsonl`),
-      onCreate: this.deps.onCreateOrder ? () => this.deps.onCreateOrder?.(botId) : undefined,
+    const x = execReplay(this.store, bot, strategy.id, { ...loaded.frame, symbol }, loaded.startIndex, loaded.frame.length, { feeRate: s.feeRate, slippageBps: s.slippageBps }, {
+      journal: true, onCreate: this.deps.onCreateOrder ? () => this.deps.onCreateOrder?.(botId) : undefined,
     });
-    return { venue, clock: venue, frame: loaded.frame, startIndex: loaded.startIndex };
+    return { venue: x.adapter, clock: x.clock, frame: loaded.frame, startIndex: loaded.startIndex, path: x.path, placeAt: 'close' };
   }
 
   /**
@@ -138,10 +130,8 @@ export class BotHost {
     }
     const log = this.logger(botId);
     const strategy = this.service.strategyOf(bot);
-    const clockNow = (): number => (bot.mode === 'replay' ? cur : this.now());
-    let cur = v.frame.ts[Math.min(v.startIndex, v.frame.length - 1)];
-    const clock: BarClock = { setBar: (k) => { cur = v.frame.ts[k]; v.clock.setBar(k); } };
-    const path = v.path ?? new VenueOrderPath(this.store, v.venue, botId, strategy.id, clockNow);
+    const clock: BarClock = v.clock;
+    const path = v.path;
     const feed = v.feed;
     const runner = feed ? {
       run: () => runFeedBot({
@@ -189,28 +179,15 @@ export class BotHost {
   /** An order path for admin actions on a bot (kill switch, stop with --cancel-orders). */
   async orderPathFor(botId: string): Promise<OrderPath> {
     const bot = this.service.get(botId);
-    if (bot.mode === 'replay' && this.service.strategyOf(bot).kind === 'orders' && this.store.bots.getState(botId, '', 'cursor') !== undefined) {
-      return this.endedReplayPath(botId);
-    }
     const factory = this.deps.venues?.[bot.mode] ?? (bot.mode === 'replay' ? (b: BotRow, s: RunnerSettings) => this.replayVenue(b, s) : undefined);
     if (!factory) throw new TradelabError('VENUE_UNAVAILABLE', 'config', `no ${bot.mode} venue wired in to cancel the orders of bot '${botId}'`);
     const v = await factory(bot, this.service.settings(botId), this);
-    return v.path ?? new VenueOrderPath(this.store, v.venue, botId, this.service.strategyOf(bot).id, this.now);
-  }
-
-  /** A replay whose in-memory venue has ended: its resting orders exist nowhere else, so cancelling them is local. */
-  private endedReplayPath(botId: string): OrderPath {
-    const store = this.store, now = this.now;
-    const refuse = async (): Promise<never> => { throw usageError('REPLAY_ENDED', `replay bot '${botId}' has ended; its venue is gone`); };
-    return {
-      buyByCost: false, place: refuse, syncFills: async () => [], cancel: refuse,
-      reconcile: async () => ({ resolved: 0, cancelled: 0, fillsApplied: [], violations: store.checkInvariants(botId) }),
-      cancelAll: async () => {
-        const cancelled: string[] = [];
-        for (const o of store.orders.unsettledOrders(botId)) { store.orders.markOrderCancelled(o.clientId, now(), 'replay ended'); cancelled.push(o.clientId); }
-        return { cancelled, failed: [] };
-      },
-    };
+    if (bot.mode === 'replay') {
+      // The rebuilt venue comes up to the bot's last decided bar (its fills there are in the store already).
+      const cursor = this.store.bots.getState<number>(botId, '', 'cursor');
+      if (cursor !== undefined) v.clock.setBar(lowerBound(v.frame.ts, cursor));
+    }
+    return v.path;
   }
 
   /** Kill switch of one bot: cancel every resting order (never liquidate), then emergency-stopped. */

@@ -1,12 +1,11 @@
 // The bot runtime: the runner (one bot, bar by bar), the host (many bots, auto-resume, kill switch), parity.
 export { BotRunner, type BotRunnerDeps, type BarClock, type RunOutcome, type RunEnd } from './bot-runner.ts';
 export { BotHost, type BotHostDeps, type BotVenue, type VenueFactory, type BotTaskResult } from './host.ts';
-export { VenueOrderPath, NOT_ON_VENUE, type OrderPath, type PlaceRequest, type PlaceOutcome, type NewFill, type ReconcileSummary } from './order-path.ts';
-export { ReplayVenue, type RunnerVenue, type ReplayVenueOptions } from './replay-venue.ts';
+export { NOT_ON_VENUE, type OrderPath, type InBarPath, type PlaceRequest, type PlaceOutcome, type NewFill, type ReconcileSummary } from './order-path.ts';
 export { runParity, compareRows, type ParitySpec, type ParityReport, type ParityRow, type ParityDifference } from './parity.ts';
 export { fileLogger, nullLogger, type LogFn, type LogEvent } from './logger.ts';
 export { ExecOrderPath } from './exec-path.ts';
-export { execReplay, type ExecReplay } from './exec-replay.ts';
+export { execReplay, storeReplayJournal, type ExecReplay, type ExecReplayOptions } from './exec-replay.ts';
 export { CandleFeed, windowBarsFor, type CandleFeedOptions, type FeedEvent, type FeedBar, type FeedGap } from './feed.ts';
 export { runFeedBot, type FeedVenue, type FeedRunArgs } from './feed-runner.ts';
 // venues.ts (paper / live venue factories) loads ccxt: import it directly where a paper or live bot is started.

@@ -1,6 +1,7 @@
 /**
  * Parity, the promotion gate: the backtest and a replay bot through the live runner on the same candles, compared
- * order by order and fill by fill (time, side, price, size, fee). Any difference is reported with its bar.
+ * order by order and fill by fill (time, side, price, size, fee). Any difference is reported with its bar. The replay
+ * bot runs exactly as `tradelab replay` runs one: the replay adapter and the execution core's order manager.
  *
  * Numbers are compared with a relative tolerance (default 1e-9): the runner sizes a buy as
  * (fraction x cash / (1 + feeRate)) / price and keeps cash as budget + realised - fees - open cost from the store,
@@ -22,8 +23,6 @@ import type { StoredFill, StoredOrder } from '../state/types.ts';
 import { BotService } from '../bots/service.ts';
 import { BotRunner } from './bot-runner.ts';
 import { nullLogger } from './logger.ts';
-import { VenueOrderPath } from './order-path.ts';
-import { ReplayVenue } from './replay-venue.ts';
 import { execReplay } from './exec-replay.ts';
 
 export interface ParitySpec {
@@ -36,11 +35,6 @@ export interface ParitySpec {
   readonly fill: FillConfig;
   /** Relative tolerance of numeric comparisons (default 1e-9). */
   readonly tolerance?: number;
-  /**
-   * The replay side: 'runtime' (default) the runner's ReplayVenue and order path; 'exec' the execution core's
-   * replay adapter and order manager (risk checks, virtual wallet, buys by cost), orders placed at the close.
-   */
-  readonly venue?: 'runtime' | 'exec';
 }
 
 /** One order or fill of either run (orders: the filled size, average price and fees). */
@@ -95,26 +89,17 @@ export async function runParity(spec: ParitySpec): Promise<ParityReport> {
     const t0 = frame.ts[spec.startIndex];
     const service = new BotService(store, { liveTradingEnabled: false }, () => t0, [strategy]);
     const bot = service.create({
-      name: 'parity', strategy: strategy.ref, params, symbols: [frame.symbol || 'PARITY'], exchange: frame.exchange || 'replay', mode: 'replay',
+      name: 'parity', strategy: strategy.ref, params, symbols: [frame.symbol && frame.symbol.includes('/') ? frame.symbol : 'BTC/USDT'], exchange: frame.exchange || 'replay', mode: 'replay',
       budget: fill.initialCash, settings: { timeframe: frame.timeframe, feeRate: fill.feeRate, slippageBps: fill.slippageBps, fraction: fill.fraction, speed: 'max' },
     });
     service.transition(bot.id, 'running');
-    let runner: BotRunner;
-    if (spec.venue === 'exec') {
-      const x = execReplay(store, service.get(bot.id), strategy.id, frame, spec.startIndex, end, { feeRate: fill.feeRate, slippageBps: fill.slippageBps });
-      runner = new BotRunner({
-        store, bot: service.get(bot.id), strategy, settings: service.settings(bot.id), frame, startIndex: spec.startIndex, endIndex: end,
-        path: x.path, clock: x.clock, log: nullLogger, placeAt: 'close',
-      });
-    } else {
-      const venue = new ReplayVenue(new Map([[bot.symbols[0], frame]]), { feeRate: fill.feeRate, slippageBps: fill.slippageBps });
-      let k = spec.startIndex;
-      const path = new VenueOrderPath(store, venue, bot.id, strategy.id, () => frame.ts[k]);
-      runner = new BotRunner({
-        store, bot: service.get(bot.id), strategy, settings: service.settings(bot.id), frame, startIndex: spec.startIndex, endIndex: end,
-        path, clock: { setBar: (b) => { k = b; venue.setBar(b); } }, log: nullLogger,
-      });
-    }
+    // The one replay path of every bot: the replay adapter + the order manager (risk checks, virtual wallet, buys by
+    // cost, client ids), orders placed at the close.
+    const x = execReplay(store, service.get(bot.id), strategy.id, frame, spec.startIndex, end, { feeRate: fill.feeRate, slippageBps: fill.slippageBps });
+    const runner = new BotRunner({
+      store, bot: service.get(bot.id), strategy, settings: service.settings(bot.id), frame, startIndex: spec.startIndex, endIndex: end,
+      path: x.path, clock: x.clock, log: nullLogger, placeAt: 'close',
+    });
     await runner.run();
     const orders = store.orders.ordersFor(bot.id);
     const fills = store.orders.fillsFor(bot.id);

@@ -11,4 +11,5 @@ export { OrdersRepo, UNSETTLED_STATUSES, type StoreStep } from './orders.ts';
 export { JournalRepo, insertAudit } from './journal.ts';
 export { checkStateInvariants } from './invariants.ts';
 export { StateStore, openStateStore, openMemoryStateStore, type StateStoreOptions } from './store.ts';
+export { VenueJournalRepo, type VenueJournalRow } from './venue-journal.ts';
 export { buildRiskState, type RiskStateInput } from './risk-state.ts';
