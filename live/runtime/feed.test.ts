@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { loadCandles } from '../../data/load-candles.ts';
 import { sharedFile, BTC_1H } from '../../test-support/shared-data.ts';
 import { createCcxtAdapter } from '../exchange/ccxt-adapter.ts';
-import type { Candle } from '../exchange/port.ts';
+import type { Candle, CandleUpdate, ExchangePort } from '../exchange/port.ts';
 import { CandleFeed, windowBarsFor, type FeedEvent } from './feed.ts';
-import { scriptedBinance } from './testing/feed-exchange.ts';
+import { scriptedBinance, VirtualClock } from './testing/feed-exchange.ts';
 
 const H = 3_600_000;
 
@@ -112,6 +112,41 @@ describe('CandleFeed: following closed bars', () => {
     expect(evs.map((e) => (e.kind === 'bar' ? [e.candle[0], e.stale] : e.kind))).toEqual([
       [truth[40][0], true], [truth[41][0], true], [truth[42][0], false], [truth[43][0], false],
     ]);
+  });
+
+  it('a streaming venue: closed candles come from watchCandles updates, with no REST call after the backfill', async () => {
+    const truth = await truthRows();
+    const clock = new VirtualClock(truth[40][0] + 1000);
+    let rest = 0;
+    const port: Pick<ExchangePort, 'id' | 'fetchOHLCV' | 'watchCandles'> = {
+      id: 'ws-venue',
+      fetchOHLCV: async (_s, _tf, since = -Infinity, limit = 500) => { rest++; return truth.filter((c) => c[0] >= since && c[0] + H <= clock.now()).slice(0, limit); },
+      watchCandles: (symbol, timeframe, opts) => ({
+        async *[Symbol.asyncIterator](): AsyncGenerator<CandleUpdate> {
+          // a websocket: every 10 minutes the forming candle; the closing update of a bar right after its end
+          let lastOpen = Math.floor(clock.now() / H) * H;
+          while (!opts?.signal?.aborted) {
+            await clock.sleep(10 * 60_000, opts?.signal);
+            const open = Math.floor(clock.now() / H) * H;
+            const c = truth.find((x) => x[0] === open);
+            if (open !== lastOpen) {
+              const prev = truth.find((x) => x[0] === lastOpen);
+              if (prev) yield { symbol, timeframe, candle: prev, closed: true };
+              lastOpen = open;
+            }
+            if (c) yield { symbol, timeframe, candle: [c[0], c[1], c[1], c[1], c[1], 0], closed: false };
+          }
+        },
+      }),
+    };
+    const feed = new CandleFeed({ port, symbol: 'BTC/USDT', timeframe: '1h', windowBars: 12, now: clock.now, sleep: clock.sleep, settleMs: 15 * 60_000 });
+    await clock.drive(feed.backfill(5));
+    const afterBackfill = rest;
+    const ac = new AbortController();
+    const got: FeedEvent[] = [];
+    await clock.drive((async () => { for await (const ev of feed.follow(ac.signal)) { got.push(ev); if (got.length >= 6) ac.abort(); } })());
+    expect(got.map((e) => (e.kind === 'bar' ? [...e.candle] : e.kind))).toEqual(truth.slice(40, 46).map((c) => [...c]));
+    expect(rest).toBe(afterBackfill);
   });
 
   it('windowBarsFor: the warm-up and one decided bar, doubled', () => {
