@@ -114,6 +114,22 @@ describe('CandleFeed: following closed bars', () => {
     ]);
   });
 
+  it('a catch-up longer than the window: every bar gets its own full window ending at it', async () => {
+    const truth = await truthRows();
+    const { sb, feed } = setup(truth, 40);
+    await sb.clock.drive(feed.backfill(5));
+    sb.clock.t += 30 * H;
+    const evs = await collect(feed, sb, 31);
+    expect(evs.length).toBe(31);
+    evs.forEach((e, j) => {
+      if (e.kind !== 'bar') throw new Error('bar expected');
+      expect(e.frame.length).toBe(12);
+      expect(e.frame.ts[11]).toBe(truth[40 + j][0]);
+      expect(e.frame.ts[0]).toBe(truth[40 + j - 11][0]);
+      expect(e.stale).toBe(j < 29);
+    });
+  });
+
   it('a streaming venue: closed candles come from watchCandles updates, with no REST call after the backfill', async () => {
     const truth = await truthRows();
     const clock = new VirtualClock(truth[40][0] + 1000);

@@ -136,9 +136,9 @@ export class CandleFeed {
   private closedUpTo(): number { return Math.max(this.closedByClock(), this.newestSeen - this.tfMs); }
 
   /**
-   * Backfill: the newest `windowBars` closed candles, paged forward from where the window must start. Returns the
-   * number of bars loaded; a hole inside them is a gap event (the caller refuses to start), fewer bars than
-   * `minBars` (a young market) a usage error.
+   * Backfill: the newest `windowBars` closed candles, paged forward from where the window must start. Returns
+   * undefined when the window is complete; a hole that re-fetches do not fill is returned as a gap (the caller does
+   * not start trading); fewer bars than `minBars` (a young market) is a usage error.
    */
   async backfill(minBars: number): Promise<FeedGap | undefined> {
     const tf = this.tfMs;
@@ -213,12 +213,11 @@ export class CandleFeed {
     try {
       while (!signal?.aborted) {
         // emit whatever is closed now
-        const ready: Candle[] = [];
-        const gap = await this.emitThrough(this.lastTs, this.closedUpTo(), (c) => ready.push(c), inner.signal);
+        // (each bar with the window as it was when it joined: bars emitted together each get their own)
+        const ready: { c: Candle; frame: CandleFrame }[] = [];
+        const gap = await this.emitThrough(this.lastTs, this.closedUpTo(), (c) => ready.push({ c, frame: this.frame() }), inner.signal);
         if (signal?.aborted) return;
-        for (let j = 0; j < ready.length; j++) {
-          const c = ready[j];
-          const frame = this.windowEndingAt(ready.length - 1 - j);
+        for (const { c, frame } of ready) {
           yield { kind: 'bar', candle: c, frame, stale: c[0] + 2 * tf <= this.o.now() };
           if (signal?.aborted) return;
         }
@@ -249,14 +248,6 @@ export class CandleFeed {
       inner.abort();
       void it.return?.();
     }
-  }
-
-  /** The window as it was `back` bars ago (0 = now): bars emitted together each get their own window. */
-  private windowEndingAt(back: number): CandleFrame {
-    if (back === 0) return this.frame();
-    const savedN = this.n;
-    this.n -= back;
-    try { return this.frame(); } finally { this.n = savedN; }
   }
 }
 
