@@ -228,6 +228,8 @@ export class BotRunner {
   async startLive(frame: CandleFrame): Promise<number | undefined> {
     this.useWindow(frame);
     const k = frame.length - 1;
+    // Fill numbers (FillView.seq) continue from the bot's fills so far, as in run().
+    this.fillSeq = (this.store.db.prepare('SELECT COUNT(*) AS n FROM fills WHERE bot_id = ?').get(this.botId) as { n: number }).n;
     const rec = await this.d.path.reconcile([this.symbol]);
     this.d.log({ event: 'reconcile', bot: this.botId, resolved: rec.resolved, cancelled: rec.cancelled, fills: rec.fillsApplied.length, violations: rec.violations });
     if (rec.violations.length) {
