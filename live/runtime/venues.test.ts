@@ -152,6 +152,36 @@ describe('paper bot on a live candle feed (ccxt binance offline, virtual clock)'
   });
 });
 
+describe('paper bot of an order strategy (grid) on the feed', () => {
+  it('rests limit orders in the simulated venue, fills them from played bars, keeps the store consistent, never calls an order endpoint', async () => {
+    const truth = await truthRows();
+    const w = world(truth, START);
+    w.sb.hide.set(truth[NEVER][0], Infinity);
+    const service = new BotService(w.store, { liveTradingEnabled: false }, w.sb.clock.now);
+    const bot = service.create({
+      name: 'g1', strategy: 'grid', symbols: ['BTC/USDT'], exchange: 'binance', mode: 'paper', budget: BUDGET,
+      settings: { timeframe: '1h', feeRate: FEE, slippageBps: SLIP },
+    });
+    const out = await w.sb.clock.drive(hostOf(w, false).runBot(bot.id));
+    expect(out.end).toBe('gap');
+    expect(w.sb.forbidden).toEqual([]);
+    const fills = w.store.orders.fillsFor(bot.id);
+    const sells = fills.filter((f) => f.side === 'sell');
+    expect(fills.length).toBeGreaterThan(10);
+    expect(sells.length).toBeGreaterThan(2);
+    expect(w.store.orders.ordersFor(bot.id).some((o) => o.type === 'limit')).toBe(true);
+    expect(w.store.checkInvariants(bot.id)).toEqual([]);
+    // every fill happened inside its bar's range, at or after the order was written (no fill from the past)
+    for (const f of fills) {
+      const c = truth.find((x) => x[0] <= f.ts && f.ts < x[0] + 3_600_000)!;
+      expect(f.price).toBeGreaterThanOrEqual(c[3] * (1 - 1e-3));
+      expect(f.price).toBeLessThanOrEqual(c[2] * (1 + 1e-3));
+      const o = w.store.orders.ordersFor(bot.id).find((x) => x.id === f.orderId)!;
+      expect(f.ts).toBeGreaterThanOrEqual(Math.floor(o.createdAt / 3_600_000) * 3_600_000);
+    }
+  });
+});
+
 describe('live bot behind LIVE_TRADING_ENABLED', () => {
   it('refuses to start when LIVE_TRADING_ENABLED is not true (status unchanged, nothing sent)', async () => {
     const truth = await truthRows();
