@@ -86,6 +86,9 @@ describe('parity of order strategies (grid) through the execution core', () => {
     expect(r.differences).toEqual([]);
     expect(r.identical).toBe(true);
     expect(r.replay.fills.length).toBe(r.backtest.fills.length);
+    // Order by order too (placement bar, side, limit price, amount, fees), cancelled ones included.
+    expect(r.backtest.orders).toBeGreaterThan(r.backtest.fills.length);
+    expect(r.replay.orders).toBe(r.backtest.orders);
     // Some paired sells filled in the same bar as their buy: the case the next-bar replay got wrong.
     const sameBar = r.backtest.fills.filter((f, j) => f.side === 'sell' && r.backtest.fills.slice(0, j).some((b) => b.side === 'buy' && b.bar === f.bar));
     expect(sameBar.length).toBeGreaterThan(0);

@@ -153,10 +153,22 @@ async function runOrderParity(spec: ParitySpec): Promise<ParityReport> {
     // The last bar's decisions rest unplayed in the replay; the simulator never fills them either.
     const fills = store.orders.fillsFor(bot.id);
     const rp: ParityRow[] = fills.map((y: StoredFill) => ({ bar: lowerBound(frame.ts, y.ts), ts: y.ts, side: y.side, price: y.price, size: y.amount, fee: y.fee }));
-    const differences = compareRows('fill', bt, rp, tol);
+    // Orders, each at the first bar it could fill in (decide: the next bar; onFill: its own bar), within the data:
+    // the simulator also decides at the last bar, whose orders could only fill after it (the runner does not).
+    const ts = frame.ts;
+    const btOrders: ParityRow[] = sim.orders
+      .map((o) => ({ bar: o.origin === 'fill' ? o.placedBar : o.placedBar + 1, o }))
+      .filter((x) => x.bar < end)
+      .map(({ bar, o }) => ({ bar, ts: ts[bar], side: o.side, price: o.type === 'limit' ? o.price : o.avgPrice, size: o.amount, fee: o.fees }));
+    const rpOrders: ParityRow[] = store.orders.ordersFor(bot.id)
+      .filter((o: StoredOrder) => !(o.status === 'rejected' && o.filled === 0))
+      .map((o: StoredOrder) => ({ bar: lowerBound(ts, o.createdAt), o }))
+      .filter((x) => x.bar < end)
+      .map(({ bar, o }) => ({ bar, ts: ts[bar], side: o.side, price: o.type === 'limit' ? (o.price as number) : (o.avgPrice ?? NaN), size: o.amount, fee: o.fees }));
+    const differences = [...compareRows('fill', bt, rp, tol), ...compareRows('order', btOrders, rpOrders, tol)];
     return {
       strategy: strategy.ref, bars: end - spec.startIndex,
-      backtest: { orders: sim.orders.length, fills: bt }, replay: { orders: store.orders.ordersFor(bot.id).length, fills: rp },
+      backtest: { orders: btOrders.length, fills: bt }, replay: { orders: rpOrders.length, fills: rp },
       differences, identical: differences.length === 0, tolerance: tol,
     };
   } finally {
