@@ -2,15 +2,16 @@
  * The bot runner: feeds the SAME strategy definition the backtest runs, bar by bar, through an order path to a venue.
  *
  * One step per bar k of the candles (replay: as fast as possible or at a speed; the clock is the bar's time):
- *  1. the venue's clock moves to bar k's open;
- *  2. the orders decided at bar k-1's close (the "outbox", saved with the cursor) are sized and placed: a signal
- *     strategy's `target` becomes a market order — long from flat buys cost = fraction x cash / (1 + feeRate) at the
- *     price of the moment (size = cost / price, the backtest's fee-inclusive sizing), flat from long sells the whole
- *     position; order strategies' intents go through as they are;
- *  3. new fills are applied to the store (and fed to `onFill`, in order, for order strategies);
- *  4. bar k closes: `decide` sees the true position, fills and orders; its intents, the strategy state and the
- *     cursor are saved in ONE transaction, so a crash at any instant resumes exactly: a bar is decided once, and an
- *     outbox intent whose order is already in the store (same tag, placed since the decision) is never placed again.
+ *  1. the venue plays bar k: the orders resting there (those decided at bar k-1's close among them) fill along its
+ *     path; each fill is applied to the store as it happens and, on a simulated venue, fed to `onFill` at once, whose
+ *     orders join the rest of the bar (other venues: the bar's fills are synced and fed to `onFill` at the close);
+ *  2. bar k closes: `decide` sees the true position, fills and orders; its intents (the "outbox"), the strategy state
+ *     and the cursor are saved in ONE transaction (on a simulated venue the whole bar is that transaction), so a crash
+ *     at any instant resumes exactly: a bar is decided once;
+ *  3. the outbox goes out at once: a signal strategy's `target` becomes a market order — long from flat buys cost =
+ *     fraction x cash / (1 + feeRate), sized by the venue at its fill price (the backtest's fee-inclusive sizing),
+ *     flat from long sells the whole position; order strategies' intents go through as they are. An outbox intent
+ *     whose order is already in the store (same tag, a row newer than the decision) is never placed again.
  * Startup: reconciliation of every unsettled order by client id before the first step.
  * Status is read from the store every bar: paused → no new orders (fills still applied), hold → sells only,
  * stopped / emergency-stopped → the runner returns.
@@ -75,11 +76,10 @@ export interface BotRunnerDeps {
   /** Called after each step (tests, progress). */
   readonly onStep?: (k: number) => void;
   /**
-   * When decided orders go out: 'next-open' (default) at the next step, after the clock has moved to the next bar's
-   * open (venues that fill market orders when they receive them, at the current open: ReplayVenue); 'close' at once,
-   * after the decision is saved (venues that fill orders when the next bar is played: the replay and paper adapters).
+   * When decided orders go out: always at once, after the decision is saved ('close'; venues fill them when the next
+   * bar is played). Accepted for the callers that say so; the 'next-open' mode of the former runtime venue is gone.
    */
-  readonly placeAt?: 'next-open' | 'close';
+  readonly placeAt?: 'close';
 }
 
 /** 'gap': a live feed met a gap it could not fill; the bot was paused (feed-runner.ts). */
@@ -182,7 +182,7 @@ export class BotRunner {
     if (cursorTs !== undefined && !this.stateSavable) {
       throw usageError('STRATEGY_STATE_NOT_SAVABLE', `bot '${this.botId}': strategy '${this.strategy.id}' keeps state that cannot be saved (class instances or typed arrays), so it cannot resume after a restart; start a new bot`);
     }
-    if (this.d.placeAt === 'close' && cursorTs !== undefined) {
+    if (cursorTs !== undefined) {
       // Orders decided at the last saved close and not placed before the process ended go out now, before any bar.
       const k0 = lowerBound(frame.ts, cursorTs);
       await this.flushOutbox(k0);
@@ -269,7 +269,6 @@ export class BotRunner {
     if (this.d.path.inBar) return this.stepInBar(k, end);
     this.d.clock.setBar(k);
     const fills: NewFill[] = [];
-    if (this.d.placeAt !== 'close') fills.push(...await this.flushOutbox(k));
     fills.push(...await this.d.path.syncFills([this.symbol]));
     if (fills.length) this.positionDirty = true;
     if (k >= end - 1) {
@@ -285,7 +284,7 @@ export class BotRunner {
       this.saveStrategyState(ts);
       this.store.bots.setState(this.botId, '', K_CURSOR, ts, ts);
     }).immediate();
-    if (this.d.placeAt === 'close' && entries.length) await this.flushOutbox(k);
+    if (entries.length) await this.flushOutbox(k);
   }
 
   private saveStrategyState(ts: number): void {

@@ -33,7 +33,7 @@ export interface BotVenue {
   /** The order path over the venue (the execution core's order manager: ExecOrderPath). */
   readonly path: OrderPath;
   /** When decided orders go out (see BotRunnerDeps.placeAt). */
-  readonly placeAt?: 'next-open' | 'close';
+  readonly placeAt?: 'close';
   /** Paper and live bots: a growing candle feed instead of fixed candles (venues.ts, feed-runner.ts). */
   readonly feed?: FeedVenue;
 }
