@@ -1,6 +1,7 @@
 // For each first-class venue: a RequestTimeout on createOrder is resolved by that venue's own client-id lookup
 // (the request it builds is checked), using recorded real replies with our client order id put in; one create
 // request only. Plus a seeded random-fault run against a small simulated venue: no order is ever created twice.
+import { seededRandom as mulberry32 } from '../../engine/random.ts';
 import ccxt from 'ccxt';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -114,17 +115,6 @@ describe('RequestTimeout on createOrder, resolved by each venue\'s client-id loo
   }
 });
 
-/** A small seeded PRNG (mulberry32) so that the fault pattern is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('random faults on 10 % of calls (reads and order writes) against a simulated binance', () => {
   it('never creates an order twice; every order the venue holds is returned; venue-unknown only for orders it does not hold', async () => {

@@ -4,6 +4,7 @@
  * venue-unknown on order writes). A RequestTimeout on an order write is, half of the time (`lostReplyShare`),
  * "done but reply lost": the order was created or cancelled, only the answer is missing.
  */
+import { seededRandom } from '../../engine/random.ts';
 import ccxt from 'ccxt';
 import { usageError } from '../../engine/errors.ts';
 import { mapCcxtError } from './ccxt-errors.ts';
@@ -29,22 +30,14 @@ export interface FaultStats {
   byMethod: Record<string, number>;
 }
 
+/** The project's seeded PRNG (engine/random.ts), re-exported for fault injection's callers. */
+export { seededRandom };
+
 export const FAULT_METHODS: readonly string[] = [
   'fetchBalance', 'fetchTicker', 'fetchOHLCV', 'createOrder', 'cancelOrder', 'fetchOpenOrders', 'fetchOrder', 'fetchOrderByClientId', 'fetchMyTrades',
 ];
 const WRITES = new Set(['createOrder', 'cancelOrder']);
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function validateFaultConfig(cfg: FaultConfig): void {
   if (!(cfg.rate >= 0 && cfg.rate < 1)) throw usageError('BAD_FAULT_CONFIG', `faults.rate=${cfg.rate} must be in [0, 1)`);

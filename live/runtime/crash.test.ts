@@ -4,6 +4,7 @@
  * no fill lost, every lot consistent. A signal bot (sma-cross) and an order bot (grid: onFill mid-bar, strategy state
  * through saveState/loadState), both on the one replay path (replay adapter with its venue journal + order manager).
  */
+import { seededRandom as rng } from '../../engine/random.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,17 +27,6 @@ const GRID_TO = Date.parse('2021-02-15T00:00:00Z');
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
-/** mulberry32: a seeded uniform [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface ChildResult { killed: boolean; out: string; ms: number; firstBar: number }
 

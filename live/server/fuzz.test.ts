@@ -1,19 +1,10 @@
 // Fuzz-style: a few hundred seeded malformed bodies, query strings and path params against the API as admin:
 // never a 500, never a crash, never a changed database row.
+import { seededRandom as mulberry32 } from '../../engine/random.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHarness, type Harness } from './server-harness.test-util.ts';
 import type { StateDb } from '../state/db.ts';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every row of every table, in rowid order. */
 export function dumpDb(db: StateDb): string {
