@@ -23,6 +23,8 @@ import { tradingRoutes } from './routes/trading.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { botRoutes } from './routes/bots.ts';
 import { wsRoutes } from './routes/ws.ts';
+import { webhooksRoutes } from './routes/webhooks.ts';
+import { botServiceWebhookControl } from './webhook-control.ts';
 
 export const API_VERSION = '1.0.0';
 
@@ -84,6 +86,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   reportRoutes(app, ctx);
   botRoutes(app, ctx);
   await app.register(async (scope) => wsRoutes(scope, ctx));
+  // TradingView webhook: secret TRADELAB_WEBHOOK_SECRET (environment or secrets directory), settings webhooks.tradingview.
+  await webhooksRoutes(app, {
+    secret: deps.config.secrets.TRADELAB_WEBHOOK_SECRET?.value, tradingview: cfg.webhooks.tradingview,
+    control: deps.webhookControl ?? botServiceWebhookControl(deps.bots, deps.store), store: deps.store, now,
+  });
   for (const r of deps.routes ?? []) await r(app, ctx);
   return app;
 }

@@ -5,6 +5,7 @@ import type { ConfigService } from '../config/service.ts';
 import type { BotService, LiveEvent } from './bot-service.ts';
 import type { Role, ScryptCost, UsersRepo } from './users.ts';
 import type { AttemptLimiter } from './rate-limit.ts';
+import type { WebhookBotControl } from './routes/webhooks.ts';
 
 export type Access = 'public' | Role;
 
@@ -37,6 +38,8 @@ export interface AppDeps {
    * alerts module). Each route declares `config.access` like the others ('public' for shared-secret webhooks).
    */
   readonly routes?: readonly ((app: FastifyInstance, ctx: ServerContext) => void | Promise<void>)[];
+  /** Bot control of the TradingView webhook (default: over `bots`, bots found by symbol in the store). */
+  readonly webhookControl?: WebhookBotControl;
   /** More event sources for the websocket besides the bot runtime (e.g. in-app alert toasts). */
   readonly eventSources?: readonly { subscribe(listener: (e: LiveEvent) => void): () => void }[];
 }

@@ -16,6 +16,8 @@ import type { BotService, LiveEvent } from './bot-service.ts';
 import type { AppDeps, ExchangeProbeResult } from './context.ts';
 import { ccxtMarkets, exchangeProbe } from './probe.ts';
 import { UsersRepo, type ScryptCost } from './users.ts';
+import { RuntimeBotService, type RuntimeBotServiceOptions } from './runtime-bot-service.ts';
+import { createAlerting, loadAlertSecrets, watchJournalAlerts, type ToastMessage } from '../alerts/index.ts';
 
 export interface ServeOptions {
   readonly env: Env;
@@ -24,8 +26,15 @@ export interface ServeOptions {
   /** --host / --port (win over config and environment). */
   readonly host?: string;
   readonly port?: number;
-  /** The bot runtime's control service; default: bot control answers 503 BOT_RUNTIME_UNAVAILABLE. */
+  /**
+   * The bot runtime's control service; default: the runtime in this process (RuntimeBotService: bots run as tasks
+   * here, and the ones that were running are resumed at start). `runtimeUnavailable` answers 503 to bot control.
+   */
   readonly bots?: (store: StateStore) => BotService;
+  /** Runtime options of the default bot service (tests: event poll period, venues, extra strategies). */
+  readonly runtime?: Partial<Pick<RuntimeBotServiceOptions, 'pollMs' | 'venues' | 'strategies' | 'settleMs' | 'onStep'>>;
+  /** Poll period of the alerts table for the alert channels (default 1000 ms). */
+  readonly alertPollMs?: number;
   readonly probeExchange?: () => Promise<ExchangeProbeResult>;
   /** Fastify logger option (default: pino at info with credentials redacted). */
   readonly logger?: boolean | Record<string, unknown>;
@@ -42,6 +51,8 @@ export interface ServeOptions {
 export interface RunningServer {
   readonly app: FastifyInstance;
   readonly store: StateStore;
+  /** The default bot runtime (undefined when `bots` was given). */
+  readonly runtime: RuntimeBotService | undefined;
   /** e.g. http://127.0.0.1:8080 */
   readonly url: string;
   readonly host: string;
@@ -77,6 +88,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const home = base.config.paths.home;
   const lock: WriterLock = acquireWriterLock(home, { name: 'server' });
   let store: StateStore | undefined;
+  let runtime: RuntimeBotService | undefined;
+  let stopAlerts: (() => Promise<void>) | undefined;
   try {
     store = openStateStore(home);
     const config = new ConfigService({ configDir: opts.configDir, env: opts.env, cwd: opts.cwd }, store.journal);
@@ -90,26 +103,53 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       throw new TradelabError('AUTH_NOT_CONFIGURED', 'config',
         `refusing to listen on ${host}: it is not a loopback address and no admin user exists. Set TRADELAB_ADMIN_PASSWORD (environment or secrets directory) to create user 'admin' on first start, or listen on 127.0.0.1`);
     }
+    const cfg = config.config;
+    // Alerts: email/Telegram from config + secrets, toasts on the bus that /ws forwards; the journal watcher
+    // dispatches every alert the runtime raises (kill switch, bot failures, loss limits...).
+    const alerting = createAlerting({ email: cfg.email, telegram: cfg.telegram }, loadAlertSecrets(opts.env), { db: store.db });
+    const watcher = watchJournalAlerts(store.db, alerting.dispatcher, { log: alerting.log, intervalMs: opts.alertPollMs });
+    stopAlerts = () => watcher.stop();
+    const toasts = {
+      subscribe: (l: (e: LiveEvent) => void) => alerting.bus.subscribe((t: ToastMessage) => l({
+        topic: 'alert', ts: t.ts, botId: t.botId ?? undefined,
+        data: { trigger: t.trigger, severity: t.severity, title: t.title, text: t.text, alertId: t.alertId },
+      })),
+    };
+    const s0 = store;
+    const bots = opts.bots ? opts.bots(store) : (runtime = new RuntimeBotService({
+      store: s0, home, cacheDir: cfg.paths.cacheDir, cwd: opts.cwd, liveTradingEnabled: cfg.liveTradingEnabled, env: opts.env,
+      alertEvents: false, ...opts.runtime,
+    }));
     const app = await buildApp({
-      store, config, bots: (opts.bots ?? runtimeUnavailable)(store),
+      store, config, bots,
       probeExchange: opts.probeExchange ?? exchangeProbe(store),
       exchangeMarkets: opts.exchangeMarkets ?? ccxtMarkets(),
       anonymousRole: loopback ? 'admin' : null,
       logger: opts.logger ?? { level: 'info', redact: { paths: REDACT_PATHS, censor: '<redacted>' } },
-      scrypt: opts.scrypt, routes: opts.routes, eventSources: opts.eventSources, markPrice: opts.markPrice,
+      scrypt: opts.scrypt, routes: opts.routes, eventSources: [toasts, ...(opts.eventSources ?? [])], markPrice: opts.markPrice,
     });
     await app.listen({ host, port });
     const addr = app.server.address();
     const boundPort = typeof addr === 'object' && addr ? addr.port : port;
+    // Auto-resume: bots that were running, paused or on hold when the server last stopped get their task back.
+    const resumed = runtime?.resumeAll() ?? [];
+    if (resumed.length) app.log.info({ bots: resumed }, 'resumed bots');
     const s = store;
+    const rt = runtime;
     let closing: Promise<void> | undefined;
     return {
-      app, store: s, host, port: boundPort, url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
+      app, store: s, runtime: rt, host, port: boundPort, url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
       close: () => (closing ??= (async () => {
-        try { await app.close(); } finally { s.close(); lock.release(); }
+        try {
+          await app.close();
+          await rt?.close();
+          await watcher.stop();
+        } finally { s.close(); lock.release(); }
       })()),
     };
   } catch (e) {
+    await runtime?.close();
+    await stopAlerts?.();
     store?.close();
     lock.release();
     throw e;
