@@ -142,6 +142,15 @@ describe('serve with the bot runtime', () => {
       expect((await api('POST', '/api/bots/r1/copy', 'operator', { name: 'r1-copy' })).statusCode).toBe(201);
       expect((await api('DELETE', '/api/bots/r1', 'operator')).json().error.code).toBe('BOT_DELETE_CONFLICT');
       expect((await api('DELETE', '/api/bots/r1-copy', 'operator')).json().id).toBe('r1-copy');
+      // Going live: admin only, and refused while LIVE_TRADING_ENABLED is off.
+      expect((await api('POST', '/api/bots/r1/promote', 'operator', { inPlace: true })).statusCode).toBe(403);
+      const promote = await api('POST', '/api/bots/r1/promote', 'admin', { inPlace: true });
+      expect([promote.statusCode, promote.json().error.code]).toEqual([409, 'LIVE_TRADING_DISABLED']);
+      // A replay bot whose candles are missing does not start, and says why.
+      expect((await api('POST', '/api/bots', 'operator', { ...bot('nodata'), settings: { timeframe: '1h', data: { file: join(home, 'missing.csv') } } })).statusCode).toBe(201);
+      const failed = await api('POST', '/api/bots/nodata/start', 'operator');
+      expect([failed.statusCode, failed.json().error.code]).toEqual([404, 'CANDLE_FILE_NOT_FOUND']);
+      expect(s.store.bots.require('nodata').status).toBe('created');
 
       // Auto-resume: a bot running when the server stops has its task back after a restart.
       expect((await api('POST', '/api/bots', 'operator', bot('r4'))).statusCode).toBe(201);

@@ -181,14 +181,19 @@ export class RuntimeBotService implements BotService {
       throw new TradelabError('VENUE_UNAVAILABLE', 'config', `bot '${id}' is a ${bot.mode} bot and this server has no ${bot.mode} venue`);
     }
     // A paused, held or emergency-stopped bot without a task: a person resumes it here (the runner then continues).
-    if (bot.status === 'paused' || bot.status === 'hold' || bot.status === 'emergency-stopped') bot = this.bots.transition(id, 'running', actor);
-    else if (bot.status === 'running') { /* was running when the server stopped: resume */ }
+    // A running bot without a task was running when the server stopped: its task is simply started again.
+    const before = bot.status;
+    if (before === 'paused' || before === 'hold' || before === 'emergency-stopped') bot = this.bots.transition(id, 'running', actor);
     let settled = false;
     let failure: unknown;
     const task = this.#launch(id);
     task.then(() => { settled = true; }, (e) => { settled = true; failure = e; });
     while (!settled && this.bots.get(id).status !== 'running') await new Promise((r) => setTimeout(r, 5));
-    if (failure !== undefined && this.bots.get(id).status !== 'emergency-stopped') throw failure;
+    if (failure !== undefined && this.bots.get(id).status !== 'emergency-stopped') {
+      // It never ran (venue or candles unavailable): a bot resumed here goes back to how it was.
+      if (before !== bot.status && this.bots.get(id).status === 'running') this.bots.transition(id, before === 'emergency-stopped' ? 'emergency-stopped' : 'paused', actor, 'start failed');
+      throw failure;
+    }
     this.poll();
     return this.bots.get(id);
   }
