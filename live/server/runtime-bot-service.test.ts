@@ -168,4 +168,41 @@ describe('serve with the bot runtime', () => {
       await s.close();
     }
   }, 60_000);
+
+  it('an order strategy: stop needs a choice for resting orders, keeps them, then one is cancelled through the API', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tl-runtime-grid-'));
+    homes.push(home);
+    const s = await serve(home);
+    try {
+      // No user: on loopback the anonymous caller is admin.
+      const api = (method: 'GET' | 'POST', url: string, payload?: unknown) => s.app.inject({ method, url, ...(payload !== undefined ? { payload: payload as object } : {}) });
+      expect((await api('POST', '/api/bots', { ...bot('g1'), strategy: 'grid', params: {} })).statusCode).toBe(201);
+      const ws = await s.app.injectWS('/ws');
+      const got: { topic?: string; botId?: string | null; data?: Record<string, unknown> }[] = [];
+      ws.on('message', (d: Buffer) => got.push(JSON.parse(d.toString()) as (typeof got)[number]));
+      ws.send(JSON.stringify({ op: 'subscribe', topics: ['order.cancelled', 'log.line'], botIds: ['g1'] }));
+      await until(() => got.length > 0, 'the subscription');
+      expect((await api('POST', '/api/bots/g1/start')).json().status).toBe('running');
+      await until(() => s.store.orders.unsettledOrders('g1').length > 0, 'resting grid orders');
+      await until(() => got.find((m) => m.topic === 'log.line'), 'a log line');
+      const needs = await api('POST', '/api/bots/g1/stop', {});
+      expect([needs.statusCode, needs.json().error.code]).toEqual([409, 'STOP_NEEDS_CHOICE']);
+      // A running task owns the venue: single cancels wait until it is stopped.
+      const busy = s.store.orders.unsettledOrders('g1')[0];
+      expect((await api('POST', `/api/orders/${busy.clientId}/cancel`)).json().error.code).toBe('BOT_RUNNING');
+      expect((await api('POST', '/api/bots/g1/stop', { orders: 'keep' })).json().status).toBe('stopped');
+      const resting = s.store.orders.unsettledOrders('g1');
+      expect(resting.length).toBeGreaterThan(0);
+      const one = resting[0];
+      const res = await api('POST', `/api/orders/${one.clientId}/cancel`);
+      expect(res.statusCode).toBe(200);
+      expect(s.store.orders.byClientId(one.clientId)!.status).toBe('cancelled');
+      expect(s.store.orders.unsettledOrders('g1').length).toBe(resting.length - 1);
+      await until(() => got.find((m) => m.topic === 'order.cancelled' && m.data?.clientId === one.clientId), 'order.cancelled on /ws');
+      expect((await api('POST', `/api/orders/${one.clientId}/cancel`)).statusCode).toBe(409);
+      ws.terminate();
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
 });

@@ -274,7 +274,8 @@ export class RuntimeBotService implements BotService {
     }
     await (await this.host.orderPathFor(botId)).cancel(o.symbol, o.tag);
     const after = this.#store.orders.byClientId(clientId)!;
-    this.#audit(actor, 'order.cancel', clientId, { status: o.status }, { status: after.status });
+    // The route audits the cancel with the user (api: order.cancel); the order's own rows record the cancellation.
+    void actor;
     this.poll();
     return { clientId, status: after.status };
   }
@@ -346,7 +347,7 @@ export class RuntimeBotService implements BotService {
   }
 
   #audit(actor: string, action: string, entityId: string, before: unknown, after: unknown): void {
-    this.#store.journal.audit({ ts: this.#now(), actor, action, entity: action.startsWith('order.') ? 'order' : 'bot', entityId, before, after });
+    this.#store.journal.audit({ ts: this.#now(), actor, action, entity: 'bot', entityId, before, after });
   }
 
   // ---- events --------------------------------------------------------------------------------------------------
