@@ -172,7 +172,7 @@ export class OrderManager {
       const now = this.deps.now();
       const cur = this.store.orders.byClientId(order.clientId)!;
       if (cur.status === 'filled') return { kind: 'cancelled', order: cur, result };
-      const reason = result.outcome === 'not-found' ? 'not found on the venue when cancelled' : `cancelled (${result.outcome})`;
+      const reason = cancelReason(result.outcome, cur.filled);
       return { kind: 'cancelled', order: this.store.orders.markOrderCancelled(cur.clientId, now, reason), result };
     }
     const p = this.prepare(intent, { refPrice });
@@ -281,7 +281,7 @@ export class OrderManager {
       this.needsReconcile = true; // closed as filled, yet our fills fall short: reconciliation fetches them
       return cur;
     }
-    const reason = result.outcome === 'not-found' ? 'not found on the venue when cancelled' : `cancelled (${result.outcome})`;
+    const reason = cancelReason(result.outcome, cur.filled);
     return this.store.orders.markOrderCancelled(cur.clientId, now, reason);
   }
 
@@ -409,4 +409,15 @@ export class OrderManager {
 
 export function createOrderManager(cfg: OrderManagerConfig): OrderManager {
   return new OrderManager(cfg);
+}
+
+/**
+ * The reason stored with a cancelled order. A cancel the venue confirms reads exactly as reconciliation writes it
+ * when it finds the order cancelled on the venue (`venue canceled[, filled x]`), so a run interrupted between the
+ * cancel and its answer ends with the same rows as an uninterrupted one.
+ */
+export function cancelReason(outcome: CancelResult['outcome'], filled: number): string {
+  if (outcome === 'not-found') return 'not found on the venue when cancelled';
+  if (outcome === 'canceled') return `venue canceled${filled > 0 ? `, filled ${filled}` : ''}`;
+  return `cancelled (${outcome})`;
 }
