@@ -4,8 +4,7 @@
  * strategy's schema, simulates with the stated fill model, computes the statistics once, and writes the run
  * folder: manifest.json, stats.json, trades.csv, equity.arrow, report.html.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   computeStats, runSignalBacktest, statsInputFromSim, timeframeMs, usageError,
@@ -16,6 +15,7 @@ import { resolveStrategy, type ResolvedStrategy } from './strategy-registry.ts';
 import type { CodeVersion } from './code-version.ts';
 import { iso, parseDate } from './dates.ts';
 import { writeRunFolder } from './results/write-run.ts';
+import { fingerprint, slug, stamp, uniqueRunId } from './results/run-id.ts';
 
 /** Candles from a file (labels optional: inferred from freqtrade-style names when absent) or from the cache. */
 export type DataSpec = { file: string; exchange?: string; symbol?: string; timeframe?: string } | { exchange: string; symbol: string; timeframe: string };
@@ -128,8 +128,7 @@ export async function runBacktest(spec: BacktestSpec, deps: BacktestDeps): Promi
     code: deps.code,
     seed: null,
   };
-  const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 8);
-  const runId = uniqueRunId(deps, `${stamp(deps.now())}-${strategy.id}-${slug(frame.symbol)}-${frame.timeframe}-${fingerprint}`);
+  const runId = uniqueRunId(deps, `${stamp(deps.now())}-${strategy.id}-${slug(frame.symbol)}-${frame.timeframe}-${fingerprint(body)}`);
   const manifest: Manifest = { schema: 'tradelab.backtest/1', runId, kind: 'backtest', createdAt: iso(deps.now()), ...body };
 
   let runDir: string | null = null;
@@ -139,14 +138,4 @@ export async function runBacktest(spec: BacktestSpec, deps: BacktestDeps): Promi
     await writeRunFolder(runDir, { manifest, stats, sim, frame, indicators });
   }
   return { runId, runDir, manifest, stats, sim, frame, indicators };
-}
-
-const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '').toLowerCase();
-const stamp = (t: number) => new Date(t).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-
-function uniqueRunId(deps: BacktestDeps, base: string): string {
-  if (deps.write === false) return base;
-  let id = base;
-  for (let k = 2; existsSync(join(deps.resultsDir, id)); k++) id = `${base}-${k}`;
-  return id;
 }

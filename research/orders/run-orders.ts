@@ -6,7 +6,7 @@
  * statistics once, and writes the run folder (see write-orders.ts).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { lowerBound, timeframeMs, usageError, type CandleFrame, type ParamValues } from '../../engine/index.ts';
 import {
@@ -15,6 +15,7 @@ import {
 import { orderStrategyReport, type OrderStrategyReport } from '../../engine/strategies-orders/index.ts';
 import { loadCandles, type GapPolicy, type GapReport } from '../../data/index.ts';
 import type { BacktestDeps, DataSpec } from '../backtest.ts';
+import { fingerprint, slug, stamp, uniqueRunId } from '../results/run-id.ts';
 import { iso, parseDate } from '../dates.ts';
 import { resolveStrategy, type ResolvedStrategy } from '../strategy-registry.ts';
 import { resolveMarketSpec, type SpecFile, type SpecOverrides } from './market-specs.ts';
@@ -168,8 +169,7 @@ export async function runOrderStrategyBacktest(spec: OrderBacktestSpec, deps: Ba
     code: deps.code,
     seed: null,
   };
-  const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 8);
-  const runId = uniqueRunId(deps, `${stamp(deps.now())}-${strategy.id}-${marketsSlug(symbols)}-${tf}-${fingerprint}`);
+  const runId = uniqueRunId(deps, `${stamp(deps.now())}-${strategy.id}-${marketsSlug(symbols)}-${tf}-${fingerprint(body)}`);
   const manifest: OrderManifest = { schema: 'tradelab.order-backtest/1', runId, kind: 'backtest', createdAt: iso(deps.now()), ...body };
 
   let runDir: string | null = null;
@@ -182,14 +182,5 @@ export async function runOrderStrategyBacktest(spec: OrderBacktestSpec, deps: Ba
   return { ...run, runDir };
 }
 
-const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '').toLowerCase();
-const stamp = (t: number) => new Date(t).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 const marketsSlug = (symbols: readonly string[]) =>
   symbols.length <= 3 ? symbols.map(slug).join('+') : `${symbols.slice(0, 2).map(slug).join('+')}+${symbols.length - 2}more`;
-
-function uniqueRunId(deps: BacktestDeps, base: string): string {
-  if (deps.write === false) return base;
-  let id = base;
-  for (let k = 2; existsSync(join(deps.resultsDir, id)); k++) id = `${base}-${k}`;
-  return id;
-}

@@ -7,8 +7,7 @@
  * results/<sweep-id>/: results.parquet (parameters, then every Stats field), manifest.json, report.html, and with
  * `saveTop` full backtest run folders of the best combinations under top/.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TObject } from '@sinclair/typebox';
 import {
@@ -21,6 +20,7 @@ import {
 } from '../../engine/sweep/index.ts';
 import type { GapPolicy, GapReport } from '../../data/index.ts';
 import { runBacktest, type BacktestDeps, type DataSpec } from '../backtest.ts';
+import { fingerprint, slug, stamp, uniqueRunId } from '../results/run-id.ts';
 import type { CodeVersion } from '../code-version.ts';
 import { iso } from '../dates.ts';
 import { toJson } from '../json.ts';
@@ -215,10 +215,8 @@ export async function runSweep(spec: SweepSpec, deps: SweepDeps): Promise<SweepR
     initialCash: fill.initialCash,
     code: deps.code,
   };
-  const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 8);
-  const base = `${stamp(deps.now())}-sweep-${strategy.id}-${slug(frame.symbol)}-${frame.timeframe}-${fingerprint}`;
-  let sweepId = base;
-  if (deps.write !== false) for (let k = 2; existsSync(join(deps.resultsDir, sweepId)); k++) sweepId = `${base}-${k}`;
+  const base = `${stamp(deps.now())}-sweep-${strategy.id}-${slug(frame.symbol)}-${frame.timeframe}-${fingerprint(body)}`;
+  const sweepId = uniqueRunId(deps, base);
   const outDir = deps.write !== false ? join(deps.resultsDir, sweepId) : null;
 
   const topIds: string[] = [];
@@ -274,5 +272,3 @@ function writeAtomic(path: string, data: string): void {
   renameSync(tmp, path);
 }
 
-const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '').toLowerCase();
-const stamp = (t: number) => new Date(t).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');

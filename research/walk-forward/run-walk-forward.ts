@@ -9,8 +9,7 @@
  * paid), so the next fold starts flat; the stitched curve is the concatenation of the folds' curves and its
  * statistics come from computeStats over it and all out-of-sample trades.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import {
@@ -20,6 +19,7 @@ import {
 import { metricDirection, parseMetric, rankRows, STAT_KEYS } from '../../engine/sweep/index.ts';
 import type { GapPolicy, GapReport } from '../../data/index.ts';
 import type { BacktestDeps } from '../backtest.ts';
+import { fingerprint, slug, stamp, uniqueRunId } from '../results/run-id.ts';
 import type { CodeVersion } from '../code-version.ts';
 import { iso } from '../dates.ts';
 import { toJson } from '../json.ts';
@@ -194,10 +194,8 @@ export async function runWalkForward(spec: WalkForwardSpec, deps: WalkForwardDep
     initialCash: fill.initialCash,
     code: deps.code,
   };
-  const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 8);
-  const base = `${stamp(deps.now())}-wf-${strategy.id}-${slug(frame.symbol)}-${frame.timeframe}-${fingerprint}`;
-  let runId = base;
-  if (deps.write !== false) for (let k = 2; existsSync(join(deps.resultsDir, runId)); k++) runId = `${base}-${k}`;
+  const base = `${stamp(deps.now())}-wf-${strategy.id}-${slug(frame.symbol)}-${frame.timeframe}-${fingerprint(body)}`;
+  const runId = uniqueRunId(deps, base);
   const manifest: WalkForwardManifest = {
     schema: 'tradelab.walk-forward/1', runId, kind: 'walk-forward', createdAt: iso(deps.now()), ...body,
     workers,
@@ -261,5 +259,3 @@ function writeAtomic(path: string, data: string | Uint8Array): void {
   renameSync(tmp, path);
 }
 
-const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '').toLowerCase();
-const stamp = (t: number) => new Date(t).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
