@@ -259,27 +259,32 @@ export async function loadRange(cacheDir: string, q: RangeQuery): Promise<Candle
     sql = `SELECT * FROM ((${sel} WHERE ts < ${Math.ceil(q.from)} ORDER BY ts DESC LIMIT ${warm}) UNION ALL (${sel} WHERE ts >= ${Math.ceil(q.from)}${upper})) ORDER BY ts`;
   }
   const frame = await withConnection(async (conn) => {
-    // Stream chunks and copy each DOUBLE vector's Float64Array (chunk memory is DuckDB's and is reused).
-    const res = await conn.stream(sql);
-    const parts: Float64Array[][] = [[], [], [], [], [], []];
+    // The files' row count (Parquet metadata, no scan) bounds the result: allocate the columns once and copy each
+    // chunk's DOUBLE vector straight into them (chunk memory is DuckDB's and is reused), with no per-chunk arrays.
+    const meta = await conn.runAndReadAll(`SELECT CAST(coalesce(sum(num_rows), 0) AS DOUBLE) FROM parquet_file_metadata([${files.map((f) => lit(f.path)).join(', ')}])`);
+    let cols = emptyCols(Number(meta.getRows()[0][0]));
+    const res = await conn.run(sql);
     let n = 0;
     for (;;) {
       const chunk = await res.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const m = chunk.rowCount;
-      for (let k = 0; k < 6; k++) parts[k].push(doubles(chunk.getColumnVector(k)).slice(0, m));
+      if (n + m > cols.ts.length) cols = growCols(cols, n, Math.max(2 * cols.ts.length, n + m)); // files changed meanwhile
+      for (let k = 0; k < 6; k++) cols[CANDLE_COLUMNS[k]].set(doubles(chunk.getColumnVector(k)).subarray(0, m), n);
       n += m;
     }
-    const cols = emptyCols(n);
-    for (let k = 0; k < 6; k++) {
-      const col = cols[CANDLE_COLUMNS[k]];
-      let off = 0;
-      for (const p of parts[k]) { col.set(p, off); off += p.length; }
-    }
+    if (n !== cols.ts.length) cols = growCols(cols, n, n); // a range query: exact-size columns
     return makeFrame(key, cols);
   });
   if (q.validate !== false) assertValid(frame, `the cache (${dir})`);
   return frame;
+}
+
+/** Columns of length `size` holding the first `n` rows of `cols`. */
+function growCols(cols: Record<(typeof CANDLE_COLUMNS)[number], Float64Array>, n: number, size: number): Record<(typeof CANDLE_COLUMNS)[number], Float64Array> {
+  const out = emptyCols(size);
+  for (const c of CANDLE_COLUMNS) out[c].set(cols[c].subarray(0, n));
+  return out;
 }
 
 function emptyCols(n: number): Record<(typeof CANDLE_COLUMNS)[number], Float64Array> {
