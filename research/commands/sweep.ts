@@ -31,7 +31,18 @@ export function sweepOptions<T>(y: Argv<T>) {
     .option('seed', { type: 'number', default: 0, describe: 'random mode: seed of the draw (reproducible)' })
     .option('constraint', { type: 'string', array: true, describe: "skip combinations where this is false, e.g. 'fast * 2 < slow' (repeatable; the strategy's own constraints always apply)" })
     .option('metric', { type: 'string', default: 'sharpe', describe: 'Stats field to rank by (higher is better; lower for volatility, drawdown durations, fees, skipped orders)' })
-    .option('workers', { type: 'string', default: 'auto', describe: "worker threads: 'auto' = one per core; 1 runs in-process" });
+    .option('workers', { type: 'string', default: 'auto', describe: "worker threads: 'auto' = one per core; 1 runs in-process" })
+    .demandOption('strategy', 'name a strategy: --strategy sma-cross (see `tradelab strategies`)')
+    .demandOption('grid', 'name at least one --grid, e.g. --grid fast=5:50:5 --grid slow=20:200:10');
+}
+
+/** The search part of a sweep or walk-forward spec (strategy, grid, mode, constraints, metric, data, fill), from parsed flags. */
+export function searchSpecFrom(a: SweepArgs) {
+  return {
+    strategy: a.strategy, grids: a.grid, params: parseParamPairs(a.param ?? []), mode: a.mode, samples: a.samples, seed: a.seed,
+    constraints: a.constraint ?? [], metric: a.metric, workers: resolveWorkers(a.workers), data: dataSpecFrom(a), from: a.from, to: a.to,
+    fill: fillConfigFrom(a), gaps: a.gaps,
+  };
 }
 
 export function printTop(run: SweepRun, ctx: CliContext, top: number): void {
@@ -63,20 +74,14 @@ export const sweepCommand: CliCommand = {
       (b) => sweepOptions(b)
         .option('json', { type: 'boolean', default: false, describe: 'print { manifest, top } as JSON and nothing else (top: the --top best rows with their params and stats)' })
         .option('top', { type: 'number', default: 10, describe: 'rows of the top table' })
-        .option('save-top', { type: 'number', default: 0, describe: 'also write full backtest run folders for the best K combinations' })
-        .demandOption('strategy', 'name a strategy: --strategy sma-cross (see `tradelab strategies`)')
-        .demandOption('grid', 'name at least one --grid, e.g. --grid fast=5:50:5 --grid slow=20:200:10'),
+        .option('save-top', { type: 'number', default: 0, describe: 'also write full backtest run folders for the best K combinations' }),
       async (argv) => {
         const a = argv as unknown as SweepArgs;
         const paths = resolvePaths(ctx.env, ctx.cwd);
         const progress = createProgress(ctx, 'sweep');
         let run: SweepRun;
         try {
-          run = await runSweep({
-            strategy: a.strategy, grids: a.grid, params: parseParamPairs(a.param ?? []), mode: a.mode, samples: a.samples, seed: a.seed,
-            constraints: a.constraint ?? [], metric: a.metric, workers: resolveWorkers(a.workers), data: dataSpecFrom(a), from: a.from, to: a.to,
-            fill: fillConfigFrom(a), gaps: a.gaps, top: a.top, saveTop: a['save-top'],
-          }, {
+          run = await runSweep({ ...searchSpecFrom(a), top: a.top, saveTop: a['save-top'] }, {
             cwd: ctx.cwd, cacheDir: paths.cacheDir, resultsDir: paths.resultsDir, now: () => Date.now(), code: codeVersion(),
             onProgress: (p) => progress.update(p.done, p.total),
           });

@@ -4,7 +4,6 @@
  * report.html). Prints per-fold IS vs OOS, parameter stability and the stitched statistics, or with --json exactly
  * `{ "manifest": …, "stats": … }`.
  */
-import { parseParamPairs } from '../../engine/index.ts';
 import type { CliCommand, CliContext } from '../cli-context.ts';
 import { codeVersion } from '../code-version.ts';
 import { table } from '../format.ts';
@@ -12,10 +11,8 @@ import { toJson } from '../json.ts';
 import { resolvePaths } from '../paths.ts';
 import { STAT_LABELS, formatStat } from '../stat-labels.ts';
 import { createProgress } from '../sweep/progress.ts';
-import { resolveWorkers } from '../sweep/sweep-stats.ts';
 import { runWalkForward, type WalkForwardRun } from '../walk-forward/run-walk-forward.ts';
-import { dataSpecFrom, fillConfigFrom } from './backtest.ts';
-import { sweepOptions, type SweepArgs } from './sweep.ts';
+import { searchSpecFrom, sweepOptions, type SweepArgs } from './sweep.ts';
 
 interface WalkForwardArgs extends SweepArgs { train: string; test: string; anchored: boolean }
 
@@ -44,8 +41,6 @@ export const walkForwardCommand: CliCommand = {
         .option('train', { type: 'string', describe: 'training window: 180d, 12h, 4w, 90m' })
         .option('test', { type: 'string', describe: 'test window that follows each training window: 30d, 1w ...' })
         .option('anchored', { type: 'boolean', default: false, describe: 'every training window starts at the first measured bar (growing) instead of rolling' })
-        .demandOption('strategy', 'name a strategy: --strategy sma-cross (see `tradelab strategies`)')
-        .demandOption('grid', 'name at least one --grid, e.g. --grid fast=5:50:5 --grid slow=20:200:10')
         .demandOption('train', 'give the training window: --train 180d')
         .demandOption('test', 'give the test window: --test 30d'),
       async (argv) => {
@@ -54,11 +49,7 @@ export const walkForwardCommand: CliCommand = {
         const progress = createProgress(ctx, 'walk-forward');
         let run: WalkForwardRun;
         try {
-          run = await runWalkForward({
-            strategy: a.strategy, grids: a.grid, params: parseParamPairs(a.param ?? []), mode: a.mode, samples: a.samples, seed: a.seed,
-            constraints: a.constraint ?? [], metric: a.metric, workers: resolveWorkers(a.workers), data: dataSpecFrom(a), from: a.from, to: a.to,
-            fill: fillConfigFrom(a), gaps: a.gaps, train: a.train, test: a.test, anchored: a.anchored,
-          }, {
+          run = await runWalkForward({ ...searchSpecFrom(a), train: a.train, test: a.test, anchored: a.anchored }, {
             cwd: ctx.cwd, cacheDir: paths.cacheDir, resultsDir: paths.resultsDir, now: () => Date.now(), code: codeVersion(),
             onProgress: (p) => progress.update(p.done, p.total),
           });
