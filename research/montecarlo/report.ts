@@ -4,7 +4,7 @@
  * binned here for drawing only; the numbers in the table are montecarlo.json's, unchanged.
  */
 import { MONTE_CARLO_PERCENTILES } from '../../engine/checks/index.ts';
-import { BASE_CSS, embedJson, escapeHtml, plotlyBundle } from '../report/html.ts';
+import { embedJson, escapeHtml, pageStart, plotlyBundle } from '../report/html.ts';
 import type { MonteCarloResult } from './run-montecarlo.ts';
 
 export const HISTOGRAM_BINS = 60;
@@ -34,13 +34,7 @@ export function renderMonteCarloReport(r: MonteCarloResult, samples: { finalRetu
   };
   const row = (label: string, d: MonteCarloResult['finalReturnPct'], observed: number, rank: number) =>
     `<tr><td>${escapeHtml(label)}</td>${keys.map((k) => `<td class="n">${f2(d.percentiles[k])}</td>`).join('')}<td class="n">${f2(d.mean)}</td><td class="n">${f2(d.min)}</td><td class="n">${f2(d.max)}</td><td class="n">${f2(observed)}</td><td class="n">${f2(rank)}</td></tr>`;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`Monte Carlo ${r.mode} — ${r.strategy} ${r.market}`)}</title>
-<style>${BASE_CSS}</style></head>
-<body><main>
-<h1>Monte Carlo (${escapeHtml(r.mode)}) — ${escapeHtml(r.strategy)}</h1>
-<div class="sub">${escapeHtml(r.market)} · run ${escapeHtml(r.runId)} · ${r.trades} trades · ${r.n} samples · seed ${r.seed} · initial cash ${r.initialCash}</div>
+  return `${pageStart(`Monte Carlo ${r.mode} — ${r.strategy} ${r.market}`, `Monte Carlo (${r.mode}) — ${r.strategy}`, `${r.market} · run ${r.runId} · ${r.trades} trades · ${r.n} samples · seed ${r.seed} · initial cash ${r.initialCash}`)}
 <div class="panel"><table>
 <tr><th></th>${keys.map((k) => `<th class="n">${k}</th>`).join('')}<th class="n">mean</th><th class="n">min</th><th class="n">max</th><th class="n">observed</th><th class="n">observed rank [%]</th></tr>
 ${row('Final return [%]', r.finalReturnPct, r.observed.finalReturnPct, r.observed.finalReturnRankPct)}

@@ -5,7 +5,7 @@
  */
 import type { RunArtefacts } from '../results/write-run.ts';
 import { STAT_LABELS, formatStat } from '../stat-labels.ts';
-import { BASE_CSS, embedJson, escapeHtml, plotlyBundle } from './html.ts';
+import { embedJson, escapeHtml, pageStart, plotlyBundle } from './html.ts';
 import { minMaxIndices, pick } from './downsample.ts';
 
 const r6 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : x);
@@ -74,13 +74,7 @@ export function renderBacktestReport(a: RunArtefacts): string {
     return `<tr><td>${escapeHtml(t.side)}</td><td>${new Date(t.entryTs).toISOString().slice(0, 16).replace('T', ' ')}</td><td>${new Date(t.exitTs).toISOString().slice(0, 16).replace('T', ' ')}</td><td class="n">${t.size.toPrecision(6)}</td><td class="n">${t.entryPrice.toFixed(2)}</td><td class="n">${t.exitPrice.toFixed(2)}</td><td class="n ${cls}">${t.pnl.toFixed(2)}</td><td class="n ${cls}">${t.returnPct.toFixed(2)}</td></tr>`;
   }).join('');
 
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`${m.strategy.ref} ${m.data.symbol} ${m.data.timeframe} — tradelab`)}</title>
-<style>${BASE_CSS}</style></head>
-<body><main>
-<h1>${escapeHtml(`${m.strategy.ref} on ${m.data.exchange} ${m.data.symbol} ${m.data.timeframe}`)}</h1>
-<div class="sub">run ${escapeHtml(m.runId)} · created ${escapeHtml(m.createdAt)}</div>
+  return `${pageStart(`${m.strategy.ref} ${m.data.symbol} ${m.data.timeframe} — tradelab`, `${m.strategy.ref} on ${m.data.exchange} ${m.data.symbol} ${m.data.timeframe}`, `run ${m.runId} · created ${m.createdAt}`)}
 <div class="grid">
 <div class="panel"><h2>Statistics</h2><table>${statRows}</table></div>
 <div class="panel"><h2>What was run</h2><table class="wrap">${cfgRows}</table>

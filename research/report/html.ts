@@ -37,3 +37,14 @@ details summary { cursor: pointer; color: var(--muted); }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
 pre { white-space: pre-wrap; word-break: break-all; }
 `;
+
+/** The opening of every report page: head with the shared dark style, then the heading and its sub-line (all plain text, escaped here). */
+export function pageStart(title: string, heading: string, sub: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${BASE_CSS}</style></head>
+<body><main>
+<h1>${escapeHtml(heading)}</h1>
+<div class="sub">${escapeHtml(sub)}</div>`;
+}

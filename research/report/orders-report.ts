@@ -7,7 +7,7 @@
  */
 import type { OrderBacktestRun } from '../orders/run-orders.ts';
 import { STAT_LABELS, formatStat } from '../stat-labels.ts';
-import { BASE_CSS, embedJson, escapeHtml, plotlyBundle } from './html.ts';
+import { embedJson, escapeHtml, pageStart, plotlyBundle } from './html.ts';
 import { minMaxIndices, pick } from './downsample.ts';
 
 const r6 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : x);
@@ -128,13 +128,7 @@ export function renderOrdersReport(run: OrderBacktestRun, cols: Record<string, F
     return `<h2>${escapeHtml(x.symbol)}: price, orders and fills</h2><div class="panel"><div id="market-${k}" class="chart" style="height:520px" role="img" aria-label="${escapeHtml(x.symbol)} price with orders"></div><div class="sub">${escapeHtml(note)}; all orders in orders.csv, fills in fills.csv</div></div>`;
   }).join('\n');
 
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`${m.strategy.ref} ${m.data.symbol} ${m.data.timeframe} — tradelab`)}</title>
-<style>${BASE_CSS}</style></head>
-<body><main>
-<h1>${escapeHtml(`${m.strategy.ref} on ${m.data.exchange} ${m.data.symbol} ${m.data.timeframe}`)}</h1>
-<div class="sub">run ${escapeHtml(m.runId)} · created ${escapeHtml(m.createdAt)}</div>
+  return `${pageStart(`${m.strategy.ref} ${m.data.symbol} ${m.data.timeframe} — tradelab`, `${m.strategy.ref} on ${m.data.exchange} ${m.data.symbol} ${m.data.timeframe}`, `run ${m.runId} · created ${m.createdAt}`)}
 <div class="grid">
 <div class="panel"><h2>Statistics</h2><table>${statRows}</table></div>
 <div class="panel"><h2>Orders, lots and capital</h2><table>${orderRows}</table>

@@ -5,7 +5,7 @@
  * and manifest unchanged.
  */
 import { STAT_LABELS, formatStat } from '../stat-labels.ts';
-import { BASE_CSS, embedJson, escapeHtml, plotlyBundle } from '../report/html.ts';
+import { embedJson, escapeHtml, pageStart, plotlyBundle } from '../report/html.ts';
 import { STAT_KEYS } from '../../engine/sweep/index.ts';
 import type { SweepRun } from './run-sweep.ts';
 
@@ -59,13 +59,7 @@ export function renderSweepReport(run: SweepRun, top = 20): string {
     ['Run', `${m.workers} worker(s), ${m.elapsedMs} ms; code ${m.code.package}${m.code.commit ? ` @ ${m.code.commit.slice(0, 12)}` : ''}`],
   ];
   const sumRows = summary.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`).join('');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`sweep ${m.strategy.ref} ${m.data.symbol} ${m.data.timeframe} — tradelab`)}</title>
-<style>${BASE_CSS}</style></head>
-<body><main>
-<h1>Sweep: ${escapeHtml(m.strategy.ref)} on ${escapeHtml(`${m.data.symbol} ${m.data.timeframe}`)}</h1>
-<div class="sub">${escapeHtml(m.sweepId)}</div>
+  return `${pageStart(`sweep ${m.strategy.ref} ${m.data.symbol} ${m.data.timeframe} — tradelab`, `Sweep: ${m.strategy.ref} on ${m.data.symbol} ${m.data.timeframe}`, m.sweepId)}
 <div class="panel"><table>${sumRows}</table></div>
 <h2>${escapeHtml(metric)} over the grid</h2>
 <div class="panel"><div id="view" class="chart" style="height:520px"></div></div>

@@ -3,7 +3,7 @@
  * stability of each parameter, the stitched out-of-sample equity, and the stitched statistics. Self-contained.
  */
 import { STAT_LABELS, formatStat } from '../stat-labels.ts';
-import { BASE_CSS, embedJson, escapeHtml, plotlyBundle } from '../report/html.ts';
+import { embedJson, escapeHtml, pageStart, plotlyBundle } from '../report/html.ts';
 import { minMaxIndices, pick } from '../report/downsample.ts';
 import type { WalkForwardRun } from './run-walk-forward.ts';
 
@@ -34,13 +34,7 @@ export function renderWalkForwardReport(run: WalkForwardRun): string {
     ['Data', `${m.data.source.kind}: ${m.data.source.path}; hash ${m.data.contentHash.slice(0, 16)}`],
     ['Fill model', `next open, slippage ${m.fillModel.slippageBps} bps, fee rate ${m.fees.feeRate}; positions closed at the end of each test window`],
   ];
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`walk-forward ${m.strategy.ref} ${m.data.symbol} ${m.data.timeframe} — tradelab`)}</title>
-<style>${BASE_CSS}</style></head>
-<body><main>
-<h1>Walk-forward: ${escapeHtml(m.strategy.ref)} on ${escapeHtml(`${m.data.symbol} ${m.data.timeframe}`)}</h1>
-<div class="sub">${escapeHtml(m.runId)}</div>
+  return `${pageStart(`walk-forward ${m.strategy.ref} ${m.data.symbol} ${m.data.timeframe} — tradelab`, `Walk-forward: ${m.strategy.ref} on ${m.data.symbol} ${m.data.timeframe}`, m.runId)}
 <div class="panel"><table>${cfg.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`).join('')}</table></div>
 <h2>In-sample vs out-of-sample ${escapeHtml(metric)} per fold</h2>
 <div class="panel"><div id="bars" class="chart"></div></div>
