@@ -1,3 +1,3 @@
 // Public surface of the metrics: one pure function of trades and equity (definitions: docs/metrics.md).
-export { computeStats, type Stats, type StatsInput } from './stats.ts';
+export { computeStats, curveStats, type CurveAccumulators, type CurveStats, type Stats, type StatsInput } from './stats.ts';
 export { statsInputFromSim } from './from-sim.ts';

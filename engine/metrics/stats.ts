@@ -77,51 +77,18 @@ export function computeStats(input: StatsInput): Stats {
   }
   const exposed = exposureOf(input.exposureBars, position, n);
   if (!(initialCash > 0) || !Number.isFinite(initialCash)) throw usageError('BAD_STATS_INPUT', `initialCash=${initialCash} must be a finite number > 0`);
-  const ppy = periodsPerYear(input.timeframe);
   const tfMs = timeframeMs(input.timeframe);
 
   // One pass over the equity curve: returns and drawdown periods (see equityPass).
   const { sum, sumSq, downSq, dd } = equityPass(equity, ts, tfMs, initialCash);
-  const endTime = ts[n - 1] + tfMs;
-
-  const m = n;
-  const mean = sum / m;
-  const variance = m > 1 ? Math.max(0, (sumSq - sum * mean) / (m - 1)) : NaN;
-  const std = Math.sqrt(variance);
-  const downDev = Math.sqrt(downSq / m);
-  const sqrtPpy = Math.sqrt(ppy);
-
-  const equityFinal = equity[n - 1];
-  const spanMs = endTime - ts[0];
-  const years = spanMs / YEAR_MS;
-  const growth = equityFinal / initialCash;
-  const cagr = growth > 0 ? Math.pow(growth, 1 / years) - 1 : -1;
-  const maxDrawdownPct = dd.maxDepth * 100;
-  const cagrPct = cagr * 100;
-
-  const t = tradeStats(trades);
+  const c = curveStats({
+    n, sum, sumSq, downSq, exposed, peak: dd.peak, maxDepth: dd.maxDepth, depthSum: dd.depthSum, ddCount: dd.count,
+    maxBars: dd.maxBars, maxMs: dd.maxMs, firstTs: ts[0], lastTs: ts[n - 1], equityFinal: equity[n - 1], initialCash, timeframe: input.timeframe,
+    firstPrice: input.firstPrice, lastPrice: input.lastPrice,
+  });
   return {
-    start: ts[0],
-    end: ts[n - 1],
-    durationDays: spanMs / DAY_MS,
-    bars: n,
-    equityStart: initialCash,
-    equityFinal,
-    equityPeak: dd.peak,
-    returnPct: (growth - 1) * 100,
-    buyHoldReturnPct: (input.lastPrice / input.firstPrice - 1) * 100,
-    cagrPct,
-    annualReturnPct: mean * ppy * 100,
-    annualVolatilityPct: std * sqrtPpy * 100,
-    sharpe: (mean / std) * sqrtPpy,
-    sortino: (mean / downDev) * sqrtPpy,
-    calmar: cagrPct / Math.abs(maxDrawdownPct),
-    maxDrawdownPct,
-    maxDrawdownDurationBars: dd.maxBars,
-    maxDrawdownDurationDays: dd.maxMs / DAY_MS,
-    avgDrawdownPct: dd.count ? (dd.depthSum / dd.count) * 100 : 0,
-    exposurePct: (exposed / n) * 100,
-    ...t,
+    ...c,
+    ...tradeStats(trades),
     feesPaid: input.feesPaid,
     openTrades: input.openTrades,
     skippedOrders: input.skippedOrders,
@@ -252,5 +219,62 @@ function tradeStats(trades: readonly Trade[] | TradeColumns): TradeStats {
     expectancy: meanPnl,
     sqn: (Math.sqrt(n) * meanPnl) / stdPnl,
     kelly,
+  };
+}
+
+/** The accumulators of one pass over a measured equity curve (see equityPass), from which curveStats derives its fields. */
+export interface CurveAccumulators {
+  readonly n: number; readonly sum: number; readonly sumSq: number; readonly downSq: number; readonly exposed: number;
+  readonly peak: number; readonly maxDepth: number; readonly depthSum: number; readonly ddCount: number;
+  readonly maxBars: number; readonly maxMs: number;
+  readonly firstTs: number; readonly lastTs: number; readonly equityFinal: number; readonly initialCash: number; readonly timeframe: string;
+  /** Buy & hold over the measured range: the first measured bar's open and the last measured bar's close. */
+  readonly firstPrice: number; readonly lastPrice: number;
+}
+
+export type CurveStats = Pick<Stats, 'start' | 'end' | 'durationDays' | 'bars' | 'equityStart' | 'equityFinal' | 'equityPeak' | 'returnPct'
+  | 'buyHoldReturnPct' | 'cagrPct' | 'annualReturnPct' | 'annualVolatilityPct' | 'sharpe' | 'sortino' | 'calmar' | 'maxDrawdownPct'
+  | 'maxDrawdownDurationBars' | 'maxDrawdownDurationDays' | 'avgDrawdownPct' | 'exposurePct'>;
+
+/**
+ * The curve fields of Stats (and buy & hold over the same range) from the accumulators: the one place their formulas live (docs/metrics.md), used by
+ * computeStats and by the sweep kernel, which accumulates the same sums without writing the curve.
+ */
+export function curveStats(a: CurveAccumulators): CurveStats {
+  const { n: m, sum, sumSq, downSq, initialCash, equityFinal } = a;
+  const ppy = periodsPerYear(a.timeframe);
+  const mean = sum / m;
+  const variance = m > 1 ? Math.max(0, (sumSq - sum * mean) / (m - 1)) : NaN;
+  const std = Math.sqrt(variance);
+  const downDev = Math.sqrt(downSq / m);
+  const sqrtPpy = Math.sqrt(ppy);
+  const endTime = a.lastTs + timeframeMs(a.timeframe);
+  const spanMs = endTime - a.firstTs;
+  const years = spanMs / YEAR_MS;
+  const growth = equityFinal / initialCash;
+  const cagr = growth > 0 ? Math.pow(growth, 1 / years) - 1 : -1;
+  const maxDrawdownPct = a.maxDepth * 100;
+  const cagrPct = cagr * 100;
+  return {
+    start: a.firstTs,
+    end: a.lastTs,
+    durationDays: spanMs / DAY_MS,
+    bars: m,
+    equityStart: initialCash,
+    equityFinal,
+    equityPeak: a.peak,
+    returnPct: (growth - 1) * 100,
+    buyHoldReturnPct: (a.lastPrice / a.firstPrice - 1) * 100,
+    cagrPct,
+    annualReturnPct: mean * ppy * 100,
+    annualVolatilityPct: std * sqrtPpy * 100,
+    sharpe: (mean / std) * sqrtPpy,
+    sortino: (mean / downDev) * sqrtPpy,
+    calmar: cagrPct / Math.abs(maxDrawdownPct),
+    maxDrawdownPct,
+    maxDrawdownDurationBars: a.maxBars,
+    maxDrawdownDurationDays: a.maxMs / DAY_MS,
+    avgDrawdownPct: a.ddCount ? (a.depthSum / a.ddCount) * 100 : 0,
+    exposurePct: (a.exposed / m) * 100,
   };
 }

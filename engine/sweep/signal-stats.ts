@@ -18,13 +18,11 @@
  */
 import { usageError } from '../errors.ts';
 import type { CandleFrame } from '../frame.ts';
-import { computeStats, type Stats } from '../metrics/stats.ts';
+import { computeStats, curveStats, type Stats } from '../metrics/stats.ts';
 import { LeanBook, LEAN_FLAT as SIDE_FLAT, LEAN_LONG as SIDE_LONG, LEAN_SHORT as SIDE_SHORT } from './lean-book.ts';
 import type { FillConfig } from '../sim/fill-config.ts';
-import { periodsPerYear, timeframeMs } from '../timeframe.ts';
+import { timeframeMs } from '../timeframe.ts';
 
-const DAY_MS = 86_400_000;
-const YEAR_MS = 365 * DAY_MS;
 
 /**
  * Statistics of the fast-path backtest of `sig` (one target per bar: NaN = no decision, > 0 long, < 0 short or flat,
@@ -185,12 +183,11 @@ function positionStretch(st: Marks, sig: Float64Array, off: number, close: Float
   return i;
 }
 
-/** The Stats from the accumulators, by computeStats' formulas (engine/metrics/stats.ts); trade fields from computeStats itself. */
+/** The Stats from the accumulators: curve fields by curveStats and trade fields by computeStats (engine/metrics/stats.ts). */
 function assemble(frame: CandleFrame, cfg: Readonly<FillConfig>, start: number, end: number, book: LeanBook, st: Marks, equityFinal: number): Stats {
   const { close, ts } = frame;
   const initialCash = cfg.initialCash;
   const n = end - start, last = end - 1;
-  const tfMs = timeframeMs(frame.timeframe);
   // Trade statistics from computeStats itself (over a one-mark curve), then the curve fields exactly as it computes them.
   const tradePart = computeStats({
     ts: ts.subarray(start, start + 1), equity: new Float64Array([initialCash]), position: new Float64Array(1),
@@ -199,41 +196,9 @@ function assemble(frame: CandleFrame, cfg: Readonly<FillConfig>, start: number, 
     firstPrice: frame.open[start], lastPrice: close[last],
   });
   const { sum, sumSq, downSq, exposed, peak, maxDepth, depthSum, ddCount, maxBars, maxMs } = st;
-  const ppy = periodsPerYear(frame.timeframe);
-  const m = n;
-  const mean = sum / m;
-  const variance = m > 1 ? Math.max(0, (sumSq - sum * mean) / (m - 1)) : NaN;
-  const std = Math.sqrt(variance);
-  const downDev = Math.sqrt(downSq / m);
-  const sqrtPpy = Math.sqrt(ppy);
-  const endTime = ts[last] + tfMs;
-  const spanMs = endTime - ts[start];
-  const years = spanMs / YEAR_MS;
-  const growth = equityFinal / initialCash;
-  const cagr = growth > 0 ? Math.pow(growth, 1 / years) - 1 : -1;
-  const maxDrawdownPct = maxDepth * 100;
-  const cagrPct = cagr * 100;
   return {
     ...tradePart,
-    start: ts[start],
-    end: ts[last],
-    durationDays: spanMs / DAY_MS,
-    bars: n,
-    equityStart: initialCash,
-    equityFinal,
-    equityPeak: peak,
-    returnPct: (growth - 1) * 100,
-    cagrPct,
-    annualReturnPct: mean * ppy * 100,
-    annualVolatilityPct: std * sqrtPpy * 100,
-    sharpe: (mean / std) * sqrtPpy,
-    sortino: (mean / downDev) * sqrtPpy,
-    calmar: cagrPct / Math.abs(maxDrawdownPct),
-    maxDrawdownPct,
-    maxDrawdownDurationBars: maxBars,
-    maxDrawdownDurationDays: maxMs / DAY_MS,
-    avgDrawdownPct: ddCount ? (depthSum / ddCount) * 100 : 0,
-    exposurePct: (exposed / n) * 100,
+    ...curveStats({ n, sum, sumSq, downSq, exposed, peak, maxDepth, depthSum, ddCount, maxBars, maxMs, firstTs: ts[start], lastTs: ts[last], equityFinal, initialCash, timeframe: frame.timeframe, firstPrice: frame.open[start], lastPrice: close[last] }),
   };
 }
 
