@@ -203,6 +203,8 @@ const botCommand: LiveCliCommand = {
     if (action === 'start') {
       const o = await open(ctx, a.strategy ? (await loadStrategyArg(String(a.strategy), ctx.cwd)).extra : [], { lockBot: id ?? 'all' });
       try {
+        // a bot another process runs already is refused before anything starts (exit 2; bot_tasks)
+        if (id) { o.service.get(id); o.store.commands.claimTask(id); o.store.commands.releaseTask(id); }
         if (id && a.resume) {
           const b = o.service.get(id);
           if (b.status === 'emergency-stopped') o.service.transition(id, 'running', 'cli', 'manual resume');
@@ -240,12 +242,12 @@ const botCommand: LiveCliCommand = {
         case 'stop': {
           if (a['cancel-orders'] && a['keep-orders']) throw usageError('STOP_CHOICE_CONFLICT', 'say either --cancel-orders or --keep-orders, not both');
           const choice = a['cancel-orders'] ? 'cancel' : a['keep-orders'] ? 'keep' : undefined;
-          const r = await o.host.stop(need(), choice);
+          const r = await o.host.stop(need(), choice, 'cli');
           ctx.stdout(json ? JSON.stringify({ id, status: 'stopped', ...r }, null, 2) + '\n' : `bot ${id} stopped${r.cancelled.length ? `; ${r.cancelled.length} orders cancelled` : ''}\n`);
           break;
         }
         case 'kill': {
-          const r = await o.host.kill(need());
+          const r = await o.host.kill(need(), 'kill switch', 'cli');
           ctx.stdout(json ? JSON.stringify(r, null, 2) + '\n' : `bot ${id} emergency-stopped: ${r.cancelled.length} orders cancelled, ${r.failed.length} failed (positions kept)\n`);
           if (r.failed.length) setExit(1);
           break;
@@ -267,7 +269,7 @@ const killAllCommand: LiveCliCommand = {
   async (raw) => {
     const o = await open(ctx);
     try {
-      const r = await o.host.killAll();
+      const r = await o.host.killAll('global kill switch', 'cli');
       if ((raw as Args).json) ctx.stdout(JSON.stringify(r, null, 2) + '\n');
       else ctx.stdout(r.length ? table(['bot', 'cancelled', 'failed'], r.map((x) => [x.botId, String(x.cancelled.length), String(x.failed.length)])) : 'no active bots and no resting orders\n');
       if (r.some((x) => x.failed.length)) setExit(1);

@@ -45,6 +45,8 @@ export interface FeedRunArgs {
   readonly signal?: AbortSignal;
   /** After each decided or stale bar: its 0-based count in this task. */
   readonly onStep?: (k: number) => void;
+  /** Called when the task ends, before the venue closes (the host's kill or stop commands cancel through it). */
+  readonly beforeClose?: () => Promise<void>;
 }
 
 export async function runFeedBot(a: FeedRunArgs): Promise<RunOutcome> {
@@ -93,6 +95,10 @@ export async function runFeedBot(a: FeedRunArgs): Promise<RunOutcome> {
     }
     return { end: a.signal?.aborted ? 'aborted' : 'stopped', lastBar: steps - 1, steps };
   } finally {
-    await venue.close().catch(() => undefined);
+    try {
+      await a.beforeClose?.();
+    } finally {
+      await venue.close().catch(() => undefined);
+    }
   }
 }

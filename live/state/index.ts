@@ -13,3 +13,4 @@ export { checkStateInvariants } from './invariants.ts';
 export { StateStore, openStateStore, openMemoryStateStore, type StateStoreOptions } from './store.ts';
 export { VenueJournalRepo, type VenueJournalRow } from './venue-journal.ts';
 export { buildRiskState, type RiskStateInput } from './risk-state.ts';
+export { BotCommandsRepo, thisProcess, TASK_STALE_MS, type BotCommand, type BotCommandKind, type BotTask } from './bot-commands.ts';

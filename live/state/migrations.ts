@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import { TradelabError } from '../../engine/errors.ts';
 import { MIGRATION_002_ALERT_LOG } from './migration-002-alert-log.ts';
 import { MIGRATION_003_VENUE_JOURNAL } from './migration-003-venue-journal.ts';
+import { MIGRATION_004_BOT_COMMANDS } from './migration-004-bot-commands.ts';
 
 export interface Migration {
   readonly version: number;
@@ -204,6 +205,7 @@ CREATE INDEX risk_denials_bot_ts ON risk_denials(bot_id, ts);
   },
   MIGRATION_002_ALERT_LOG,
   MIGRATION_003_VENUE_JOURNAL,
+  MIGRATION_004_BOT_COMMANDS,
 ];
 
 /** Highest applied version (0 for an empty database). */

@@ -7,6 +7,7 @@ import { BotsRepo } from './bots.ts';
 import { JournalRepo } from './journal.ts';
 import { OrdersRepo, type StoreStep } from './orders.ts';
 import { checkStateInvariants } from './invariants.ts';
+import { BotCommandsRepo } from './bot-commands.ts';
 
 export interface StateStoreOptions extends OpenDbOptions {
   /** Called at named points inside transactions (tracing; crash-injection tests). */
@@ -17,11 +18,14 @@ export class StateStore {
   readonly bots: BotsRepo;
   readonly orders: OrdersRepo;
   readonly journal: JournalRepo;
+  /** Commands to running bots and the tasks running them (migration 4). */
+  readonly commands: BotCommandsRepo;
 
   constructor(readonly db: StateDb, opts: StateStoreOptions = {}) {
     this.bots = new BotsRepo(db);
     this.orders = new OrdersRepo(db, opts.onStep);
     this.journal = new JournalRepo(db);
+    this.commands = new BotCommandsRepo(db);
   }
 
   /** Violated invariants of a bot's orders, fills, lots and positions (empty = consistent). */
