@@ -49,4 +49,9 @@ export default tseslint.config(
   { files: ['data/**/*.ts'], rules: forbid(['research', 'live', 'web'], 'data may use engine only (docs/architecture.md).') },
   { files: ['research/**/*.ts'], rules: forbid(['live', 'web'], 'research uses engine and data only (docs/architecture.md).') },
   { files: ['live/**/*.ts'], rules: forbid(['research', 'web'], 'live uses engine and data only (docs/architecture.md).') },
+  {
+    files: ['web/src/**/*.ts', 'web/*.js', 'web/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: forbid(['data', 'research', 'live'], 'web talks to live over HTTP/websocket and shares only engine\'s types and schemas (docs/architecture.md).'),
+  },
 );

@@ -86,6 +86,10 @@ describe('API routes', () => {
       expect(anon.statusCode, `${r.method} ${r.url} anonymous`).toBe(401);
       expect(anon.headers['www-authenticate']).toMatch(/^Basic/);
       expect(anon.json().error.code).toBe('AUTH_REQUIRED');
+      // The web UI (X-Requested-With) gets no Basic challenge, so the browser shows the UI's login, not its own dialog.
+      const ui = await call(r, { 'x-requested-with': 'tradelab-web' });
+      expect(ui.statusCode).toBe(401);
+      expect(ui.headers['www-authenticate']).toBeUndefined();
       for (const role of RANK.slice(0, RANK.indexOf(r.role as Role))) {
         const res = await call(r, h.auth(role));
         expect(res.statusCode, `${r.method} ${r.url} as ${role}`).toBe(403);

@@ -55,7 +55,9 @@ function authenticate(ctx: ServerContext, req: FastifyRequest): AuthUser | null 
 
 export function authHook(ctx: ServerContext) {
   const fail = (reply: FastifyReply, e: unknown, done: (err?: Error) => void) => {
-    reply.header('www-authenticate', WWW_AUTHENTICATE);
+    // The web UI sends X-Requested-With: a Basic challenge would make the browser open its own password dialog (and
+    // hold the request until it is answered) instead of letting the UI show its login page.
+    if (reply.request.headers['x-requested-with'] === undefined) reply.header('www-authenticate', WWW_AUTHENTICATE);
     done(e as Error);
   };
   const check = (req: FastifyRequest, reply: FastifyReply, access: Role, user: AuthUser | null, done: (err?: Error) => void) => {

@@ -44,6 +44,8 @@ export function serveCommand(signals: ServeSignals = processSignals): LiveCliCom
         const { startServer } = await import('./serve.ts');
         const server = await startServer({ env: ctx.env, cwd: ctx.cwd, configDir: configDirFor(args.config as string | undefined, ctx.env, ctx.cwd), host: args.host as string | undefined, port });
         ctx.stdout(`tradelab serve: listening on ${server.url} (docs ${server.url}/api/docs)\n`);
+        const { webBuildPresent } = await import('./web-ui.ts');
+        ctx.stdout(webBuildPresent() ? `tradelab serve: web UI at ${server.url}/\n` : 'tradelab serve: web UI not built (npm run build:web); serving the API only\n');
         const sig = await signals.stopped();
         ctx.stdout(`tradelab serve: ${sig}, shutting down\n`);
         await server.close();

@@ -17,6 +17,7 @@ import type { AppDeps, ExchangeProbeResult } from './context.ts';
 import { ccxtMarkets, exchangeProbe } from './probe.ts';
 import { UsersRepo, type ScryptCost } from './users.ts';
 import { RuntimeBotService, type RuntimeBotServiceOptions } from './runtime-bot-service.ts';
+import { WEB_BUILD_DIR, webBuildPresent, webUiRoutes } from './web-ui.ts';
 import { createAlerting, loadAlertSecrets, watchJournalAlerts, type ToastMessage } from '../alerts/index.ts';
 
 export interface ServeOptions {
@@ -46,6 +47,8 @@ export interface ServeOptions {
   readonly markPrice?: AppDeps['markPrice'];
   /** Pairs per exchange (default: ccxt loadMarkets, cached 10 min). */
   readonly exchangeMarkets?: AppDeps['exchangeMarkets'];
+  /** The built web UI to serve on the same port (default web/build when it exists; false = API only). */
+  readonly web?: string | false;
 }
 
 export interface RunningServer {
@@ -115,6 +118,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         data: { trigger: t.trigger, severity: t.severity, title: t.title, text: t.text, alertId: t.alertId },
       })),
     };
+    const webDir = opts.web === false ? undefined : (opts.web ?? (webBuildPresent(WEB_BUILD_DIR) ? WEB_BUILD_DIR : undefined));
     const s0 = store;
     const bots = opts.bots ? opts.bots(store) : (runtime = new RuntimeBotService({
       store: s0, home, cacheDir: cfg.paths.cacheDir, cwd: opts.cwd, liveTradingEnabled: cfg.liveTradingEnabled, env: opts.env,
@@ -126,7 +130,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       exchangeMarkets: opts.exchangeMarkets ?? ccxtMarkets(),
       anonymousRole: loopback ? 'admin' : null,
       logger: opts.logger ?? { level: 'info', redact: { paths: REDACT_PATHS, censor: '<redacted>' } },
-      scrypt: opts.scrypt, routes: opts.routes, eventSources: [toasts, ...(opts.eventSources ?? [])], markPrice: opts.markPrice,
+      scrypt: opts.scrypt, routes: [...(opts.routes ?? []), ...(webDir ? [(a: FastifyInstance) => webUiRoutes(a, webDir)] : [])], eventSources: [toasts, ...(opts.eventSources ?? [])], markPrice: opts.markPrice,
     });
     await app.listen({ host, port });
     const addr = app.server.address();
