@@ -49,7 +49,8 @@ export function ensureWebBuild(): void {
   const index = join(WEB_BUILD_DIR, 'index.html');
   const src = resolve(REPO_ROOT, 'web/src');
   if (existsSync(index) && statSync(index).mtimeMs >= newest(src)) return;
-  execFileSync('npm', ['run', 'build:web'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  // Several test files (or engineers) may find the build stale at once: one builds at a time (flock where present).
+  execFileSync('sh', ['-c', 'if command -v flock >/dev/null; then exec flock /tmp/tradelab-web-build.lock npm run build:web; else exec npm run build:web; fi'], { cwd: REPO_ROOT, stdio: 'inherit' });
 }
 
 export interface E2E {
