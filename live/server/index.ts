@@ -4,6 +4,6 @@ export { startServer, isLoopback, runtimeUnavailable, REDACT_PATHS, type ServeOp
 export { serverCommands, serveCommand } from './serve-command.ts';
 export { EVENT_TOPICS, type BotService, type BotCreateInput, type BotUpdateInput, type CancelResult, type LiveEvent } from './bot-service.ts';
 export type { AppDeps, ExchangeProbeResult, Access, AuthUser } from './context.ts';
-export { UsersRepo, ensureAuthSchema, ROLES, roleRank, type Role, type UserView } from './users.ts';
+export { UsersRepo, ROLES, roleRank, type Role, type UserView } from './users.ts';
 export { httpStatusFor, CODE_STATUS } from './errors.ts';
 export { exchangeProbe, ccxtPing, type PingExchange } from './probe.ts';

@@ -1,6 +1,6 @@
 /**
- * Server users and login sessions, kept in the state database (tables `users` and `sessions`, created by
- * `ensureAuthSchema`: additive, idempotent). Passwords are hashed with scrypt (node:crypto, 16-byte per-user salt,
+ * Server users and login sessions, kept in the state database (tables `users` and `sessions`: migration 5,
+ * live/state/migration-005-users-sessions.ts). Passwords are hashed with scrypt (node:crypto, 16-byte per-user salt,
  * 64-byte key) and compared in constant time. Session tokens are 32 random bytes (base64url) handed to the client
  * once; the database keeps only their SHA-256.
  */
@@ -31,26 +31,6 @@ const KEY_LEN = 64;
 const SESSION_CACHE_MS = 2000;
 export const MIN_PASSWORD_LENGTH = 10;
 
-export function ensureAuthSchema(db: StateDb): void {
-  db.exec(`
-CREATE TABLE IF NOT EXISTS users (
-  name        TEXT PRIMARY KEY,
-  role        TEXT NOT NULL CHECK (role IN ('viewer','operator','admin')),
-  salt        BLOB NOT NULL,
-  hash        BLOB NOT NULL,
-  cost        TEXT NOT NULL,               -- JSON {N,r,p} of the hash
-  created_at  INTEGER NOT NULL,
-  updated_at  INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sessions (
-  token_hash  TEXT PRIMARY KEY,            -- sha256 of the token, hex
-  user_name   TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
-  created_at  INTEGER NOT NULL,
-  expires_at  INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_name);`);
-}
-
 function scryptAsync(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   return new Promise((res, rej) => scrypt(password, salt, KEY_LEN, { N: cost.N, r: cost.r, p: cost.p, maxmem: 256 * cost.N * cost.r }, (e, k) => (e ? rej(e) : res(k))));
 }
@@ -64,9 +44,8 @@ export class UsersRepo {
   #dummy = { salt: randomBytes(16), hash: Buffer.alloc(KEY_LEN) };
   readonly #sessions = new Map<string, { user: UserView; expiresAt: number; cachedAt: number }>();
 
-  constructor(private readonly db: StateDb, private readonly cost: ScryptCost = DEFAULT_SCRYPT) {
-    ensureAuthSchema(db);
-  }
+  /** `db`: the state database, migrated (openStateDb / openStateStore apply migration 5, which holds both tables). */
+  constructor(private readonly db: StateDb, private readonly cost: ScryptCost = DEFAULT_SCRYPT) {}
 
   count(role?: Role): number {
     const r = (role ? prep(this.db, 'SELECT COUNT(*) AS n FROM users WHERE role = ?').get(role) : prep(this.db, 'SELECT COUNT(*) AS n FROM users').get()) as { n: number };

@@ -12,7 +12,7 @@ const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
 const TABLES = ['alert_deliveries', 'alerts', 'audit_log', 'bot_commands', 'bot_state', 'bot_tasks', 'bots', 'config_overrides', 'fills', 'lot_closes', 'lots', 'orders', 'pnl_snapshots',
-  'positions', 'risk_denials', 'schema_migrations', 'strategy_rotations', 'venue_journal', 'webhook_alerts'];
+  'positions', 'risk_denials', 'schema_migrations', 'sessions', 'strategy_rotations', 'users', 'venue_journal', 'webhook_alerts'];
 const LATEST = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 describe('migrations', () => {

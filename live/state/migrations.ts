@@ -9,6 +9,7 @@ import { TradelabError } from '../../engine/errors.ts';
 import { MIGRATION_002_ALERT_LOG } from './migration-002-alert-log.ts';
 import { MIGRATION_003_VENUE_JOURNAL } from './migration-003-venue-journal.ts';
 import { MIGRATION_004_BOT_COMMANDS } from './migration-004-bot-commands.ts';
+import { MIGRATION_005_USERS_SESSIONS } from './migration-005-users-sessions.ts';
 
 export interface Migration {
   readonly version: number;
@@ -206,6 +207,7 @@ CREATE INDEX risk_denials_bot_ts ON risk_denials(bot_id, ts);
   MIGRATION_002_ALERT_LOG,
   MIGRATION_003_VENUE_JOURNAL,
   MIGRATION_004_BOT_COMMANDS,
+  MIGRATION_005_USERS_SESSIONS,
 ];
 
 /** Highest applied version (0 for an empty database). */
