@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # tradelab server image: `tradelab serve` on port 8080, state in volumes under /data, running as the unprivileged
-# user `node`. TypeScript runs through tsx (a runtime dependency), so there is no build step: the build stage only
+# user `node`. TypeScript runs through tsx (a runtime dependency), so the server has no build step: the deps stage
 # installs the production dependencies, compiling the native ones (better-sqlite3, bufferutil) when no prebuilt
-# binary matches. See README.md, "Deployment".
+# binary matches; the web stage builds the UI (web/build, served by `tradelab serve`) with the dev dependencies,
+# which stay out of the final image. See README.md, "Deployment".
 
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
@@ -13,6 +14,13 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
+FROM node:20-bookworm-slim AS web
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY . .
+RUN npm run build:web
+
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     TRADELAB_HOME=/data/home \
@@ -22,6 +30,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --chown=root:root . .
+COPY --from=web --chown=root:root /app/web/build ./web/build
 # The code stays root-owned and read-only to the server; only /data (the volumes) is writable by it.
 RUN mkdir -p /data/home/cache /data/home/logs /data/results \
  && chown -R node:node /data

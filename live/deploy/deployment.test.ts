@@ -73,12 +73,14 @@ describe('Dockerfile', () => {
   const all = (op: string) => ins.filter((i) => i.op === op);
   const json = (i: Instruction | undefined) => JSON.parse(i!.args.replace(/^CMD\s+/, '')) as string[];
 
-  it('small Node 20 images, a build stage for native modules, production dependencies only', () => {
-    expect(all('FROM').map((i) => i.args)).toEqual(['node:20-bookworm-slim AS deps', 'node:20-bookworm-slim AS runtime']);
+  it('small Node 20 images, a build stage for native modules, production dependencies only, the web UI built in its own stage', () => {
+    expect(all('FROM').map((i) => i.args)).toEqual(['node:20-bookworm-slim AS deps', 'node:20-bookworm-slim AS web', 'node:20-bookworm-slim AS runtime']);
     const run = all('RUN').map((i) => i.args).join('\n');
     expect(run).toMatch(/apt-get install .*python3 make g\+\+/);
     expect(run).toContain('npm ci --omit=dev');
     expect(all('COPY').map((i) => i.args)).toContain('--from=deps --chown=root:root /app/node_modules ./node_modules');
+    expect(run).toContain('npm run build:web');
+    expect(all('COPY').map((i) => i.args)).toContain('--from=web --chown=root:root /app/web/build ./web/build');
   });
 
   it('runs as a non-root user from the last USER on, before CMD', () => {
