@@ -22,6 +22,7 @@ import { marketRoutes } from './routes/markets.ts';
 import { tradingRoutes } from './routes/trading.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { botRoutes } from './routes/bots.ts';
+import { marketClosesRoutes } from './routes/market-closes.ts';
 import { botActivityRoutes } from './routes/bot-activity.ts';
 import { wsRoutes } from './routes/ws.ts';
 import { webhooksRoutes } from './routes/webhooks.ts';
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   tradingRoutes(app, ctx);
   reportRoutes(app, ctx);
   botRoutes(app, ctx);
+  marketClosesRoutes(app, ctx);
   botActivityRoutes(app, ctx);
   await app.register(async (scope) => wsRoutes(scope, ctx));
   // TradingView webhook: secret TRADELAB_WEBHOOK_SECRET (environment or secrets directory), settings webhooks.tradingview.
