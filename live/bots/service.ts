@@ -81,7 +81,8 @@ export class BotService {
     return resolveBotStrategy(bot.strategy, this.strategies);
   }
 
-  create(input: CreateBotInput): BotRow {
+  /** `actor`: who creates it (the audit row's actor; the CLI by default, the API user through the server). */
+  create(input: CreateBotInput, actor = ACTOR): BotRow {
     checkLive(input.mode, this.gate, `bot '${input.name}'`);
     const strategy = resolveBotStrategy(input.strategy, this.strategies);
     const params = strategy.resolveParams(input.params ?? {});
@@ -93,7 +94,7 @@ export class BotService {
       const b = this.store.bots.create({
         name: input.name, strategy: strategy.ref, params, symbols: input.symbols, exchange: input.exchange, mode: input.mode,
         budget: input.budget, risk: risk as Record<string, unknown>, runUntil: null,
-      }, ACTOR, ts);
+      }, actor, ts);
       this.store.bots.setState(b.id, '', 'runner', settings, ts);
       return b;
     }).immediate();
@@ -128,7 +129,7 @@ export class BotService {
    * lots, state); otherwise a new live bot `newName` is created with the same strategy, params, symbols, budget,
    * risk and settings, and its strategy state is copied. Refused unless LIVE_TRADING_ENABLED is true.
    */
-  promote(id: string, opts: { inPlace: true } | { inPlace: false; newName: string; exchange?: string }): BotRow {
+  promote(id: string, opts: { inPlace: true } | { inPlace: false; newName: string; exchange?: string }, actor = ACTOR): BotRow {
     const bot = this.get(id);
     checkLive('live', this.gate, `promote '${id}'`);
     if (bot.mode === 'live') throw usageError('BOT_ALREADY_LIVE', `bot '${id}' is already live`);
@@ -139,7 +140,7 @@ export class BotService {
     if (opts.inPlace) {
       return this.store.db.transaction(() => {
         this.store.db.prepare(`UPDATE bots SET mode = 'live', status = 'stopped', updated_at = ? WHERE id = ?`).run(ts, id);
-        insertAudit(this.store.db, { ts, actor: ACTOR, action: 'bot.promote', entity: 'bot', entityId: id, before: { mode: bot.mode, status: bot.status }, after: { mode: 'live', status: 'stopped' } });
+        insertAudit(this.store.db, { ts, actor, action: 'bot.promote', entity: 'bot', entityId: id, before: { mode: bot.mode, status: bot.status }, after: { mode: 'live', status: 'stopped' } });
         return this.get(id);
       }).immediate();
     }
@@ -147,10 +148,10 @@ export class BotService {
       const copy = this.store.bots.create({
         name: opts.newName, strategy: bot.strategy, params: bot.params, symbols: bot.symbols, exchange: opts.exchange ?? bot.exchange,
         mode: 'live', budget: bot.budget, risk: bot.risk, runUntil: null,
-      }, ACTOR, ts);
+      }, actor, ts);
       const state = this.store.bots.allState(id);
       for (const [sym, kv] of Object.entries(state)) for (const [k, v] of Object.entries(kv)) this.store.bots.setState(copy.id, sym, k, v, ts);
-      insertAudit(this.store.db, { ts, actor: ACTOR, action: 'bot.promote-copy', entity: 'bot', entityId: copy.id, before: { from: id, mode: bot.mode }, after: { mode: 'live' } });
+      insertAudit(this.store.db, { ts, actor, action: 'bot.promote-copy', entity: 'bot', entityId: copy.id, before: { from: id, mode: bot.mode }, after: { mode: 'live' } });
       return copy;
     }).immediate();
   }

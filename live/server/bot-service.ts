@@ -45,13 +45,13 @@ export interface CancelResult {
 
 /** A runtime event for the websocket. Topics are dotted lowercase (CONVENTIONS §12). */
 export interface LiveEvent {
-  readonly topic: 'price.update' | 'order.placed' | 'order.filled' | 'order.cancelled' | 'bot.state' | 'pnl.update' | 'log.line' | 'alert';
+  readonly topic: 'price.update' | 'order.placed' | 'order.filled' | 'order.cancelled' | 'bot.state' | 'pnl.update' | 'log.line' | 'alert' | 'job.progress' | 'job.done';
   readonly ts: number;
   readonly botId?: string;
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-export const EVENT_TOPICS: readonly LiveEvent['topic'][] = ['price.update', 'order.placed', 'order.filled', 'order.cancelled', 'bot.state', 'pnl.update', 'log.line', 'alert'];
+export const EVENT_TOPICS: readonly LiveEvent['topic'][] = ['price.update', 'order.placed', 'order.filled', 'order.cancelled', 'bot.state', 'pnl.update', 'log.line', 'alert', 'job.progress', 'job.done'];
 
 export interface BotService {
   create(input: BotCreateInput, actor: string): Promise<BotRow>;
@@ -74,6 +74,11 @@ export interface BotService {
   cancelOrder(botId: string, clientId: string, actor: string): Promise<{ readonly clientId: string; readonly status: string }>;
   /** Runtime events; returns the unsubscribe function. */
   subscribe(listener: (e: LiveEvent) => void): () => void;
+  /**
+   * Optional: the last mark price of a bot's market (the runtime's last bar close), for unrealised P&L of positions and
+   * open lots. The routes use it when `deps.markPrice` is not given.
+   */
+  markPrice?(botId: string, symbol: string): number | undefined;
 }
 
 export type { BotMode, BotRow, BotStatus };

@@ -129,7 +129,8 @@ export function taxReport(db: StateDb, f: ReportFilter): { rows: TaxRow[]; uncov
 
 export const TAX_CSV_COLUMNS = ['token', 'amount', 'date_acquired', 'date_sold', 'cost_basis', 'proceeds', 'fees', 'gain', 'symbol'] as const;
 
-const csvCell = (v: string | number) => {
+/** One CSV cell: quoted when it holds a comma, quote or line break, and when a text starts like a spreadsheet formula. */
+export const csvCell = (v: string | number): string => {
   const s = String(v);
   return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) && typeof v === 'string' ? `"${s.replace(/"/g, '""')}"` : s;
 };

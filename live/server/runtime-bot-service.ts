@@ -6,9 +6,22 @@
  *
  * Events for `/ws`: `log.line` from the bots' loggers as they write; `bot.state`, `order.placed|filled|cancelled`,
  * `pnl.update` and (optionally) `alert` by polling the store (cursor on row ids, a few ms per poll), so events from
- * any writer of the store reach the websocket. Payloads are small: ids, prices, amounts.
+ * any writer of the store reach the websocket; `price.update` with the mark of each running bot's market (the close
+ * of the bar it just stepped; at most one per bot and market per poll). Payloads are small: ids, prices, amounts.
+ *
+ * Marks and P&L: after every bar of a running bot the close marks its market (kept in memory and, once per poll, in
+ * bot_state as `<symbol>/mark`), and a P&L snapshot (pnl_snapshots) is written at the bar's close time, so positions
+ * and open lots have unrealised P&L (`markPrice`) and the charts have an equity series.
+ *
+ * A running bot's order path is shared with the server through a queue (serial-path.ts): a single order is cancelled
+ * through the running task's own order manager and venue, between the runner's own calls, never through a second venue.
+ *
+ * Fiscal logs: `logs/<bot-id>/fiscal-<year>-{trades,gains}.csv` follow the fills (fiscal-log.ts), brought up to date
+ * at start, about once a second while fills arrive, and at close.
  */
+import { join } from 'node:path';
 import { TradelabError, usageError } from '../../engine/errors.ts';
+import { timeframeMs } from '../../engine/timeframe.ts';
 import { validateRiskConfig, type RiskConfig } from '../../engine/risk/index.ts';
 import type { AnyStrategy } from '../../engine/strategy.ts';
 import { prep } from '../state/db.ts';
@@ -16,9 +29,11 @@ import type { StateStore } from '../state/store.ts';
 import type { BotRow, BotStatus } from '../state/types.ts';
 import { BotService as LiveBotService, validateSettings, type RunnerSettings } from '../bots/service.ts';
 import { ACTIVE_STATUSES } from '../bots/lifecycle.ts';
-import { BotHost, type BotHostDeps, type VenueFactory } from '../runtime/host.ts';
+import { BotHost, type BotHostDeps, type BotVenue, type VenueFactory } from '../runtime/host.ts';
 import type { LogEvent, LogFn } from '../runtime/logger.ts';
 import type { BotCreateInput, BotService, BotUpdateInput, CancelResult, LiveEvent } from './bot-service.ts';
+import { FiscalLogWriter } from './fiscal-log.ts';
+import { SerialPath } from './serial-path.ts';
 
 export interface RuntimeBotServiceOptions {
   readonly store: StateStore;
@@ -40,6 +55,10 @@ export interface RuntimeBotServiceOptions {
   /** Longest wait for a bot task to leave its bar on stop/kill (default 30 s). */
   readonly settleMs?: number;
   readonly onStep?: BotHostDeps['onStep'];
+  /** Per-bot fiscal log files under <home>/logs/<bot-id>/ (default true). */
+  readonly fiscalLogs?: boolean;
+  /** Least wall-clock time between two fiscal log updates while fills arrive (default 1000 ms). */
+  readonly fiscalMs?: number;
 }
 
 /** The host with its loggers tapped for `log.line` events. */
@@ -52,6 +71,26 @@ class ServerBotHost extends BotHost {
     const file = super.logger(botId);
     return (e) => { file(e); this.tap(botId, e); };
   }
+}
+
+/**
+ * live/bots' service with the API user as the actor of a start: the runner moves a created or stopped bot to running
+ * once its venue is up (actor 'runner'); when a person started it through the API, the audit row names that person.
+ */
+class ServerLiveBots extends LiveBotService {
+  readonly starters = new Map<string, string>();
+
+  override transition(id: string, to: BotStatus, actor?: string, reason?: string): BotRow {
+    const starter = to === 'running' && actor === 'runner' ? this.starters.get(id) : undefined;
+    return super.transition(id, to, starter ?? actor, reason);
+  }
+}
+
+/** The venue of a bot's running task: its candles (replay) or feed (paper, live), and its shared order path. */
+interface TaskVenue {
+  readonly venue: BotVenue;
+  readonly path: SerialPath;
+  readonly barMs: number;
 }
 
 function lazyVenue(mode: 'paper' | 'live', liveTradingEnabled: boolean, env: Readonly<Record<string, string | undefined>>): VenueFactory {
@@ -67,7 +106,7 @@ const TERMINAL_ORDER = new Set(['filled', 'cancelled', 'rejected']);
 interface OrderRow { id: number; bot_id: string; client_id: string; symbol: string; side: string; type: string; price: number | null; amount: number; filled: number; status: string; reason: string | null; created_at: number; updated_at: number }
 
 export class RuntimeBotService implements BotService {
-  readonly bots: LiveBotService;
+  readonly bots: ServerLiveBots;
   readonly host: BotHost;
   readonly #store: StateStore;
   readonly #now: () => number;
@@ -85,19 +124,38 @@ export class RuntimeBotService implements BotService {
   #pnlCursor: number;
   #alertCursor: number;
   #tracked = new Map<number, string>();
+  /** Bots whose task is starting: the next venue made for them is the task's. */
+  readonly #launching = new Set<string>();
+  readonly #venues = new Map<string, TaskVenue>();
+  /** Last mark per bot and market: price and the bar close time; `dirty` until emitted and saved by a poll. */
+  readonly #marks = new Map<string, Map<string, { price: number; ts: number; dirty: boolean }>>();
+  readonly #fiscal: FiscalLogWriter | undefined;
+  readonly #fiscalMs: number;
+  #fiscalAt = 0;
+  /** New fills not yet in the fiscal logs. */
+  #fiscalPending = false;
 
   constructor(opts: RuntimeBotServiceOptions) {
     this.#store = opts.store;
     this.#now = opts.now ?? Date.now;
     this.#settleMs = opts.settleMs ?? 30_000;
     this.#alertEvents = opts.alertEvents ?? true;
-    this.bots = new LiveBotService(opts.store, { liveTradingEnabled: opts.liveTradingEnabled }, this.#now, opts.strategies ?? []);
+    this.bots = new ServerLiveBots(opts.store, { liveTradingEnabled: opts.liveTradingEnabled }, this.#now, opts.strategies ?? []);
     const env = opts.env ?? {};
+    const given = opts.venues ?? { paper: lazyVenue('paper', opts.liveTradingEnabled, env), live: lazyVenue('live', opts.liveTradingEnabled, env) };
+    const venues: Partial<Record<BotRow['mode'], VenueFactory>> = { replay: this.#taskVenue(given.replay ?? ((b, s, h) => h.replayVenue(b, s))) };
+    if (given.paper) venues.paper = this.#taskVenue(given.paper);
+    if (given.live) venues.live = this.#taskVenue(given.live);
+    const onStep = opts.onStep;
     this.host = new ServerBotHost(opts.store, this.bots, {
-      home: opts.home, cacheDir: opts.cacheDir, cwd: opts.cwd, now: opts.now, onStep: opts.onStep,
+      home: opts.home, cacheDir: opts.cacheDir, cwd: opts.cwd, now: opts.now,
+      onStep: (botId, k) => { this.#onBar(botId, k); onStep?.(botId, k); },
       sleep: (ms) => this.#sleep(ms),
-      venues: opts.venues ?? { paper: lazyVenue('paper', opts.liveTradingEnabled, env), live: lazyVenue('live', opts.liveTradingEnabled, env) },
+      venues,
     }, (botId, e) => this.#emitLog(botId, e));
+    this.#fiscalMs = opts.fiscalMs ?? 1000;
+    this.#fiscal = opts.fiscalLogs === false ? undefined : new FiscalLogWriter(opts.store.db, join(opts.home, 'logs'), this.#now);
+    this.#syncFiscal(true);
     const max = (sql: string) => (prep(opts.store.db, sql).get() as { m: number | null }).m ?? 0;
     this.#orderCursor = max('SELECT MAX(id) AS m FROM orders');
     this.#fillCursor = max('SELECT MAX(id) AS m FROM fills');
@@ -115,8 +173,8 @@ export class RuntimeBotService implements BotService {
   // ---- control -------------------------------------------------------------------------------------------------
 
   async create(input: BotCreateInput, actor: string): Promise<BotRow> {
-    const b = this.bots.create({ ...input, risk: input.risk as RiskConfig | undefined, settings: input.settings as Partial<RunnerSettings> | undefined });
-    this.#audit(actor, 'bot.create', b.id, null, { name: b.name, mode: b.mode, strategy: b.strategy });
+    // One state row (bot.create, actor = the user) beside the route's api.bot.create: never a second 'cli' row.
+    const b = this.bots.create({ ...input, risk: input.risk as RiskConfig | undefined, settings: input.settings as Partial<RunnerSettings> | undefined }, actor);
     this.poll();
     return b;
   }
@@ -138,8 +196,8 @@ export class RuntimeBotService implements BotService {
     this.#store.db.transaction(() => {
       prep(this.#store.db, 'UPDATE bots SET params = ?, budget = ?, risk = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(params), budget, JSON.stringify(risk), ts, id);
       if (settings) this.#store.bots.setState(id, '', 'runner', settings, ts);
-      this.#store.journal.audit({ ts, actor, action: 'bot.update', entity: 'bot', entityId: id, before: { params: bot.params, budget: bot.budget, risk: bot.risk }, after: { params, budget, risk, settings: settings ?? null } });
     }).immediate();
+    void actor; // audited once, by the route (api.bot.update: who, before, after)
     return this.bots.get(id);
   }
 
@@ -158,8 +216,8 @@ export class RuntimeBotService implements BotService {
       prep(db, 'DELETE FROM venue_journal WHERE venue = ?').run(id);
       prep(db, 'UPDATE alerts SET bot_id = NULL WHERE bot_id = ?').run(id);
       prep(db, 'DELETE FROM bots WHERE id = ?').run(id);
-      this.#store.journal.audit({ ts: this.#now(), actor, action: 'bot.delete', entity: 'bot', entityId: id, before: { name: bot.name, status: bot.status, mode: bot.mode, strategy: bot.strategy }, after: null });
     }).immediate();
+    void actor; // audited once, by the route (api.bot.delete: who, before)
     this.#status.delete(id);
     return bot;
   }
@@ -186,9 +244,15 @@ export class RuntimeBotService implements BotService {
     if (before === 'paused' || before === 'hold' || before === 'emergency-stopped') bot = this.bots.transition(id, 'running', actor);
     let settled = false;
     let failure: unknown;
+    // The runner's move of a created/stopped bot to running is audited with this user as the actor.
+    this.bots.starters.set(id, actor);
     const task = this.#launch(id);
     task.then(() => { settled = true; }, (e) => { settled = true; failure = e; });
-    while (!settled && this.bots.get(id).status !== 'running') await new Promise((r) => setTimeout(r, 5));
+    try {
+      while (!settled && this.bots.get(id).status !== 'running') await new Promise((r) => setTimeout(r, 5));
+    } finally {
+      this.bots.starters.delete(id);
+    }
     if (failure !== undefined && this.bots.get(id).status !== 'emergency-stopped') {
       // It never ran (venue or candles unavailable): a bot resumed here goes back to how it was.
       if (before !== bot.status && this.bots.get(id).status === 'running') this.bots.transition(id, before === 'emergency-stopped' ? 'emergency-stopped' : 'paused', actor, 'start failed');
@@ -243,12 +307,12 @@ export class RuntimeBotService implements BotService {
   async promote(id: string, opts: { readonly inPlace: boolean; readonly newName?: string; readonly exchange?: string }, actor: string): Promise<BotRow> {
     if (this.#tasks.has(id)) throw usageError('BOT_RUNNING', `bot '${id}' has a running task; stop it before promoting`);
     let row: BotRow;
-    if (opts.inPlace) row = this.bots.promote(id, { inPlace: true });
+    // live/bots writes the promotion's state rows with the user as actor (bot.promote, or bot.create + bot.promote-copy).
+    if (opts.inPlace) row = this.bots.promote(id, { inPlace: true }, actor);
     else {
       if (!opts.newName) throw usageError('NEW_NAME_REQUIRED', 'promotion to a new bot needs newName (or inPlace: true)');
-      row = this.bots.promote(id, { inPlace: false, newName: opts.newName, exchange: opts.exchange });
+      row = this.bots.promote(id, { inPlace: false, newName: opts.newName, exchange: opts.exchange }, actor);
     }
-    this.#audit(actor, 'bot.promote', row.id, { from: id }, { mode: row.mode, inPlace: opts.inPlace });
     this.poll();
     return row;
   }
@@ -258,26 +322,57 @@ export class RuntimeBotService implements BotService {
     const row = this.bots.create({
       name: opts.name, strategy: src.strategy, params: src.params, symbols: src.symbols, exchange: opts.exchange ?? src.exchange,
       mode: opts.mode ?? src.mode, budget: opts.budget ?? src.budget, risk: src.risk as RiskConfig, settings: this.bots.settings(id),
-    });
-    this.#audit(actor, 'bot.copy', row.id, { from: id }, { name: row.name, mode: row.mode });
+    }, actor);
     this.poll();
     return row;
   }
 
+  /**
+   * Cancels one resting order. A bot whose task runs here: through the task's own order path (its order manager and
+   * venue), queued between the runner's own calls (serial-path.ts); on a simulated venue (replay, paper) the cancel is
+   * the in-bar one, synchronous, so it lands between two bars exactly as a strategy's cancel would. A bot without a
+   * task: through a venue rebuilt from the store. 409 only when it cannot be done: the order is settled, or the task
+   * is still starting (loading its venue and reconciling; try again in a moment). A venue that does not confirm the
+   * cancel is a 503 (the order keeps its status; try again, or kill the bot).
+   */
   async cancelOrder(botId: string, clientId: string, actor: string): Promise<{ readonly clientId: string; readonly status: string }> {
     this.bots.get(botId);
     const o = this.#store.orders.byClientId(clientId);
     if (!o || o.botId !== botId) throw usageError('ORDER_NOT_FOUND', `bot '${botId}' has no order '${clientId}'`);
     if (TERMINAL_ORDER.has(o.status)) throw usageError('ORDER_ALREADY_SETTLED', `order '${clientId}' is ${o.status}; only pending, open or unknown orders can be cancelled`);
     if (this.#tasks.has(botId)) {
-      throw usageError('BOT_RUNNING', `bot '${botId}' has a running task that owns its venue; stop it (orders: 'keep') or kill it before cancelling single orders`);
+      const t = this.#venues.get(botId);
+      if (!t) {
+        throw usageError('BOT_STARTING_CONFLICT', `bot '${botId}' is starting (loading its venue and reconciling its orders); cancel order '${clientId}' again in a few seconds`);
+      }
+      await t.path.exclusive(async () => {
+        const cur = this.#store.orders.byClientId(clientId)!;
+        if (TERMINAL_ORDER.has(cur.status)) return;
+        if (t.path.inBar) t.path.inBar.cancelNow(cur.symbol, cur.tag);
+        else await t.path.inner.cancel(cur.symbol, cur.tag);
+      });
+    } else {
+      await (await this.host.orderPathFor(botId)).cancel(o.symbol, o.tag);
     }
-    await (await this.host.orderPathFor(botId)).cancel(o.symbol, o.tag);
     const after = this.#store.orders.byClientId(clientId)!;
-    // The route audits the cancel with the user (api: order.cancel); the order's own rows record the cancellation.
-    void actor;
     this.poll();
+    if (!TERMINAL_ORDER.has(after.status)) {
+      throw new TradelabError('ORDER_CANCEL_UNCONFIRMED', 'venue-unavailable', `the exchange did not confirm the cancel of order '${clientId}' (it is still ${after.status}); try again, or kill bot '${botId}' to cancel all its orders`);
+    }
+    // The route audits the cancel with the user (order.cancel); the order's own row records the cancellation.
+    void actor;
     return { clientId, status: after.status };
+  }
+
+  /**
+   * The last mark of a bot's market: the close of the last bar its task stepped in this process, else the one saved in
+   * bot_state by an earlier run. Undefined when the bot never ran here.
+   */
+  markPrice(botId: string, symbol: string): number | undefined {
+    const m = this.#marks.get(botId)?.get(symbol);
+    if (m) return m.price;
+    const saved = this.#store.bots.getState<{ price: number }>(botId, symbol, 'mark');
+    return saved && Number.isFinite(saved.price) ? saved.price : undefined;
   }
 
   subscribe(listener: (e: LiveEvent) => void): () => void {
@@ -302,19 +397,99 @@ export class RuntimeBotService implements BotService {
     this.host.shutdown();
     this.#wake();
     await this.#waitAll([...this.#tasks.values()]);
+    this.#saveMarks();
+    this.#syncFiscal(true);
     this.#listeners.clear();
   }
 
   #launch(id: string): Promise<void> {
+    this.#launching.add(id);
     const task = this.host.runBot(id).then(() => {}, (e: unknown) => {
       this.#emitLog(id, { event: 'task-failed', message: e instanceof Error ? e.message : String(e) });
       throw e;
     }).finally(() => {
-      if (this.#tasks.get(id) === task) this.#tasks.delete(id);
+      if (this.#tasks.get(id) === task) {
+        this.#tasks.delete(id);
+        this.#venues.delete(id);
+        this.#launching.delete(id);
+      }
       if (!this.#closed) this.poll();
     });
     this.#tasks.set(id, task);
     return task;
+  }
+
+  /** Wraps a venue factory: the first venue made for a launching bot is its task's (kept, with a shared order path). */
+  #taskVenue(factory: VenueFactory): VenueFactory {
+    return async (bot, settings, host) => {
+      const v = await factory(bot, settings, host);
+      if (!this.#launching.delete(bot.id)) return v;
+      const path = new SerialPath(v.path);
+      const venue: BotVenue = { ...v, path };
+      this.#venues.set(bot.id, { venue, path, barMs: timeframeMs(settings.timeframe) });
+      return venue;
+    };
+  }
+
+  /** After each bar of a running bot: its close marks the market, and a P&L snapshot is written at the close time. */
+  #onBar(botId: string, k: number): void {
+    const t = this.#venues.get(botId);
+    if (!t) return;
+    const frame = t.venue.feed ? t.venue.feed.feed.frame() : t.venue.frame;
+    const i = t.venue.feed ? frame.length - 1 : k;
+    if (i < 0 || i >= frame.length) return;
+    const price = frame.close[i];
+    if (!Number.isFinite(price)) return;
+    const ts = frame.ts[i] + t.barMs;
+    const symbol = frame.symbol ?? this.bots.get(botId).symbols[0];
+    let m = this.#marks.get(botId);
+    if (!m) this.#marks.set(botId, (m = new Map()));
+    m.set(symbol, { price, ts, dirty: true });
+    try {
+      const budget = (prep(this.#store.db, 'SELECT budget FROM bots WHERE id = ?').get(botId) as { budget: number } | undefined)?.budget;
+      if (budget !== undefined) {
+        const marks: Record<string, number> = {};
+        for (const [s, x] of m) marks[s] = x.price;
+        this.#store.orders.snapshotPnl(botId, budget, ts, marks);
+      }
+    } catch {
+      // a snapshot is derived data: a busy database skips one, the next bar writes the next
+    }
+  }
+
+  /** Saves the marks that moved since the last save (bot_state `<symbol>/mark`), so they survive a restart. */
+  #saveMarks(): { botId: string; symbol: string; price: number; ts: number }[] {
+    const moved: { botId: string; symbol: string; price: number; ts: number }[] = [];
+    for (const [botId, m] of this.#marks) {
+      for (const [symbol, x] of m) {
+        if (!x.dirty) continue;
+        x.dirty = false;
+        moved.push({ botId, symbol, price: x.price, ts: x.ts });
+      }
+    }
+    if (moved.length === 0) return moved;
+    try {
+      this.#store.db.transaction(() => {
+        for (const x of moved) if (this.#store.bots.get(x.botId)) this.#store.bots.setState(x.botId, x.symbol, 'mark', { price: x.price, ts: x.ts }, x.ts);
+      }).immediate();
+    } catch {
+      for (const x of moved) { const cur = this.#marks.get(x.botId)?.get(x.symbol); if (cur) cur.dirty = true; }
+      return [];
+    }
+    return moved;
+  }
+
+  #syncFiscal(force: boolean): void {
+    if (!this.#fiscal) return;
+    const wall = Date.now();
+    if (!force && wall - this.#fiscalAt < this.#fiscalMs) return;
+    this.#fiscalAt = wall;
+    this.#fiscalPending = false;
+    try {
+      this.#fiscal.sync();
+    } catch (e) {
+      this.#emit({ topic: 'log.line', ts: this.#now(), data: { event: 'fiscal-log.error', text: e instanceof Error ? e.message : String(e) } });
+    }
   }
 
   async #settle(id: string): Promise<void> {
@@ -346,9 +521,6 @@ export class RuntimeBotService implements BotService {
     if (this.#closed) throw new TradelabError('SERVER_CLOSING', 'venue-unavailable', 'the server is shutting down; bots cannot start now');
   }
 
-  #audit(actor: string, action: string, entityId: string, before: unknown, after: unknown): void {
-    this.#store.journal.audit({ ts: this.#now(), actor, action, entity: 'bot', entityId, before, after });
-  }
 
   // ---- events --------------------------------------------------------------------------------------------------
 
@@ -404,6 +576,13 @@ export class RuntimeBotService implements BotService {
       for (const p of lastPerBot.values()) {
         this.#emit({ topic: 'pnl.update', ts: p.ts, botId: p.bot_id, data: { equity: p.equity, realised: p.realised, unrealised: p.unrealised, fees: p.fees, openOrders: p.open_orders } });
       }
+      for (const x of this.#saveMarks()) {
+        const p = prep(db, 'SELECT base, open_cost FROM positions WHERE bot_id = ? AND symbol = ?').get(x.botId, x.symbol) as { base: number; open_cost: number } | undefined;
+        const base = p?.base ?? 0;
+        this.#emit({ topic: 'price.update', ts: x.ts, botId: x.botId, data: { symbol: x.symbol, price: x.price, base, unrealised: base > 0 ? base * x.price - (p?.open_cost ?? 0) : 0 } });
+      }
+      if (fills.length > 0) this.#fiscalPending = true;
+      if (this.#fiscalPending) this.#syncFiscal(false);
       const alerts = prep(db, 'SELECT id, bot_id, ts, level, code, message FROM alerts WHERE id > ? ORDER BY id LIMIT 100').all(this.#alertCursor) as
         { id: number; bot_id: string | null; ts: number; level: string; code: string; message: string }[];
       for (const a of alerts) {

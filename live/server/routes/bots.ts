@@ -12,13 +12,18 @@ import type { ServerContext } from '../context.ts';
 import { ReadCache } from '../read-cache.ts';
 import type { BotRow } from '../../state/types.ts';
 import { prep } from '../../state/db.ts';
+import { markOf, unrealisedOf } from './trading.ts';
 
 const Pnl = Type.Union([Type.Object({ ts: Type.Number(), equity: Type.Number(), realised: Type.Number(), unrealised: Type.Number(), fees: Type.Number(), openOrders: Type.Integer() }), Type.Null()]);
 const BotListItem = Type.Object({ ...BotSchema.properties, pnl: Pnl });
 const BotDetail = Type.Object({
   ...BotSchema.properties, pnl: Pnl, settings: Type.Union([AnyObject, Type.Null()]),
   state: Type.Record(Type.String(), AnyObject),
-  positions: Type.Array(Type.Object({ symbol: Type.String(), base: Type.Number(), openCost: Type.Number(), realised: Type.Number(), fees: Type.Number() })),
+  positions: Type.Array(Type.Object({
+    symbol: Type.String(), base: Type.Number(), openCost: Type.Number(), realised: Type.Number(), fees: Type.Number(),
+    /** Last mark of the market (the bot's last bar close) and base × mark − openCost; null when no mark is known. */
+    markPrice: Type.Union([Type.Number(), Type.Null()]), unrealised: Type.Union([Type.Number(), Type.Null()]),
+  })),
   openOrders: Type.Integer(),
 });
 const ListQuery = Type.Object({ status: Type.Optional(BotStatusS), mode: Type.Optional(BotModeS) }, { additionalProperties: false });
@@ -85,7 +90,10 @@ export function botRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const state = store.bots.allState(b.id);
     const settings = (state['']?.runner ?? null) as Record<string, unknown> | null;
     const positions = (prep(store.db, 'SELECT symbol, base, open_cost, realised, fees FROM positions WHERE bot_id = ? ORDER BY symbol').all(b.id) as
-      { symbol: string; base: number; open_cost: number; realised: number; fees: number }[]).map((p) => ({ symbol: p.symbol, base: p.base, openCost: p.open_cost, realised: p.realised, fees: p.fees }));
+      { symbol: string; base: number; open_cost: number; realised: number; fees: number }[]).map((p) => {
+      const mark = markOf(ctx, b.id, p.symbol);
+      return { symbol: p.symbol, base: p.base, openCost: p.open_cost, realised: p.realised, fees: p.fees, markPrice: mark, unrealised: unrealisedOf(p.base, p.open_cost, mark) };
+    });
     const openOrders = (prep(store.db, "SELECT COUNT(*) AS n FROM orders WHERE bot_id = ? AND status IN ('pending','open','unknown')").get(b.id) as { n: number }).n;
     return { ...view(b), pnl: lastPnl(b.id), settings, state, positions, openOrders };
   });
@@ -105,8 +113,9 @@ export function botRoutes(app: FastifyInstance, ctx: ServerContext): void {
     schema: { tags: ['bots'], summary: 'Update params, budget, risk or runner settings (only while created, paused or stopped)', params: IdParams, body: UpdateBody, response: responses(BotSchema) },
   }, async (req) => {
     const before = store.bots.require(req.params.id);
+    const settingsBefore = store.bots.getState(before.id, '', 'runner') ?? null;
     const b = await bots.update(req.params.id, req.body, actor(req));
-    ctx.audit(req, 'api.bot.update', 'bot', b.id, view(before), view(b));
+    ctx.audit(req, 'api.bot.update', 'bot', b.id, { ...view(before), settings: settingsBefore }, { ...view(b), settings: store.bots.getState(b.id, '', 'runner') ?? null });
     return view(b);
   });
 

@@ -29,7 +29,13 @@ const Lot = Type.Object({
   /** (mark − entry) × remaining when a mark price is known, else null. */
   unrealised: NNum, markPrice: NNum, buyTag: Type.String(), sellTag: Type.String(),
 });
-const Position = Type.Object({ botId: Type.String(), symbol: Type.String(), base: Type.Number(), openCost: Type.Number(), realised: Type.Number(), fees: Type.Number(), updatedAt: Ts });
+const Position = Type.Object({
+  botId: Type.String(), symbol: Type.String(), base: Type.Number(), openCost: Type.Number(), realised: Type.Number(), fees: Type.Number(), updatedAt: Ts,
+  /** The market's last mark (the bot's last bar close), null when none is known. */
+  markPrice: NNum,
+  /** base × mark − openCost (fees excluded, as in the P&L snapshots) when a mark is known; 0 for a flat position. */
+  unrealised: NNum,
+});
 
 const Common = {
   botId: Type.Optional(Id), symbol: Type.Optional(SymbolS),
@@ -41,6 +47,19 @@ const FillsQuery = Type.Object({ ...Common, side: Type.Optional(Side) }, { addit
 const LotsQuery = Type.Object({ ...Common, status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])) }, { additionalProperties: false });
 const PositionsQuery = Type.Object({ botId: Type.Optional(Id), symbol: Type.Optional(SymbolS), open: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 const CancelParams = Type.Object({ clientId: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' }) });
+
+/** The mark of a bot's market: deps.markPrice, else the bot runtime's (its last bar close); null when unknown. */
+export function markOf(ctx: ServerContext, botId: string, symbol: string): number | null {
+  const { markPrice, bots } = ctx.deps;
+  const m = markPrice ? markPrice(botId, symbol) : bots.markPrice?.(botId, symbol);
+  return m !== undefined && Number.isFinite(m) ? m : null;
+}
+
+/** Unrealised P&L of a position at a mark: base × mark − open cost (fees excluded); 0 when flat, null without a mark. */
+export function unrealisedOf(base: number, openCost: number, mark: number | null): number | null {
+  if (base <= 0) return 0;
+  return mark === null ? null : base * mark - openCost;
+}
 
 /** A WHERE clause from optional equality / range filters (parameterised). */
 function where(parts: [string, unknown][]): { sql: string; args: unknown[] } {
@@ -108,11 +127,11 @@ export function tradingRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return {
       total,
       items: rows.map((r) => {
-        const mark = r.status === 'open' ? ctx.deps.markPrice?.(r.bot_id, r.symbol) : undefined;
+        const mark = r.status === 'open' ? markOf(ctx, r.bot_id, r.symbol) : null;
         return {
           id: r.id, botId: r.bot_id, symbol: r.symbol, status: r.status, openTs: r.open_ts, closeTs: r.close_ts, entryPrice: r.entry_price, size: r.size,
           remaining: r.remaining, buyFee: r.buy_fee, closedSize: r.closed_size, exitValue: r.exit_value, sellFees: r.sell_fees, realised: r.realised,
-          unrealised: mark !== undefined && Number.isFinite(mark) ? (mark - r.entry_price) * r.remaining : null, markPrice: mark ?? null, buyTag: r.buy_tag, sellTag: r.sell_tag,
+          unrealised: mark !== null ? (mark - r.entry_price) * r.remaining : null, markPrice: mark, buyTag: r.buy_tag, sellTag: r.sell_tag,
         };
       }),
     };
@@ -126,6 +145,12 @@ export function tradingRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const w = where([['bot_id = ?', q.botId], ['symbol = ?', q.symbol]]);
     const sql = q.open === undefined ? w.sql : `${w.sql ? `${w.sql} AND` : 'WHERE'} ${q.open ? 'base > 0' : 'base <= 0'}`;
     const rows = prep(db, `SELECT * FROM positions ${sql} ORDER BY bot_id, symbol`).all(...w.args) as Record<string, number & string>[];
-    return rows.map((r) => ({ botId: r.bot_id, symbol: r.symbol, base: r.base, openCost: r.open_cost, realised: r.realised, fees: r.fees, updatedAt: r.updated_at }));
+    return rows.map((r) => {
+      const mark = markOf(ctx, r.bot_id, r.symbol);
+      return {
+        botId: r.bot_id, symbol: r.symbol, base: r.base, openCost: r.open_cost, realised: r.realised, fees: r.fees, updatedAt: r.updated_at,
+        markPrice: mark, unrealised: unrealisedOf(r.base, r.open_cost, mark),
+      };
+    });
   });
 }
