@@ -18,6 +18,7 @@ import type { BotMode, BotRow, BotStatus } from '../state/types.ts';
 import { BotService, parseRunningTime, formatRunningTime, resolveBotStrategy, type RunnerSettings } from '../bots/index.ts';
 import { BotHost, type BotTaskResult, type VenueFactory } from '../runtime/host.ts';
 import { runParity, type ParityReport } from '../runtime/parity.ts';
+import { resultsDirOf, writeParityResult } from './parity-result.ts';
 import { liveEnv, table, type LiveCliCommand, type LiveCliContext } from './context.ts';
 
 type Args = Record<string, unknown> & { _: (string | number)[] };
@@ -325,6 +326,7 @@ const parityCommand: LiveCliCommand = {
       .option('slippage-bps', { type: 'number', default: DEFAULT_FILL_CONFIG.slippageBps })
       .option('fraction', { type: 'number', default: DEFAULT_FILL_CONFIG.fraction })
       .option('tolerance', { type: 'number', default: 1e-9, describe: 'relative tolerance of price, size and fee comparisons' })
+      .option('save', { type: 'boolean', default: true, describe: 'write results/<id>/parity.json (the promotion evidence); --no-save skips it' })
       .option('json', { type: 'boolean', default: false }),
   async (raw) => {
     const a = raw as unknown as Args;
@@ -343,12 +345,14 @@ const parityCommand: LiveCliCommand = {
     if (loaded.startIndex >= loaded.frame.length - 1) {
       throw usageError('NOT_ENOUGH_DATA', `only ${loaded.frame.length} candles loaded (${warmupBars} needed for warm-up) in the range given; widen --from/--to or check the data's range`);
     }
-    const r = await runParity({
-      strategy, params, frame: loaded.frame, startIndex: loaded.startIndex, tolerance: Number(a.tolerance),
-      fill: { ...DEFAULT_FILL_CONFIG, initialCash: Number(a.cash), feeRate: Number(a['fee-rate']), slippageBps: Number(a['slippage-bps']), fraction: Number(a.fraction) },
-    });
-    if (a.json) ctx.stdout(JSON.stringify({ strategy: r.strategy, bars: r.bars, identical: r.identical, tolerance: r.tolerance, backtestFills: r.backtest.fills.length, replayFills: r.replay.fills.length, differences: r.differences }, null, 2) + '\n');
-    else printParity(ctx, r);
+    const fill = { ...DEFAULT_FILL_CONFIG, initialCash: Number(a.cash), feeRate: Number(a['fee-rate']), slippageBps: Number(a['slippage-bps']), fraction: Number(a.fraction) };
+    const r = await runParity({ strategy, params, frame: loaded.frame, startIndex: loaded.startIndex, tolerance: Number(a.tolerance), fill });
+    const saved = a.save === false ? null : writeParityResult(resultsDirOf(ctx.env, ctx.cwd), { strategy, params, loaded, fill, report: r, now: Date.now() });
+    if (a.json) ctx.stdout(JSON.stringify({ checkId: saved?.checkId ?? null, strategy: r.strategy, bars: r.bars, identical: r.identical, tolerance: r.tolerance, backtestFills: r.backtest.fills.length, replayFills: r.replay.fills.length, differences: r.differences }, null, 2) + '\n');
+    else {
+      printParity(ctx, r);
+      if (saved) ctx.stdout(`\nResult: ${saved.dir}/parity.json\n`);
+    }
     setExit(r.identical ? 0 : 1);
   }),
 };
