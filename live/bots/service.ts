@@ -31,6 +31,8 @@ export interface RunnerSettings {
   /** Order strategies: intrabar path and fill-on rule of simulated limit fills. */
   readonly intrabarPath?: 'nearest-extreme-first' | 'high-first' | 'low-first';
   readonly fillOn?: 'through' | 'touch';
+  /** Simulated fills (replay/paper): at most this share of a bar's volume fills per bar, (0, 1]; omitted = no cap. */
+  readonly maxVolumeShare?: number;
 }
 
 export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = Object.freeze({ timeframe: '1h', feeRate: 0.001, slippageBps: 0, fraction: 1, runningMs: null });
@@ -66,6 +68,9 @@ export function validateSettings(s: Partial<RunnerSettings>): RunnerSettings {
   if (!(out.feeRate >= 0 && out.feeRate < 1)) throw usageError('BAD_FEE_RATE', `fee rate ${out.feeRate} must be a fraction in [0, 1), e.g. 0.001`);
   if (!(out.slippageBps >= 0 && out.slippageBps < 10_000)) throw usageError('BAD_SLIPPAGE', `slippage ${out.slippageBps} must be basis points in [0, 10000)`);
   if (!(out.fraction > 0 && out.fraction <= 1)) throw usageError('BAD_FRACTION', `fraction ${out.fraction} must be in (0, 1]`);
+  if (out.maxVolumeShare !== undefined && !(out.maxVolumeShare > 0 && out.maxVolumeShare <= 1)) {
+    throw usageError('BAD_VOLUME_SHARE', `max volume share ${out.maxVolumeShare} must be in (0, 1], e.g. 0.1 (a tenth of each bar's volume)`);
+  }
   if (out.speed !== undefined && out.speed !== 'max' && !(typeof out.speed === 'number' && out.speed > 0)) {
     throw usageError('BAD_SPEED', `replay speed ${String(out.speed)} must be 'max' or a positive multiple of real time`);
   }

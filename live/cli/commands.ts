@@ -105,6 +105,7 @@ function createOptions(y: Argv): Argv {
     .option('fee-rate', { type: 'number', default: DEFAULT_FILL_CONFIG.feeRate, describe: 'simulated fee (replay/paper), fraction of notional' })
     .option('slippage-bps', { type: 'number', default: DEFAULT_FILL_CONFIG.slippageBps, describe: 'simulated adverse slippage of market fills (replay/paper), bps' })
     .option('fraction', { type: 'number', default: DEFAULT_FILL_CONFIG.fraction, describe: 'signal strategies: share of cash per entry, (0, 1]' })
+    .option('max-volume-share', { type: 'number', describe: 'simulated fills (replay/paper): at most this share of a bar\'s volume fills per bar, (0, 1]; orders may rest partly filled' })
     .option('data', { type: 'string', describe: 'replay: candle file (default: the cache of --exchange/--symbol/--timeframe)' })
     .option('from', { type: 'string', describe: 'replay: first candle (UTC date or ISO time)' })
     .option('to', { type: 'string', describe: 'replay: last candle (inclusive)' })
@@ -121,6 +122,7 @@ async function createFrom(a: Args, ctx: LiveCliContext, mode: BotMode, name: str
   const settings: Partial<RunnerSettings> = {
     timeframe: String(a.timeframe), feeRate: Number(a['fee-rate']), slippageBps: Number(a['slippage-bps']), fraction: Number(a.fraction),
     runningMs: parseRunningTime(String(a['running-time'])), speed,
+    ...(a['max-volume-share'] === undefined ? {} : { maxVolumeShare: Number(a['max-volume-share']) }),
     data: { file: a.data === undefined ? undefined : resolve(ctx.cwd, String(a.data)), from: parseDateArg(a.from, '--from'), to: parseDateArg(a.to, '--to') },
   };
   const o = await open(ctx, extra);

@@ -42,6 +42,8 @@ export interface PaperExchange extends ExchangePort {
   readonly wrapped: ExchangePort;
   /** Plays one closed candle into the simulated venue (idempotent per bar); the feeds call it. */
   playCandle(update: CandleUpdate): boolean;
+  /** A closed candle the venue must not match (played by an earlier venue of the bot): its close becomes the price of the moment. */
+  seedCandle(update: CandleUpdate): boolean;
   createMarketBuyOrderWithCost(symbol: string, cost: number, clientOrderId: string): Promise<Order>;
   readonly faultStats: FaultStats;
   readonly venue: SimVenue;
@@ -73,6 +75,12 @@ export function createPaperAdapter(wrapped: ExchangePort, cfg: PaperConfig): Pap
     ensureMarket(u.symbol);
     const [ts, o, h, l, c, v] = u.candle;
     return venue.processBar(u.symbol, ts, o, h, l, c, v);
+  }
+
+  function seedCandle(u: CandleUpdate): boolean {
+    if (!u.closed || u.timeframe !== cfg.timeframe) return false;
+    ensureMarket(u.symbol);
+    return venue.seedBar(u.symbol, u.candle[0], u.candle[4]);
   }
 
   /** Starts the background fill feed of a market (once). */
@@ -124,7 +132,7 @@ export function createPaperAdapter(wrapped: ExchangePort, cfg: PaperConfig): Pap
   };
 
   const port: PaperExchange = {
-    id, kind: 'paper', wrapped, venue, playCandle,
+    id, kind: 'paper', wrapped, venue, playCandle, seedCandle,
     get faultStats() { return stats; },
     loadMarkets: (reload) => wrapped.loadMarkets(reload),
     market: (symbol) => wrapped.market(symbol),

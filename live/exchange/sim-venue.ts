@@ -36,6 +36,12 @@ export interface SimFillModel {
 export interface SimOrderRequest extends OrderRequest {
   /** Market buys only: spend this much quote (fees on top), amount = roundAmount(cost / fill price). */
   readonly cost?: number;
+  /**
+   * A limit order restored into a new venue (a paper bot's restart): it had filled `filled` at `average` in the venue
+   * it was placed in. It rests for `amount − filled` exactly (not rounded again), so that its next fills, their
+   * sizes and the order's remaining are those the old venue would have made. No fill is made for the past part.
+   */
+  readonly restore?: { readonly filled: number; readonly average: number };
 }
 
 export interface SimMarket {
@@ -181,26 +187,37 @@ export class SimVenue implements BarMatcher {
     const amount = byCost ? roundAmount(spec, req.cost! / (refPrice * (1 + this.slip))) : roundAmount(spec, req.amount);
     const reason = checkOrder(spec, price, amount);
     if (reason) this.refuse(ccxt.InvalidOrder, op, `${reason}: ${amount} @ ${price} (min amount ${spec.minAmount}, min notional ${spec.minNotional}, step ${spec.amountStep}, tick ${spec.priceTick})`, req.clientOrderId);
+    const pre = req.restore?.filled ?? 0;
+    if (req.restore && !(isLimit && pre > 0 && pre < amount && req.restore.average > 0)) {
+      this.refuse(ccxt.InvalidOrder, op, `a restored order must be a limit order with 0 < filled < amount and a positive average (filled ${pre} of ${amount})`, req.clientOrderId);
+    }
+    // what rests: the whole order, or what a restored one has left
+    const open = amount - pre;
     const maxFee = Math.max(spec.makerFee, spec.takerFee);
     if (req.side === 'buy') {
       const w = this.wallet(quote);
-      const need = byCost ? req.cost! * (1 + spec.takerFee) : (isLimit ? price : refPrice * (1 + this.slip)) * amount * (1 + maxFee);
+      const need = byCost ? req.cost! * (1 + spec.takerFee) : (isLimit ? price : refPrice * (1 + this.slip)) * open * (1 + maxFee);
       if (need > w.total - w.used + 1e-9) this.refuse(ccxt.InsufficientFunds, op, `needs ${need} ${quote}, free ${w.total - w.used}`, req.clientOrderId);
     } else {
       const w = this.wallet(base);
-      if (amount > w.total - w.used + DUST * amount) this.refuse(ccxt.InsufficientFunds, op, `needs ${amount} ${base}, free ${w.total - w.used}`, req.clientOrderId);
+      if (open > w.total - w.used + DUST * amount) this.refuse(ccxt.InsufficientFunds, op, `needs ${open} ${base}, free ${w.total - w.used}`, req.clientOrderId);
     }
     const st = this.store;
     const flags = (req.side === 'sell' ? F_SELL : 0) | (isLimit ? 0 : F_MARKET);
     const t = this.now();
     const id = st.add(m, req.clientOrderId, flags, isLimit ? price : NaN, byCost ? 0 : amount, -1, t, -1);
+    if (pre > 0) {
+      st.filled[id] = pre;
+      st.remaining[id] = open;
+      st.avgPrice[id] = req.restore!.average;
+    }
     this.clientIds[id] = req.clientOrderId;
     this.costs[id] = byCost ? req.cost! : NaN;
     this.entryTs[id] = this.entryAt(t);
     this.byClient.set(req.clientOrderId, id);
-    if (req.side === 'sell') this.wallet(base).used += amount;
+    if (req.side === 'sell') this.wallet(base).used += open;
     else if (isLimit) {
-      const res = price * amount * (1 + maxFee);
+      const res = price * open * (1 + maxFee);
       st.reservedCash[id] = res;
       this.wallet(quote).used += res;
     }
@@ -344,6 +361,20 @@ export class SimVenue implements BarMatcher {
       this.inBarM = -1;
       this.inBarR = -1;
     }
+    this.lastClose[m] = close;
+    return true;
+  }
+
+  /**
+   * A bar this venue must not match (another venue instance matched it already: a paper bot's previous process) but
+   * whose close is the price of the moment: marks it seen, sets the last close, fills nothing. Returns false for a bar
+   * already seen.
+   */
+  seedBar(symbol: string, ts: number, close: number): boolean {
+    const m = this.marketIndex(symbol);
+    if (ts <= this.barTs[m]) return false;
+    this.barsSeen[m]++;
+    this.barTs[m] = ts;
     this.lastClose[m] = close;
     return true;
   }

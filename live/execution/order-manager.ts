@@ -12,7 +12,7 @@
  *   syncFills():             my trades since the oldest unsettled order / last applied fill → applyFill (idempotent)
  */
 import { TradelabError } from '../../engine/errors.ts';
-import { roundAmount } from '../../engine/orders/market-spec.ts';
+import { roundAmount, roundPrice } from '../../engine/orders/market-spec.ts';
 import { buildRiskRules, checkRisk, type RiskConfig, type RiskIntent, type RiskRule } from '../../engine/risk/index.ts';
 import { clientOrderId, clientOrderIdBotPrefix } from '../exchange/client-order-id.ts';
 import type { CancelResult, ExchangePort, Fill, Order, OrderRef, OrderRequest } from '../exchange/port.ts';
@@ -123,10 +123,17 @@ export class OrderManager {
     if (this.store.orders.unsettledOrders(this.botId).some((o) => o.symbol === it.symbol && o.tag === it.tag)) {
       return invalid('INTENT_DUPLICATE_TAG', `an order tagged '${it.tag}' is already open in ${it.symbol}`);
     }
-    const ref = it.type === 'limit' ? it.price : ctx.refPrice ?? NaN;
+    // The order as the venue will hold it: a limit price on the market's tick (buys down, sells up) and an amount on
+    // its step (down), as the backtest rounds it, so that the store's amount, `remaining` and prices are the venue's.
+    const price = it.type === 'limit' ? roundPrice(market.spec, it.price, it.side) : NaN;
+    const ref = it.type === 'limit' ? price : ctx.refPrice ?? NaN;
     if (!(ref > 0)) return invalid('INTENT_NO_PRICE', `market order ${it.tag}: no reference price`);
-    const amount = byCost ? roundAmount(market.spec, qty / ref) : it.amount!;
-    if (!(amount > 0)) return invalid('INTENT_COST_TOO_SMALL', `market buy ${it.tag}: cost ${qty} buys nothing at ${ref} (step ${market.spec.amountStep})`);
+    const amount = roundAmount(market.spec, byCost ? qty / ref : it.amount!);
+    if (!(amount > 0)) {
+      return byCost
+        ? invalid('INTENT_COST_TOO_SMALL', `market buy ${it.tag}: cost ${qty} buys nothing at ${ref} (step ${market.spec.amountStep})`)
+        : invalid('INTENT_AMOUNT_TOO_SMALL', `order ${it.tag}: amount ${it.amount} is below the market's step ${market.spec.amountStep} of ${it.symbol}`);
+    }
     const now = this.deps.now();
     const rIntent: RiskIntent = {
       symbol: it.symbol, side: it.side, type: it.type, price: ref, amount, tag: it.tag,
@@ -145,12 +152,12 @@ export class OrderManager {
     const seq = this.store.bots.nextOrderSeq(this.botId);
     const clientId = clientOrderId(this.botId, this.strategyId, seq);
     this.store.orders.recordOrderIntent({
-      botId: this.botId, clientId, symbol: it.symbol, side: it.side, type: it.type, price: it.type === 'limit' ? it.price : null,
+      botId: this.botId, clientId, symbol: it.symbol, side: it.side, type: it.type, price: it.type === 'limit' ? price : null,
       amount, tag: it.tag, lotId: it.lot ?? null, ts: now,
     });
     const req: OrderRequest & { cost?: number } = {
       symbol: it.symbol, type: it.type, side: it.side, amount, clientOrderId: clientId,
-      ...(it.type === 'limit' ? { price: it.price } : {}), ...(byCost ? { cost: qty } : {}),
+      ...(it.type === 'limit' ? { price } : {}), ...(byCost ? { cost: qty } : {}),
     };
     return { req };
   }

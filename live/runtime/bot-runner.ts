@@ -123,6 +123,8 @@ export class BotRunner {
   private barK = 0;
   /** Resuming: bars already decided are played again to bring the venue up; their fills are known. */
   private catchingUp = false;
+  /** Live feed (paper): plays the bar being stepped into the simulated venue (instead of the replay clock). */
+  private livePlay: (() => void) | undefined;
 
   constructor(private readonly d: BotRunnerDeps) {
     this.store = d.store;
@@ -244,19 +246,43 @@ export class BotRunner {
     return cursorTs;
   }
 
+  /** Open time of the last bar decided (saved), if any. */
+  savedCursor(): number | undefined {
+    return this.store.bots.getState<number>(this.botId, '', K_CURSOR);
+  }
+
   /**
-   * Live: the window's last bar has closed. `decide` true: the bar is stepped as in a replay (fills applied, decide,
-   * save, orders out at once: placeAt 'close'); false (a stale bar, whose decision moment has passed): its fills are
-   * applied and the cursor moves, nothing is decided.
+   * Live: the window's last bar has closed. `play` (paper): plays it into the simulated venue, inside the step, so
+   * that its fills reach `onFill` inside the bar (in-bar paths). `decide` true: the bar is stepped as in a replay
+   * (fills applied, decide, save, orders out at once: placeAt 'close'); false (a stale bar, whose decision moment has
+   * passed): its fills are applied and the cursor moves, nothing is decided and no strategy hook runs.
    */
-  async stepLive(frame: CandleFrame, decide: boolean): Promise<void> {
+  async stepLive(frame: CandleFrame, decide: boolean, play?: () => void): Promise<void> {
     this.useWindow(frame);
     this.status = this.readStatus();
     const k = frame.length - 1;
-    if (decide) { await this.step(k, Infinity); return; }
-    const fills = await this.d.path.syncFills([this.symbol]);
-    if (fills.length) this.positionDirty = true;
-    this.store.bots.setState(this.botId, '', K_CURSOR, frame.ts[k], frame.ts[k]);
+    this.livePlay = play;
+    try {
+      if (decide) { await this.step(k, Infinity); return; }
+      if (play && this.d.path.inBar) {
+        // the venue's hook applies the fills; the runner's handler ignores them (no onFill for a stale bar)
+        this.catchingUp = true;
+        try {
+          this.store.db.transaction(() => {
+            play();
+            this.store.bots.setState(this.botId, '', K_CURSOR, frame.ts[k], frame.ts[k]);
+          }).immediate();
+        } finally { this.catchingUp = false; }
+        this.positionDirty = true;
+        return;
+      }
+      play?.();
+      const fills = await this.d.path.syncFills([this.symbol]);
+      if (fills.length) this.positionDirty = true;
+      this.store.bots.setState(this.botId, '', K_CURSOR, frame.ts[k], frame.ts[k]);
+    } finally {
+      this.livePlay = undefined;
+    }
   }
 
   private readStatus(): BotStatus {
@@ -267,7 +293,7 @@ export class BotRunner {
   /** One bar: open → place the outbox → apply fills → close → decide and save. */
   async step(k: number, end: number): Promise<void> {
     if (this.d.path.inBar) return this.stepInBar(k, end);
-    this.d.clock.setBar(k);
+    this.playBar(k);
     const fills: NewFill[] = [];
     fills.push(...await this.d.path.syncFills([this.symbol]));
     if (fills.length) this.positionDirty = true;
@@ -287,6 +313,12 @@ export class BotRunner {
     if (entries.length) await this.flushOutbox(k);
   }
 
+  /** Plays bar k into the venue: the live feed's bar (paper), else the replay clock. */
+  private playBar(k: number): void {
+    if (this.livePlay) this.livePlay();
+    else this.d.clock.setBar(k);
+  }
+
   private saveStrategyState(ts: number): void {
     if (this.state !== undefined && this.stateSavable) this.store.bots.setState(this.botId, '', K_STRATEGY, saveStrategyState(this.strategy, this.state), ts);
   }
@@ -302,7 +334,7 @@ export class BotRunner {
     let entries: OutboxEntry[] = [];
     this.barK = k;
     this.store.db.transaction(() => {
-      this.d.clock.setBar(k);
+      this.playBar(k);
       const fills = this.barFills.splice(0);
       if (fills.length) this.positionDirty = true;
       const ts = this.frame.ts[k];

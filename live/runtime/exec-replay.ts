@@ -12,6 +12,7 @@
 import type { CandleFrame } from '../../engine/frame.ts';
 import { marketSpec } from '../../engine/orders/market-spec.ts';
 import { createReplayAdapter, type ReplayExchange, type ReplayJournal } from '../exchange/replay-adapter.ts';
+import type { SimFillModel } from '../exchange/sim-venue.ts';
 import { createOrderManager } from '../execution/order-manager.ts';
 import { seededRandom, type FaultConfig } from '../exchange/faults.ts';
 import type { RiskConfig } from '../../engine/risk/index.ts';
@@ -47,12 +48,13 @@ export function storeReplayJournal(store: StateStore, botId: string): ReplayJour
  * pays `feeRate` as maker and taker.
  */
 export function execReplay(store: StateStore, bot: BotRow, strategyId: string, frame: CandleFrame, startIndex: number, endIndex: number,
-  fill: { feeRate: number; slippageBps: number }, opts: ExecReplayOptions = {}): ExecReplay {
+  fill: { feeRate: number; slippageBps: number } & Pick<SimFillModel, 'intrabarPath' | 'fillOn' | 'maxVolumeShare'>, opts: ExecReplayOptions = {}): ExecReplay {
   const symbol = bot.symbols[0];
   const quote = symbol.split('/')[1]?.split(':')[0] ?? 'USDT';
   const spec = marketSpec(symbol, { priceTick: 0, amountStep: 0, minAmount: 0, minNotional: 0, makerFee: fill.feeRate, takerFee: fill.feeRate });
   const adapter = createReplayAdapter({
-    markets: [{ frame: { ...frame, symbol }, spec }], balances: { [quote]: bot.budget }, fill: { slippageBps: fill.slippageBps },
+    markets: [{ frame: { ...frame, symbol }, spec }], balances: { [quote]: bot.budget },
+    fill: { slippageBps: fill.slippageBps, intrabarPath: fill.intrabarPath, fillOn: fill.fillOn, maxVolumeShare: fill.maxVolumeShare },
     startTs: frame.ts[startIndex], endTs: endIndex < frame.length ? frame.ts[endIndex] : undefined, faults: opts.faults,
     journal: opts.journal ? storeReplayJournal(store, bot.id) : undefined,
   });

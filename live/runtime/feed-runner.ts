@@ -13,6 +13,7 @@
  * - Graceful shutdown: the abort signal ends the feed between bars; the venue is closed.
  */
 import type { AnyStrategy } from '../../engine/strategy.ts';
+import { lowerBound, sliceFrame, type CandleFrame } from '../../engine/frame.ts';
 import type { ExchangePort, Candle } from '../exchange/port.ts';
 import type { StateStore } from '../state/store.ts';
 import type { BotRow, BotStatus } from '../state/types.ts';
@@ -26,8 +27,13 @@ import type { OrderPath } from './order-path.ts';
 export interface FeedVenue {
   readonly port: ExchangePort;
   readonly feed: CandleFeed;
-  /** Paper: plays one closed bar into the simulated venue (before the runner steps it). */
+  /**
+   * Paper: plays one closed bar into the simulated venue. The runner calls it inside its step (stepLive), so that the
+   * bar's fills reach `onFill` inside the bar and its orders join the rest of the bar, as in the backtest.
+   */
   readonly playCandle?: (c: Candle) => void;
+  /** Paper: a bar the venue must not match (before the first decision, or matched by the previous process's venue). */
+  readonly seedCandle?: (c: Candle) => void;
   readonly close: () => Promise<void>;
 }
 
@@ -69,27 +75,45 @@ export async function runFeedBot(a: FeedRunArgs): Promise<RunOutcome> {
     if (gap0) return onGap(gap0, 0);
     const frame0 = venue.feed.frame();
     log({ event: 'feed.backfill', bot: botId, bars: frame0.length, from: frame0.ts[0], to: frame0.ts[frame0.length - 1] });
-    // The simulated venue's price of the moment (market orders of the outbox) and its first bar.
-    venue.playCandle?.([frame0.ts[frame0.length - 1], frame0.open[frame0.length - 1], frame0.high[frame0.length - 1], frame0.low[frame0.length - 1], frame0.close[frame0.length - 1], frame0.volume[frame0.length - 1]]);
     const runner = new BotRunner({
       store, bot, strategy, settings: a.settings, frame: frame0, startIndex: 0, path: a.path, clock: { setBar: () => {} },
       log, placeAt: 'close', signal: a.signal,
     });
+    const candleAt = (f: CandleFrame, j: number): Candle => [f.ts[j], f.open[j], f.high[j], f.low[j], f.close[j], f.volume[j]];
+    // The simulated venue's price of the moment (market orders of the outbox): the newest bar it must not match — a
+    // fresh bot's last backfilled bar (nothing rests yet), or a restarted bot's last decided bar (the previous
+    // process's venue matched it and every bar before).
+    const saved = runner.savedCursor();
+    const seedAt = saved === undefined ? frame0.length - 1 : lowerBound(frame0.ts, saved + 1) - 1;
+    if (seedAt >= 0) venue.seedCandle?.(candleAt(frame0, seedAt));
+    const play = venue.playCandle;
     const cursor = await runner.startLive(frame0);
     let steps = 0;
+    if (cursor !== undefined) {
+      // Bars that closed while the bot was down: played (resting orders fill, fills applied), never decided.
+      for (let j = seedAt + 1; j < frame0.length; j++) {
+        const ts = frame0.ts[j];
+        log({ event: 'bar.stale', bot: botId, ts, now: a.now() });
+        store.journal.audit({ ts: a.now(), actor: 'runner', action: 'bar.stale', entity: 'bot', entityId: botId, after: { bar: ts } });
+        const c = candleAt(frame0, j);
+        await runner.stepLive(sliceFrame(frame0, 0, j + 1), false, play && (() => play(c)));
+        a.onStep?.(steps);
+        steps++;
+      }
+    }
     for await (const ev of venue.feed.follow(a.signal)) {
       if (ev.kind === 'gap') return onGap(ev, steps);
       const ts = ev.candle[0];
       if (bot.runUntil !== null && ts >= bot.runUntil) return { end: 'run-until', lastBar: steps - 1, steps };
       const st = readStatus();
       if (st === 'stopped' || st === 'emergency-stopped') return { end: 'stopped', lastBar: steps - 1, steps };
-      venue.playCandle?.(ev.candle);
-      if (cursor !== undefined && ts <= cursor) continue;
+      if (cursor !== undefined && ts <= cursor) { venue.seedCandle?.(ev.candle); continue; }
       if (ev.stale) {
         log({ event: 'bar.stale', bot: botId, ts, now: a.now() });
         store.journal.audit({ ts: a.now(), actor: 'runner', action: 'bar.stale', entity: 'bot', entityId: botId, after: { bar: ts } });
       }
-      await runner.stepLive(ev.frame, !ev.stale);
+      const c = ev.candle;
+      await runner.stepLive(ev.frame, !ev.stale, play && (() => play(c)));
       a.onStep?.(steps);
       steps++;
     }

@@ -122,7 +122,9 @@ export class BotHost {
       throw usageError('NOT_ENOUGH_DATA', `bot '${bot.id}': only ${loaded.frame.length} candles in its range and ${warmupBars} are needed for warm-up; widen --from/--to or check the data's range`);
     }
     const botId = bot.id;
-    const x = execReplay(this.store, bot, strategy.id, { ...loaded.frame, symbol }, loaded.startIndex, loaded.frame.length, { feeRate: s.feeRate, slippageBps: s.slippageBps }, {
+    const x = execReplay(this.store, bot, strategy.id, { ...loaded.frame, symbol }, loaded.startIndex, loaded.frame.length, {
+      feeRate: s.feeRate, slippageBps: s.slippageBps, intrabarPath: s.intrabarPath, fillOn: s.fillOn, maxVolumeShare: s.maxVolumeShare,
+    }, {
       journal: true, onCreate: this.deps.onCreateOrder ? () => this.deps.onCreateOrder?.(botId) : undefined,
     });
     return { venue: x.adapter, clock: x.clock, frame: loaded.frame, startIndex: loaded.startIndex, path: x.path, placeAt: 'close' };

@@ -5,10 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadCandles } from '../../data/load-candles.ts';
 import { sharedFile, BTC_1H } from '../../test-support/shared-data.ts';
 import { makeFrame } from '../../engine/frame.ts';
+import { runOrderBacktest } from '../../engine/orders/simulator.ts';
+import { grid } from '../../engine/strategies-orders/grid.ts';
+import { createCcxtAdapter, realAdapterDeps } from '../exchange/ccxt-adapter.ts';
 import { runSignalBacktest } from '../../engine/sim/signal-backtest.ts';
 import { DEFAULT_FILL_CONFIG } from '../../engine/sim/fill-config.ts';
 import { smaCross } from '../../engine/strategies/sma-cross.ts';
 import type { ParamValues } from '../../engine/params.ts';
+import { expectRelClose } from '../../test-support/approx.ts';
 import { FAKE_API_KEY, FAKE_SECRET } from '../exchange/testing/offline-exchange.ts';
 import type { Candle } from '../exchange/port.ts';
 import { openMemoryStateStore, type StateStore } from '../state/store.ts';
@@ -228,5 +232,110 @@ describe('live bot behind LIVE_TRADING_ENABLED', () => {
     // the first decision came from the same bar the backtest buys at
     const bt = backtest(truth, START, truth.length);
     expect(o.createdAt).toBe(truth[bt[0].bar][0] + 1000);
+  });
+});
+
+describe('paper parity of an order strategy (grid): onFill inside the bar, as the backtest', () => {
+  it('a paper grid bot on the recorded candles places the same orders and gets the same fills as runOrderBacktest', async () => {
+    const truth = await truthRows();
+    const w = world(truth, START);
+    w.sb.hide.set(truth[NEVER][0], Infinity);
+    const service = new BotService(w.store, { liveTradingEnabled: false }, w.sb.clock.now);
+    const bot = service.create({
+      name: 'gp', strategy: 'grid', symbols: ['BTC/USDT'], exchange: 'binance', mode: 'paper', budget: BUDGET,
+      risk: { openOrders: { maxTotal: 1_000_000 } }, settings: { timeframe: '1h', feeRate: FEE, slippageBps: SLIP },
+    });
+    const out = await w.sb.clock.drive(hostOf(w, false).runBot(bot.id));
+    expect(out.end).toBe('gap');
+    expect(w.sb.forbidden).toEqual([]);
+
+    // the backtest on the same candles and the same market (binance's tick and step, the bot's fees)
+    const port = createCcxtAdapter({ exchangeId: 'binance', liveTradingEnabled: false }, { ...realAdapterDeps, exchange: w.sb.off.ex });
+    await port.loadMarkets();
+    const spec = { ...port.market('BTC/USDT').spec, makerFee: FEE, takerFee: FEE };
+    const cols = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
+    const frame = makeFrame({ exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' },
+      Object.fromEntries(cols.map((c, j) => [c, Float64Array.from(truth.slice(0, NEVER), (r) => r[j])])) as Record<(typeof cols)[number], Float64Array>);
+    const sim = runOrderBacktest(grid, [{ frame, spec, initialBase: 0 }], grid.resolveParams({}) as ParamValues, {
+      initialCash: BUDGET, slippageBps: SLIP, startTs: truth[START][0], endTs: truth[NEVER][0],
+    });
+    const ts = frame.ts;
+    const barOf = (t: number): number => Math.floor((t - truth[0][0]) / 3_600_000); // the bar whose hour holds t
+    const btFills: ParityRow[] = sim.fills.map((f) => ({ bar: barOf(f.ts), ts: f.ts, side: f.side, price: f.price, size: f.amount, fee: f.fee }));
+    const paperFills = paperRows(w, bot.id, truth);
+    expect(btFills.length).toBeGreaterThan(20);
+    // onFill orders were placed inside bars: some fill in the very bar of the fill that made them
+    const fromFill = sim.orders.filter((o) => o.origin === 'fill');
+    expect(fromFill.length).toBeGreaterThan(5);
+    expect(compareRows('fill', btFills, paperFills, 1e-9)).toEqual([]);
+
+    // orders, each at the first bar it could fill in (decide: the next bar; onFill: its own bar), within the data
+    const btOrders: ParityRow[] = sim.orders
+      .map((o) => ({ bar: o.origin === 'fill' ? o.placedBar : o.placedBar + 1, o }))
+      .filter((x) => x.bar < NEVER)
+      .map(({ bar, o }) => ({ bar, ts: ts[bar], side: o.side, price: o.type === 'limit' ? o.price : o.avgPrice, size: o.amount, fee: o.fees }));
+    const paperOrders: ParityRow[] = w.store.orders.ordersFor(bot.id)
+      .filter((o) => !(o.status === 'rejected' && o.filled === 0))
+      .map((o) => ({ bar: barOf(o.createdAt), o }))
+      .filter((x) => x.bar < NEVER)
+      .map(({ bar, o }) => ({ bar, ts: ts[bar], side: o.side, price: o.type === 'limit' ? (o.price as number) : (o.avgPrice ?? NaN), size: o.amount, fee: o.fees }));
+    expect(compareRows('order', btOrders, paperOrders, 1e-9)).toEqual([]);
+    expect(w.store.checkInvariants(bot.id)).toEqual([]);
+  });
+});
+
+describe('paper restart with a partly filled order', () => {
+  /** A grid whose limit orders fill a sliver of each bar's volume: they rest partly filled across bars. */
+  function gridBot(w: World) {
+    const service = new BotService(w.store, { liveTradingEnabled: false }, w.sb.clock.now);
+    return service.create({
+      name: 'gpart', strategy: 'grid', symbols: ['BTC/USDT'], exchange: 'binance', mode: 'paper', budget: BUDGET,
+      risk: { openOrders: { maxTotal: 1_000_000 } }, settings: { timeframe: '1h', feeRate: FEE, slippageBps: SLIP, maxVolumeShare: 1e-7 },
+    });
+  }
+  const rows = (w: World, id: string) => ({
+    fills: w.store.orders.fillsFor(id).map((f) => [f.ts, f.side, f.price, f.amount, f.fee]),
+    orders: w.store.orders.ordersFor(id).map((o) => [o.tag, o.side, o.price, o.amount, o.filled, o.status]),
+  });
+
+  it('re-enters what remains of it into the new venue: it fills there, nothing is counted twice, the run ends as the uninterrupted one', async () => {
+    const truth = await truthRows();
+    const ref = world(truth, START);
+    ref.sb.hide.set(truth[NEVER][0], Infinity);
+    const refBot = gridBot(ref);
+    expect((await ref.sb.clock.drive(hostOf(ref, false).runBot(refBot.id))).end).toBe('gap');
+    const want = rows(ref, refBot.id);
+    expect(ref.store.orders.fillsFor(refBot.id).length).toBeGreaterThan(20);
+
+    const w = world(truth, START);
+    w.sb.hide.set(truth[NEVER][0], Infinity);
+    const bot = gridBot(w);
+    let partial: { clientId: string; filled: number; amount: number } | undefined;
+    const first: BotHost = hostOf(w, false, {}, (id) => {
+      const o = w.store.orders.unsettledOrders(id).find((x) => x.type === 'limit' && x.filled > 0 && x.filled < x.amount);
+      if (o && !partial) { partial = { clientId: o.clientId, filled: o.filled, amount: o.amount }; first.shutdown(); }
+    });
+    expect((await w.sb.clock.drive(first.runBot(bot.id))).end).toBe('aborted');
+    expect(partial).toBeDefined();
+    const p = partial as { clientId: string; filled: number; amount: number };
+    const fillsBefore = w.store.orders.fillsFor(bot.id).filter((f) => f.orderId === w.store.orders.byClientId(p.clientId)!.id).length;
+    expect(fillsBefore).toBeGreaterThan(0);
+
+    // a new process (down less than a bar): the order rests again for what remains, and fills there
+    w.sb.clock.t += 10 * 60_000;
+    const [r] = await w.sb.clock.drive(hostOf(w, false).resumeAll());
+    expect(r.error).toBeUndefined();
+    expect(r.outcome?.end).toBe('gap');
+    const after = w.store.orders.byClientId(p.clientId)!;
+    expect(after.reason ?? '').not.toMatch(/not found|never reached/);
+    expect(after.filled).toBeGreaterThan(p.filled);
+    expect(after.filled).toBeLessThanOrEqual(after.amount * (1 + 1e-12));
+    const its = w.store.orders.fillsFor(bot.id).filter((f) => f.orderId === after.id);
+    expect(its.length).toBeGreaterThan(fillsBefore);
+    expectRelClose(its.reduce((a, f) => a + f.amount, 0), after.filled);
+    expect(w.store.checkInvariants(bot.id)).toEqual([]);
+    // the whole run equals the uninterrupted one, fill by fill and order by order
+    expect(rows(w, bot.id)).toEqual(want);
+    expect(w.sb.forbidden).toEqual([]);
   });
 });

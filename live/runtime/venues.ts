@@ -13,15 +13,16 @@
  * a growing candle feed (feed.ts) over the same port; the host runs them with runFeedBot (feed-runner.ts).
  *
  * The paper wallet after a restart: quote = budget + realised − fees − open cost, base = the open lots, both from
- * the store (the simulated venue lived in the previous process). Its resting orders did too: reconciliation marks
- * them cancelled ('not on venue') — see live/README.md, paper restarts.
+ * the store (the simulated venue lived in the previous process). Its resting orders did too: they are entered again
+ * for what remains of them (reenterOpenOrders) — see docs/architecture.md, "Paper and live bots", restarts.
  */
 import type { Exchange } from 'ccxt';
 import { TradelabError, usageError } from '../../engine/errors.ts';
 import { timeframeMs } from '../../engine/timeframe.ts';
 import { createCcxtAdapter, realAdapterDeps, type CcxtAdapter, type CcxtAdapterDeps } from '../exchange/ccxt-adapter.ts';
 import { createPaperAdapter, type PaperExchange } from '../exchange/paper-adapter.ts';
-import type { ExchangePort, Market } from '../exchange/port.ts';
+import type { SimOrderRequest } from '../exchange/sim-venue.ts';
+import type { Candle, ExchangePort, Market } from '../exchange/port.ts';
 import { createOrderManager, type OrderManager } from '../execution/order-manager.ts';
 import type { PlaceOutcome, PlaceRequest } from './order-path.ts';
 import type { RiskConfig } from '../../engine/risk/index.ts';
@@ -86,9 +87,14 @@ function feedOf(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, host: BotHost, bot
 /** bot_state key (per market) of the quote cost of a paper market buy, by its tag: a restart re-enters it as it was. */
 const costKey = (tag: string): string => `paper.cost.${tag}`;
 
-/** The paper bot's order path: remembers the cost of each market buy by cost (see reenterOpenOrders). */
+/**
+ * The paper bot's order path: in-bar on its simulated venue (fills reach `onFill` inside the bar, as in the backtest),
+ * and it remembers the cost of each market buy by cost (see reenterOpenOrders).
+ */
 class PaperOrderPath extends ExecOrderPath {
-  constructor(om: OrderManager, private readonly store: StateStore, private readonly botId: string, private readonly now: () => number) { super(om); }
+  constructor(om: OrderManager, paper: PaperExchange, private readonly store: StateStore, private readonly botId: string, private readonly now: () => number) {
+    super(om, paper.venue);
+  }
   override async place(req: PlaceRequest): Promise<PlaceOutcome> {
     if (req.cost !== undefined) this.store.bots.setState(this.botId, req.symbol, costKey(req.tag), req.cost, this.now());
     return super.place(req);
@@ -97,20 +103,28 @@ class PaperOrderPath extends ExecOrderPath {
 
 /**
  * A restarted paper bot: its simulated venue died with the previous process, and with it the orders that were open
- * there (decided at a close, waiting for the next bar). They are entered again into the new venue under their own
- * client ids (a market buy by its remembered cost), so reconciliation finds them and the next bar fills them as the
- * old venue would have. Orders partly filled are left to reconciliation (it marks them cancelled: not on venue).
+ * there (decided at a close, waiting for the next bar, or resting limits, partly filled or not). They are entered
+ * again into the new venue under their own client ids for what remains of them (amount − filled; a market buy by its
+ * remembered cost), so reconciliation finds them open and the next bars fill them as the old venue would have. The
+ * store keeps the fills the old venue made; the new venue's fills (new trade ids) add up to the order's amount. The
+ * bars the old venue matched are never matched again (feed-runner seeds them: seedCandle).
  */
 async function reenterOpenOrders(store: StateStore, bot: BotRow, paper: PaperExchange, symbol: string, at: (ts: number | undefined) => void): Promise<number> {
   let n = 0;
   for (const o of store.orders.unsettledOrders(bot.id)) {
-    if (o.symbol !== symbol || o.status !== 'open' || o.filled > 0) continue;
+    if (o.symbol !== symbol || o.status !== 'open') continue;
+    const rest = o.amount - o.filled;
+    // a market order never rests partly filled (the venue cancels what it cannot fill at once)
+    if (!(rest > o.amount * 1e-9) || (o.type === 'market' && o.filled > 0)) continue;
     // the venue stamps it with its original time: it enters the bar it entered in the old venue
     at(o.createdAt);
     const cost = o.type === 'market' && o.side === 'buy' ? store.bots.getState<number>(bot.id, symbol, costKey(o.tag)) : undefined;
     try {
       if (cost !== undefined) await paper.createMarketBuyOrderWithCost(symbol, cost, o.clientId);
-      else await paper.createOrder({ symbol, type: o.type === 'limit' ? 'limit' : 'market', side: o.side, amount: o.amount, price: o.price ?? undefined, clientOrderId: o.clientId });
+      else if (o.filled > 0) {
+        // partly filled: the whole order, marked with what it filled, rests for exactly what remains
+        await paper.createOrder({ symbol, type: 'limit', side: o.side, amount: o.amount, price: o.price ?? undefined, clientOrderId: o.clientId, restore: { filled: o.filled, average: o.avgPrice ?? (o.price as number) } } as SimOrderRequest);
+      } else await paper.createOrder({ symbol, type: o.type === 'limit' ? 'limit' : 'market', side: o.side, amount: o.amount, price: o.price ?? undefined, clientOrderId: o.clientId });
     } catch {
       at(undefined);
       continue; // refused by the new venue (e.g. funds): reconciliation marks it cancelled, not on venue
@@ -121,12 +135,12 @@ async function reenterOpenOrders(store: StateStore, bot: BotRow, paper: PaperExc
   return n;
 }
 
-function omOf(store: StateStore, bot: BotRow, host: BotHost, port: ExchangePort, deps: CcxtAdapterDeps, fillOverlapMs?: number): OrderManager {
+function omOf(store: StateStore, bot: BotRow, host: BotHost, port: ExchangePort, deps: CcxtAdapterDeps, fillOverlapMs?: number, now: () => number = deps.now): OrderManager {
   const strategy = host.service.strategyOf(bot);
   return createOrderManager({
     store, port, botId: bot.id, strategyId: strategy.id, risk: bot.risk as RiskConfig,
     fillOverlapMs,
-    deps: { now: deps.now, sleep: (ms) => deps.sleep(ms), random: deps.random },
+    deps: { now, sleep: (ms) => deps.sleep(ms), random: deps.random },
   });
 }
 
@@ -153,17 +167,26 @@ async function paperVenue(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, bot: Bot
   const wrapped: ExchangePort = { ...data, id: `${data.id}#${Math.floor(deps.now()).toString(36)}`, market: (sym) => withFees(data.market(sym)) };
   const tf = timeframeMs(s.timeframe);
   const graceMs = cfg.paperGraceMs ?? Math.min(tf / 2, 60_000);
-  let stamp: number | undefined; // re-entered orders keep their original time
+  // The venue's and the order manager's time: the wall clock, except while a bar is played (the bar's open: what a
+  // fill there and the orders onFill places in reaction carry, as in the backtest) and for re-entered orders (their
+  // original time).
+  let stamp: number | undefined;
+  const now = (): number => stamp ?? deps.now();
   const paper = createPaperAdapter(wrapped, {
-    balances: paperWallet(host.store, bot, market), timeframe: s.timeframe, fill: { slippageBps: s.slippageBps }, now: () => stamp ?? deps.now(),
-    graceMs, backgroundFeed: false,
+    balances: paperWallet(host.store, bot, market), timeframe: s.timeframe, now, graceMs, backgroundFeed: false,
+    fill: { slippageBps: s.slippageBps, intrabarPath: s.intrabarPath, fillOn: s.fillOn, maxVolumeShare: s.maxVolumeShare },
   });
   // paper fills carry the open time of the bar the order entered, up to graceMs before the order was written
-  const path = new PaperOrderPath(omOf(host.store, bot, host, paper, deps, Math.max(60_000, graceMs + 1000)), host.store, bot.id, deps.now);
+  const path = new PaperOrderPath(omOf(host.store, bot, host, paper, deps, Math.max(60_000, graceMs + 1000), now), paper, host.store, bot.id, deps.now);
   await reenterOpenOrders(host.store, bot, paper, symbol, (ts) => { stamp = ts; });
+  const update = (c: Candle) => ({ symbol, timeframe: s.timeframe, candle: c, closed: true });
   const feed: FeedVenue = {
     port: paper, feed: feedOf(cfg, deps, host, bot, s, data, symbol),
-    playCandle: (c) => { paper.playCandle({ symbol, timeframe: s.timeframe, candle: c, closed: true }); },
+    playCandle: (c) => {
+      stamp = c[0];
+      try { paper.playCandle(update(c)); } finally { stamp = undefined; }
+    },
+    seedCandle: (c) => { paper.seedCandle(update(c)); },
     close: () => paper.close(),
   };
   return { venue: paper, clock: { setBar: () => {} }, frame: emptyFrame(bot, s), startIndex: 0, path, placeAt: 'close', feed };
