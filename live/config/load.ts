@@ -21,6 +21,7 @@ export const ENV_KEYS: Readonly<Record<string, { path: string; type: 'string' | 
   TRADELAB_HOME: { path: 'paths.home', type: 'string' },
   TRADELAB_RESULTS: { path: 'paths.resultsDir', type: 'string' },
   TRADELAB_CACHE: { path: 'paths.cacheDir', type: 'string' },
+  TRADELAB_SAMPLE_DATA: { path: 'paths.sampleDataDir', type: 'string' },
   TRADELAB_SMTP_HOST: { path: 'email.host', type: 'string' },
   TRADELAB_SMTP_PORT: { path: 'email.port', type: 'yaml' },
   TRADELAB_SMTP_USER: { path: 'email.user', type: 'string' },
@@ -168,6 +169,7 @@ export function loadConfig(layers: ConfigLayers): LoadedConfig {
   config.paths.home = resolve(layers.cwd, config.paths.home);
   config.paths.resultsDir = resolve(layers.cwd, config.paths.resultsDir);
   config.paths.cacheDir = resolve(layers.cwd, config.paths.cacheDir);
+  if (config.paths.sampleDataDir !== undefined) config.paths.sampleDataDir = resolve(layers.cwd, config.paths.sampleDataDir);
   return { config: deepFreeze(config), sources: Object.freeze(sources) };
 }
 

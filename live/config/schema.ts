@@ -26,6 +26,8 @@ export const ConfigSchema = Type.Object({
     loginAttemptsPerMinute: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
     /** Largest request body accepted (bytes). */
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024 }),
+    /** Background research jobs (backtest, sweep, walk-forward) run at once; the rest wait in a queue. Default 1. */
+    maxJobs: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, default: 1 })),
   }, { additionalProperties: false }),
   /** LIVE_TRADING_ENABLED: unless true, no order is ever sent to a real exchange. */
   liveTradingEnabled: Type.Boolean({ default: false }),
@@ -36,6 +38,8 @@ export const ConfigSchema = Type.Object({
     resultsDir: Type.String({ minLength: 1 }),
     /** Candle cache (default <home>/cache). */
     cacheDir: Type.String({ minLength: 1 }),
+    /** TRADELAB_SAMPLE_DATA: a folder of candle files offered to backtest jobs (GET /api/data-sources); optional. */
+    sampleDataDir: Type.Optional(Type.String({ minLength: 1 })),
   }, { additionalProperties: false }),
   exchanges: Type.Record(Type.String({ pattern: '^[a-z0-9]+$' }), ExchangeConfigSchema),
   dataSources: Type.Object({

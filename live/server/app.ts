@@ -23,8 +23,11 @@ import { tradingRoutes } from './routes/trading.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { botRoutes } from './routes/bots.ts';
 import { marketClosesRoutes } from './routes/market-closes.ts';
+import { promotionRoutes } from './routes/promotions.ts';
 import { botActivityRoutes } from './routes/bot-activity.ts';
 import { wsRoutes } from './routes/ws.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { dataSourceRoutes } from './routes/data-sources.ts';
 import { webhooksRoutes } from './routes/webhooks.ts';
 import { botServiceWebhookControl } from './webhook-control.ts';
 
@@ -88,8 +91,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   reportRoutes(app, ctx);
   botRoutes(app, ctx);
   marketClosesRoutes(app, ctx);
+  promotionRoutes(app, ctx);
   botActivityRoutes(app, ctx);
-  await app.register(async (scope) => wsRoutes(scope, ctx));
+  dataSourceRoutes(app, ctx);
+  const jobs = jobRoutes(app, ctx);
+  await app.register(async (scope) => wsRoutes(scope, ctx, [jobs]));
   // TradingView webhook: secret TRADELAB_WEBHOOK_SECRET (environment or secrets directory), settings webhooks.tradingview.
   await webhooksRoutes(app, {
     secret: deps.config.secrets.TRADELAB_WEBHOOK_SECRET?.value, tradingview: cfg.webhooks.tradingview,

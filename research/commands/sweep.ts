@@ -13,13 +13,13 @@ import { table } from '../format.ts';
 import { toJson } from '../json.ts';
 import { resolvePaths } from '../paths.ts';
 import { STAT_LABELS, formatStat } from '../stat-labels.ts';
-import { createProgress } from '../sweep/progress.ts';
+import { createProgress, jsonProgress } from '../sweep/progress.ts';
 import { runSweep, type SweepRun } from '../sweep/run-sweep.ts';
 import { resolveWorkers } from '../sweep/sweep-stats.ts';
 import { backtestOptions, dataSpecFrom, fillConfigFrom, type BacktestArgs } from './backtest.ts';
 
 export interface SweepArgs extends BacktestArgs {
-  grid: string[]; mode: SweepMode; samples?: number; seed: number; constraint?: string[]; metric: string; workers: string; top: number; 'save-top': number;
+  grid: string[]; 'progress-json': boolean; mode: SweepMode; samples?: number; seed: number; constraint?: string[]; metric: string; workers: string; top: number; 'save-top': number;
 }
 
 /** The options sweep and walk-forward share (on top of backtest's). */
@@ -32,6 +32,7 @@ export function sweepOptions<T>(y: Argv<T>) {
     .option('constraint', { type: 'string', array: true, describe: "skip combinations where this is false, e.g. 'fast * 2 < slow' (repeatable; the strategy's own constraints always apply)" })
     .option('metric', { type: 'string', default: 'sharpe', describe: 'Stats field to rank by (higher is better; lower for volatility, drawdown durations, fees, skipped orders)' })
     .option('workers', { type: 'string', default: 'auto', describe: "worker threads: 'auto' = one per core; 1 runs in-process" })
+    .option('progress-json', { type: 'boolean', default: false, describe: 'progress as JSON lines on stderr ({"progress":{"label","done","total"}}) instead of a bar' })
     .demandOption('strategy', 'name a strategy: --strategy sma-cross (see `tradelab strategies`)')
     .demandOption('grid', 'name at least one --grid, e.g. --grid fast=5:50:5 --grid slow=20:200:10');
 }
@@ -78,7 +79,7 @@ export const sweepCommand: CliCommand = {
       async (argv) => {
         const a = argv as unknown as SweepArgs;
         const paths = resolvePaths(ctx.env, ctx.cwd);
-        const progress = createProgress(ctx, 'sweep');
+        const progress = a['progress-json'] ? jsonProgress(ctx, 'sweep') : createProgress(ctx, 'sweep');
         let run: SweepRun;
         try {
           run = await runSweep({ ...searchSpecFrom(a), top: a.top, saveTop: a['save-top'] }, {

@@ -10,7 +10,7 @@ import { table } from '../format.ts';
 import { toJson } from '../json.ts';
 import { resolvePaths } from '../paths.ts';
 import { STAT_LABELS, formatStat } from '../stat-labels.ts';
-import { createProgress } from '../sweep/progress.ts';
+import { createProgress, jsonProgress } from '../sweep/progress.ts';
 import { runWalkForward, type WalkForwardRun } from '../walk-forward/run-walk-forward.ts';
 import { searchSpecFrom, sweepOptions, type SweepArgs } from './sweep.ts';
 
@@ -46,7 +46,7 @@ export const walkForwardCommand: CliCommand = {
       async (argv) => {
         const a = argv as unknown as WalkForwardArgs;
         const paths = resolvePaths(ctx.env, ctx.cwd);
-        const progress = createProgress(ctx, 'walk-forward');
+        const progress = a['progress-json'] ? jsonProgress(ctx, 'walk-forward') : createProgress(ctx, 'walk-forward');
         let run: WalkForwardRun;
         try {
           run = await runWalkForward({ ...searchSpecFrom(a), train: a.train, test: a.test, anchored: a.anchored }, {

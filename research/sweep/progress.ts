@@ -43,3 +43,20 @@ export function createProgress(ctx: CliContext, label: string, unit = 'combos'):
     stop() { /* plain lines need no cleanup */ },
   };
 }
+
+/**
+ * Machine-readable progress (`--progress-json`): one line `{"progress":{"label","done","total"}}` on stderr per
+ * reported step (at most one per whole percent), for programs that run the CLI (the server's background jobs).
+ */
+export function jsonProgress(ctx: CliContext, label: string): Progress {
+  let lastPct = -1;
+  return {
+    update(done, total) {
+      const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
+      if (pct === lastPct && done < total) return;
+      lastPct = pct;
+      ctx.stderr(JSON.stringify({ progress: { label, done, total } }) + '\n');
+    },
+    stop() { /* one line per step: nothing to clean up */ },
+  };
+}

@@ -11,6 +11,9 @@ import type { ServerContext } from '../context.ts';
 
 const MAX_BUFFERED = 1 << 20;
 
+/** A source of events besides the bot runtime (the background jobs). */
+export interface EventSource { subscribe(listener: (e: LiveEvent) => void): () => void }
+
 /** The part of a `ws` WebSocket used here (ws ships no types of its own). */
 interface Socket {
   readonly readyState: number;
@@ -31,7 +34,7 @@ function validPattern(p: unknown): p is string {
   return typeof p === 'string' && (p === '*' || EVENT_TOPICS.some((t) => topicMatches(p, t)));
 }
 
-export function wsRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function wsRoutes(app: FastifyInstance, ctx: ServerContext, more: readonly EventSource[] = []): void {
   app.get('/ws', { websocket: true, config: { access: 'viewer' }, schema: { tags: ['websocket'], summary: 'Live events (see the module comment for the protocol); auth by header or ?token=' } }, (socket: Socket) => {
     const topics = new Set<string>();
     let botIds: Set<string> | null = null;
@@ -45,7 +48,7 @@ export function wsRoutes(app: FastifyInstance, ctx: ServerContext): void {
         // a listener never throws back into the runtime
       }
     };
-    const offs = [ctx.deps.bots, ...(ctx.deps.eventSources ?? [])].map((src) => src.subscribe(onEvent));
+    const offs = [ctx.deps.bots, ...(ctx.deps.eventSources ?? []), ...more].map((src) => src.subscribe(onEvent));
     const unsubscribe = () => { for (const off of offs.splice(0)) off(); };
     socket.on('message', (raw: Buffer) => {
       let msg: { op?: unknown; topics?: unknown; botIds?: unknown };
