@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openMemoryStateStore, type StateStore } from '../state/index.ts';
 import { AlertDeliveryLog } from './delivery-log.ts';
 import { AlertDispatcher } from './dispatcher.ts';
-import { ALERT_CODE_TRIGGERS, eventFromStoredAlert, watchJournalAlerts } from './journal-source.ts';
+import { ALERT_CODE_TRIGGERS, eventFromStoredAlert, LOSS_LIMIT_RULES, watchJournalAlerts } from './journal-source.ts';
 import type { AlertChannel, RenderedAlert } from './types.ts';
 
 const T0 = Date.UTC(2026, 10, 21, 6, 0, 0);
@@ -60,5 +60,22 @@ describe('journal alerts', () => {
     for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     await w.stop();
     expect(got.map((a) => a.trigger)).toEqual(['emergency-stop']);
+  });
+  it('a loss limit hit (the order manager\'s risk denial of drawdown, daily or weekly loss) is a loss-limit alert; other denials are not', async () => {
+    const { store, got, log, dispatcher } = setup();
+    const intent = { symbol: 'BTC/USDT', side: 'buy', type: 'market', price: 100, amount: 1, tag: 't', feeRate: 0.001 };
+    store.journal.recordRiskDenial({ botId: 'b1', ts: T0, rule: 'daily-loss', effect: 'pause-entries', reason: 'old, before the server started', intent });
+    const w = watchJournalAlerts(store.db, dispatcher, { intervalMs: 60_000, log });
+    expect(await w.poll()).toBe(0);
+    store.journal.recordRiskDenial({ botId: 'b1', ts: T0 + 1, rule: 'wallet', effect: 'deny', reason: 'not enough quote', intent });
+    store.journal.recordRiskDenial({ botId: 'b1', ts: T0 + 2, rule: 'daily-loss', effect: 'pause-entries', reason: 'realised loss 55 quote in UTC day 2026-11-21 reached the limit of 50 quote', intent });
+    store.journal.recordRiskDenial({ botId: 'b1', ts: T0 + 3, rule: 'drawdown', effect: 'emergency-stop', reason: 'drawdown 310 quote (31 %) from the equity peak 1000 reached the limit of 30 %', intent });
+    expect(await w.poll()).toBe(2);
+    expect(got.map((a) => [a.trigger, a.botId, a.severity])).toEqual([['loss-limit', 'b1', 'warning'], ['loss-limit', 'b1', 'critical']]);
+    expect(got[0].text).toContain('reached the limit of 50 quote');
+    expect(got[1].text).toContain('emergency-stop');
+    expect(log.list().filter((d) => d.trigger === 'loss-limit' && d.status === 'sent')).toHaveLength(2);
+    expect(LOSS_LIMIT_RULES).toEqual(['drawdown', 'daily-loss', 'weekly-loss']);
+    await w.stop();
   });
 });

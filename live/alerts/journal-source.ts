@@ -2,6 +2,10 @@
  * Alerts the runtime raises in the journal (`store.journal.raiseAlert`, table `alerts`) become typed events by
  * their code, and a watcher polls the table for new rows and dispatches them. The runtime therefore needs no
  * reference to the dispatcher: it raises alerts with the codes below, and the server runs `watchJournalAlerts`.
+ *
+ * Loss limits are seen where the runtime records them: a risk denial (table `risk_denials`, written by the order
+ * manager before any adapter call) of a loss-limit rule — drawdown, daily loss, weekly loss — is a `loss-limit` alert
+ * (the dispatcher keeps one per bot in a burst: a limit denies every order until it clears).
  */
 import type { StoredAlert } from '../state/types.ts';
 import { prep, type StateDb } from '../state/db.ts';
@@ -50,6 +54,20 @@ export function eventFromStoredAlert(a: StoredAlert): AlertEvent | undefined {
   }
 }
 
+/** Risk rules whose denial means a loss limit was hit. */
+export const LOSS_LIMIT_RULES: readonly string[] = ['drawdown', 'daily-loss', 'weekly-loss'];
+
+interface DenialRow { id: number; bot_id: string; ts: number; rule: string; effect: string; reason: string }
+
+/** The `loss-limit` event of a risk denial, or undefined when its rule is not a loss limit. */
+export function eventFromRiskDenial(d: { botId: string; ts: number; rule: string; effect: string; reason: string }): AlertEvent | undefined {
+  if (!LOSS_LIMIT_RULES.includes(d.rule)) return undefined;
+  return {
+    trigger: 'loss-limit', botId: d.botId, ts: d.ts, severity: d.effect === 'emergency-stop' ? 'critical' : 'warning', rule: d.rule,
+    reason: `${d.reason} (${d.effect})`, details: { code: 'RISK_DENIAL', effect: d.effect },
+  };
+}
+
 interface AlertRow { id: number; bot_id: string | null; ts: number; level: StoredAlert['level']; code: string; message: string; details: string | null; acknowledged_at: number | null }
 
 export interface JournalWatcherOptions {
@@ -60,6 +78,8 @@ export interface JournalWatcherOptions {
    * sends what was raised while the server was down), else the newest alert now (old history is not re-sent).
    */
   readonly afterId?: number;
+  /** Dispatch loss-limit risk denials with an id above this (default: the newest denial now). */
+  readonly afterDenialId?: number;
   readonly log?: AlertDeliveryLog;
 }
 
@@ -73,9 +93,19 @@ export interface JournalWatcher {
 
 export function watchJournalAlerts(db: StateDb, dispatcher: AlertDispatcher, opts: JournalWatcherOptions = {}): JournalWatcher {
   let cursor = opts.afterId ?? opts.log?.lastAlertId() ?? (prep(db, 'SELECT MAX(id) AS id FROM alerts').get() as { id: number | null }).id ?? 0;
+  let denialCursor = opts.afterDenialId ?? (prep(db, 'SELECT MAX(id) AS id FROM risk_denials').get() as { id: number | null }).id ?? 0;
   let running: Promise<number> | undefined;
   const pollOnce = async (): Promise<number> => {
     let n = 0;
+    for (;;) {
+      const rows = prep(db, 'SELECT id, bot_id, ts, rule, effect, reason FROM risk_denials WHERE id > ? ORDER BY id LIMIT 100').all(denialCursor) as DenialRow[];
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        denialCursor = r.id;
+        const ev = eventFromRiskDenial({ botId: r.bot_id, ts: r.ts, rule: r.rule, effect: r.effect, reason: r.reason });
+        if (ev) { await dispatcher.dispatch(ev); n++; }
+      }
+    }
     for (;;) {
       const rows = prep(db, 'SELECT * FROM alerts WHERE id > ? ORDER BY id LIMIT 100').all(cursor) as AlertRow[];
       if (rows.length === 0) return n;
