@@ -24,6 +24,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { botRoutes } from './routes/bots.ts';
 import { marketClosesRoutes } from './routes/market-closes.ts';
 import { promotionRoutes } from './routes/promotions.ts';
+import { promotionRoutes } from './routes/promotions.ts';
 import { botActivityRoutes } from './routes/bot-activity.ts';
 import { wsRoutes } from './routes/ws.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -91,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   reportRoutes(app, ctx);
   botRoutes(app, ctx);
   marketClosesRoutes(app, ctx);
+  promotionRoutes(app, ctx);
   promotionRoutes(app, ctx);
   botActivityRoutes(app, ctx);
   dataSourceRoutes(app, ctx);
