@@ -16,6 +16,7 @@ export const CODE_STATUS: Readonly<Record<string, number>> = Object.freeze({
   LIVE_TRADING_DISABLED: 409,
   PROMOTION_EVIDENCE_MISSING: 409,
   LAST_ADMIN: 409,
+  MARKET_DISABLED: 409,
   NOT_FOUND: 404,
   PATH_REFUSED: 400,
 });

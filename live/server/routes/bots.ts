@@ -13,6 +13,7 @@ import { ReadCache } from '../read-cache.ts';
 import type { BotRow } from '../../state/types.ts';
 import { prep } from '../../state/db.ts';
 import { markOf, unrealisedOf } from './trading.ts';
+import { assertMarketsEnabled } from './markets.ts';
 
 const Pnl = Type.Union([Type.Object({ ts: Type.Number(), equity: Type.Number(), realised: Type.Number(), unrealised: Type.Number(), fees: Type.Number(), openOrders: Type.Integer() }), Type.Null()]);
 const BotListItem = Type.Object({ ...BotSchema.properties, pnl: Pnl });
@@ -103,6 +104,7 @@ export function botRoutes(app: FastifyInstance, ctx: ServerContext): void {
     schema: { tags: ['bots'], summary: 'Create a bot (a live bot needs admin and LIVE_TRADING_ENABLED)', body: CreateBody, response: responses(BotSchema, 201) },
   }, async (req, reply) => {
     requireAdminForLive(req, req.body.mode, 'creating');
+    assertMarketsEnabled(store, req.body.exchange, req.body.symbols, `bot '${req.body.name}'`);
     const b = await bots.create(req.body, actor(req));
     ctx.audit(req, 'api.bot.create', 'bot', b.id, null, view(b));
     return reply.status(201).send(view(b));
@@ -135,6 +137,7 @@ export function botRoutes(app: FastifyInstance, ctx: ServerContext): void {
       schema: { tags: ['bots'], summary: action === 'start' ? 'Start (or resume) a bot' : 'Pause a bot: no new orders, resting orders stay', params: IdParams, body: Empty, response: responses(BotSchema) },
     }, async (req) => {
       const before = store.bots.require(req.params.id);
+      if (action === 'start') assertMarketsEnabled(store, before.exchange, before.symbols, `bot '${before.id}'`);
       const b = await bots[action](req.params.id, actor(req));
       ctx.audit(req, `api.bot.${action}`, 'bot', b.id, { status: before.status }, { status: b.status });
       return view(b);
@@ -178,6 +181,7 @@ export function botRoutes(app: FastifyInstance, ctx: ServerContext): void {
   }, async (req, reply) => {
     const src = store.bots.require(req.params.id);
     requireAdminForLive(req, req.body.mode ?? src.mode, 'copying to');
+    assertMarketsEnabled(store, req.body.exchange ?? src.exchange, src.symbols, `bot '${req.body.name}'`);
     const b = await bots.copy(req.params.id, req.body, actor(req));
     ctx.audit(req, 'api.bot.copy', 'bot', b.id, { from: src.id }, view(b));
     return reply.status(201).send(view(b));

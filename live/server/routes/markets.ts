@@ -10,6 +10,7 @@ import { httpError } from '../errors.ts';
 import { responses, Symbol as SymbolS } from '../schemas.ts';
 import type { ServerContext } from '../context.ts';
 import { prep } from '../../state/db.ts';
+import type { StateStore } from '../../state/store.ts';
 
 const Market = Type.Object({
   exchange: Type.String(), symbol: Type.String(), enabled: Type.Boolean(), inUniverse: Type.Boolean(),
@@ -24,6 +25,23 @@ const Pair = Type.Object({ symbol: Type.String(), base: Type.String(), quote: Ty
 
 export const marketKey = (exchange: string, symbol: string) => `market.${exchange}:${symbol}`;
 
+/** Whether a market is enabled (no override = enabled). */
+export function marketEnabled(store: Pick<StateStore, 'journal'>, exchange: string, symbol: string): boolean {
+  const o = store.journal.getOverride('', marketKey(exchange, symbol));
+  return o ? (o.value as { enabled?: boolean }).enabled !== false : true;
+}
+
+/**
+ * A bot may start trading only on enabled markets: creating, copying, starting or resuming (webhook) a bot with a
+ * disabled market is a 409 MARKET_DISABLED that says how to enable it. A running bot is not stopped by a toggle.
+ */
+export function assertMarketsEnabled(store: Pick<StateStore, 'journal'>, exchange: string, symbols: readonly string[], what: string): void {
+  const off = symbols.filter((s) => !marketEnabled(store, exchange, s));
+  if (off.length > 0) {
+    throw httpError('MARKET_DISABLED', `${what}: market ${off.join(', ')} on ${exchange} is disabled; enable it first (PUT /api/markets/enabled {"exchange":"${exchange}","symbol":"${off[0]}","enabled":true}, operator)`, { exchange, symbols: off });
+  }
+}
+
 export function marketRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { store } = ctx.deps;
 
@@ -34,8 +52,7 @@ export function marketRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const k = `${exchange}\u0000${symbol}`;
       const m = seen.get(k);
       if (m) { if (inUniverse) m.inUniverse = true; return m; }
-      const o = store.journal.getOverride('', marketKey(exchange, symbol));
-      const enabled = o ? (o.value as { enabled?: boolean }).enabled !== false : true;
+      const enabled = marketEnabled(store, exchange, symbol);
       const row = { exchange, symbol, enabled, inUniverse, bots: 0, openOrders: 0, fills: 0, volume: 0, fees: 0, realised: 0 };
       seen.set(k, row);
       return row;
