@@ -51,6 +51,9 @@ const ROUTES: RouteCase[] = [
   { method: 'DELETE', url: '/api/settings/overrides/defaults.bot.budget', role: 'admin', ok: 200, bad: { url: '/api/settings/overrides/a..b%20c' } },
   // background jobs (routes/jobs.test.ts runs real ones): a job the CLI will refuse (no cached candles), unknown ids
   { method: 'GET', url: '/api/data-sources', role: 'viewer', ok: 200 },
+  // chart and sweep views of runs (routes/run-views.test.ts has real ones): the seeded runs have no equity.arrow / results.parquet
+  { method: 'GET', url: `/api/results/${RUN}/chart`, role: 'viewer', ok: 404, bad: { url: `/api/results/${RUN}/chart?points=5` } },
+  { method: 'GET', url: `/api/results/${RUN}/sweep`, role: 'viewer', ok: 404, bad: { url: '/api/results/a%20b/sweep' } },
   { method: 'GET', url: '/api/jobs/kinds', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/jobs', role: 'viewer', ok: 200 },
   { method: 'POST', url: '/api/jobs', body: { kind: 'backtest', args: { strategy: 'sma-cross', data: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' } } }, role: 'operator', ok: 201, bad: { body: { kind: 'backtest', args: { strategy: 'sma-cross', data: {} } } } },

@@ -24,11 +24,11 @@ import { reportRoutes } from './routes/reports.ts';
 import { botRoutes } from './routes/bots.ts';
 import { marketClosesRoutes } from './routes/market-closes.ts';
 import { promotionRoutes } from './routes/promotions.ts';
-import { promotionRoutes } from './routes/promotions.ts';
 import { botActivityRoutes } from './routes/bot-activity.ts';
 import { wsRoutes } from './routes/ws.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { dataSourceRoutes } from './routes/data-sources.ts';
+import { runViewRoutes } from './routes/run-views.ts';
 import { webhooksRoutes } from './routes/webhooks.ts';
 import { botServiceWebhookControl } from './webhook-control.ts';
 
@@ -93,9 +93,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   botRoutes(app, ctx);
   marketClosesRoutes(app, ctx);
   promotionRoutes(app, ctx);
-  promotionRoutes(app, ctx);
   botActivityRoutes(app, ctx);
   dataSourceRoutes(app, ctx);
+  runViewRoutes(app, ctx);
   const jobs = jobRoutes(app, ctx);
   await app.register(async (scope) => wsRoutes(scope, ctx, [jobs]));
   // TradingView webhook: secret TRADELAB_WEBHOOK_SECRET (environment or secrets directory), settings webhooks.tradingview.
