@@ -136,6 +136,16 @@ export interface FillContext<P, I extends Indicators = Indicators, S = unknown> 
 
 export type DecideResult = Intent | readonly Intent[] | undefined | void;
 
+/** A strategy's signals as the strict cross of two of its indicator columns (see StrategySpec.crossSignals). */
+export interface CrossSignals<P> {
+  /** Indicator name of the column whose crossing above `slow` means long. */
+  readonly fast: string;
+  /** Indicator name of the column it is compared with. */
+  readonly slow: string;
+  /** First bar that may carry a target (earlier bars are NaN); default 0. */
+  readonly from?: (p: P) => number;
+}
+
 export interface StrategySpec<TParams extends TObject, I extends Indicators, S> {
   /** kebab-case id, e.g. 'sma-cross'. */
   readonly id: string;
@@ -170,6 +180,14 @@ export interface StrategySpec<TParams extends TObject, I extends Indicators, S> 
    * built-ins). Leave it out when the targets carry state from bar to bar.
    */
   readonly signalsLookback?: number;
+  /**
+   * Optional declaration that `signals` is exactly the strict cross of two indicator columns (`crossTargets` in
+   * engine/strategies/ma-cross.ts): target 1 at bar i when `ind[fast][i-1] < ind[slow][i-1]` and
+   * `ind[fast][i] > ind[slow][i]`, -1 at the opposite cross, NaN elsewhere and at every bar before `from(p)` (default
+   * 0). A sweep then compares the two columns inside its kernel instead of writing a target column per combination
+   * (engine/sweep tests check the declaration against `signals` for the built-ins that make it).
+   */
+  readonly crossSignals?: CrossSignals<Static<TParams>>;
   /** Initial strategy state (order-level strategies keep grids, anchors, schedules here). */
   readonly initState?: (p: Static<TParams>) => S;
   /** Order-level strategies: react to each fill as it happens (e.g. place a grid's paired sell). */
@@ -197,6 +215,7 @@ export interface Strategy<P extends ParamValues = ParamValues, I extends Indicat
   readonly decide: (ctx: BarContext<P, I, S>) => DecideResult;
   readonly signals?: (frame: CandleFrame, ind: I, p: P, out?: Float64Array) => Float64Array;
   readonly signalsLookback?: number;
+  readonly crossSignals?: CrossSignals<P>;
   readonly initState: (p: P) => S;
   /** Order-level strategies: react to each fill as it happens. */
   readonly onFill?: (ctx: FillContext<P, I, S>) => DecideResult;
@@ -241,6 +260,7 @@ export function defineStrategy<TParams extends TObject, I extends Indicators, S 
     decide: spec.decide as (ctx: BarContext<P, I, S>) => DecideResult,
     signals: spec.signals as ((frame: CandleFrame, ind: I, p: P, out?: Float64Array) => Float64Array) | undefined,
     signalsLookback: spec.signalsLookback,
+    crossSignals: spec.crossSignals as CrossSignals<P> | undefined,
     initState: (spec.initState ?? (() => undefined as S)) as (p: P) => S,
     onFill: spec.onFill as ((ctx: FillContext<P, I, S>) => DecideResult) | undefined,
     saveState: spec.saveState,

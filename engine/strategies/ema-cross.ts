@@ -39,4 +39,5 @@ export const emaCross = defineStrategy({
     return undefined;
   },
   signals: (_frame, ind, p, out) => crossTargets(ind.fast, ind.slow, out).fill(NaN, 0, emaWarmup(p.slow)),
+  crossSignals: { fast: 'fast', slow: 'slow', from: (p) => emaWarmup(p.slow) },
 });

@@ -33,4 +33,5 @@ export const smaCross = defineStrategy({
   },
   signals: (_frame, ind, _p, out) => crossTargets(ind.fast, ind.slow, out),
   signalsLookback: 1, // a cross at bar i reads rows i-1 and i
+  crossSignals: { fast: 'fast', slow: 'slow' }, // a sweep compares the two SMA columns inside its kernel
 });

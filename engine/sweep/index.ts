@@ -3,6 +3,7 @@ export { parseGridSpec, parseGrids, expandCombos, productSize, SWEEP_MODES, MAX_
 export { parseConstraint, type ParsedConstraint } from './constraint.ts';
 export { STAT_KEYS, LOWER_IS_BETTER, metricDirection, parseMetric, rankRows } from './metric.ts';
 export { signalRunStats, SignalRun } from './signal-stats.ts';
+export { CrossRun, crossTargetAt, markHeldUntilCross, nextCross, nextCrossBelow } from './cross-run.ts';
 export { runComboStats, runCombosStats, createScratch, SWEEP_BLOCK_BARS, type ComboScratch } from './run-combo.ts';
 export { createMemo, type CountingMemo, type MemoOptions } from './memo.ts';
 export { plateauAround, type Plateau } from './plateau.ts';

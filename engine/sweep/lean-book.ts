@@ -12,6 +12,12 @@ export const LEAN_FLAT = 0;
 export const LEAN_LONG = 1;
 export const LEAN_SHORT = -1;
 
+/** Columns for closed trades' pnl and returnPct (equal lengths), reusable from one book to the next. */
+export interface TradeStore {
+  pnl: Float64Array;
+  ret: Float64Array;
+}
+
 export class LeanBook {
   cash: number;
   pos = 0;
@@ -19,9 +25,9 @@ export class LeanBook {
   feesPaid = 0;
   skippedOrders = 0;
   nTrades = 0;
-  /** Closed trades' pnl and returnPct, in order (first nTrades values). */
-  pnl: Float64Array = new Float64Array(256);
-  ret: Float64Array = new Float64Array(256);
+  /** Closed trades' pnl and returnPct, in order (first nTrades values); grown (replaced) when full. */
+  pnl: Float64Array;
+  ret: Float64Array;
   private entryPrice = NaN;
   private entrySize = 0;
   private entryFee = 0;
@@ -33,7 +39,10 @@ export class LeanBook {
   private readonly minNotional: number;
   private readonly open: Float64Array;
 
-  constructor(frame: CandleFrame, cfg: Readonly<FillConfig>) {
+  /** `store`: columns to write the closed trades into (a sweep lends the same ones to run after run); else new ones. */
+  constructor(frame: CandleFrame, cfg: Readonly<FillConfig>, store?: TradeStore) {
+    this.pnl = store && store.pnl.length > 0 && store.ret.length === store.pnl.length ? store.pnl : new Float64Array(256);
+    this.ret = this.pnl === store?.pnl ? store.ret : new Float64Array(256);
     this.open = frame.open;
     this.cash = cfg.initialCash;
     this.buyMul = 1 + cfg.slippageBps / 1e4;

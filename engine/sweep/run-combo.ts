@@ -7,6 +7,8 @@ import type { ParamValues } from '../params.ts';
 import type { FillConfig } from '../sim/fill-config.ts';
 import { runSignalBacktest } from '../sim/signal-backtest.ts';
 import type { AnyStrategy, IndicatorMemo } from '../strategy.ts';
+import { CrossRun } from './cross-run.ts';
+import type { TradeStore } from './lean-book.ts';
 import { SignalRun, signalRunStats } from './signal-stats.ts';
 
 /** Buffers reused across the combinations run by one thread (allocated once: fresh 4 MB columns cost page faults). */
@@ -14,10 +16,19 @@ export interface ComboScratch {
   signals: Float64Array;
   equity: Float64Array;
   position: Float64Array;
+  /** Closed-trade columns, one pair per combination of a group advancing together, kept (grown) for the next group. */
+  trades: TradeStore[];
 }
 
 export function createScratch(bars: number): ComboScratch {
-  return { signals: new Float64Array(bars), equity: new Float64Array(bars), position: new Float64Array(bars) };
+  return { signals: new Float64Array(bars), equity: new Float64Array(bars), position: new Float64Array(bars), trades: [] };
+}
+
+/** Lend trade columns to runs 0 .. count-1 (creating missing pairs) and take them back, possibly grown, afterwards. */
+function tradeStores(scratch: ComboScratch, count: number): TradeStore[] {
+  const t = (scratch.trades ??= []);
+  while (t.length < count) t.push({ pnl: new Float64Array(1024), ret: new Float64Array(1024) });
+  return t;
 }
 
 /**
@@ -54,13 +65,15 @@ export const SWEEP_BLOCK_BARS = 2048;
  */
 export function runCombosStats(strategy: AnyStrategy, frame: CandleFrame, params: readonly ParamValues[], config: Readonly<FillConfig>,
   start: number, end: number, memo: IndicatorMemo | undefined, scratch: ComboScratch, blockBars = SWEEP_BLOCK_BARS): Stats[] {
+  if (strategy.crossSignals && strategy.signals && end - start >= 3) return runCrossCombos(strategy, frame, params, config, start, end, memo, scratch, blockBars);
   const L = strategy.signalsLookback;
   if (!strategy.signals || L === undefined || !(Number.isInteger(L) && L >= 0) || params.length < 2 || end - start < 3) {
     return params.map((p) => runComboStats(strategy, frame, p, config, start, end, memo, scratch));
   }
   const signals = strategy.signals;
   const inds = params.map((p) => strategy.indicators(frame, p, memo) as Record<string, Float64Array>);
-  const runs = params.map(() => new SignalRun(frame, config, start, end));
+  const stores = tradeStores(scratch, params.length);
+  const runs = params.map((_, c) => new SignalRun(frame, config, start, end, stores[c]));
   const last = end - 1;
   const need = blockBars + L + 1;
   if (scratch.signals.length < need) scratch.signals = new Float64Array(need);
@@ -99,5 +112,34 @@ export function runCombosStats(strategy: AnyStrategy, frame: CandleFrame, params
   const fl = sliceFrame(frame, lo, last);
   const outLast = scratch.signals.subarray(0, last - lo);
   blockViews = new Map();
-  return runs.map((r, c) => r.finish(targetsOf(c, fl, lo, last, outLast)[last - 1 - lo]));
+  const stats = runs.map((r, c) => r.finish(targetsOf(c, fl, lo, last, outLast)[last - 1 - lo]));
+  runs.forEach((r, c) => { stores[c] = r.tradeStore(); });
+  return stats;
+}
+
+/**
+ * runCombosStats for a strategy that declares `crossSignals`: each combination's run compares its two indicator
+ * columns inside the kernel (CrossRun), and the combinations advance together block by block, so the columns they
+ * share are read from the cache. No target column is computed.
+ */
+function runCrossCombos(strategy: AnyStrategy, frame: CandleFrame, params: readonly ParamValues[], config: Readonly<FillConfig>,
+  start: number, end: number, memo: IndicatorMemo | undefined, scratch: ComboScratch, blockBars: number): Stats[] {
+  const cs = strategy.crossSignals!;
+  const stores = tradeStores(scratch, params.length);
+  const runs = params.map((p, c) => {
+    const ind = strategy.indicators(frame, p, memo) as Record<string, Float64Array | undefined>;
+    const fast = ind[cs.fast], slow = ind[cs.slow];
+    if (!(fast instanceof Float64Array) || !(slow instanceof Float64Array)) {
+      throw usageError('BAD_INDICATORS', `strategy '${strategy.id}' declares crossSignals over indicators '${cs.fast}' and '${cs.slow}', but indicators() returned ${Object.keys(ind).join(', ') || 'none'}`);
+    }
+    return new CrossRun(frame, config, start, end, fast, slow, cs.from ? cs.from(p) : 0, stores[c]);
+  });
+  const last = end - 1;
+  for (let a = start + 1; a < last; a += blockBars) {
+    const b = Math.min(a + blockBars, last);
+    for (let c = 0; c < runs.length; c++) runs[c].advanceCross(a, b);
+  }
+  const stats = runs.map((r) => r.finishCross());
+  runs.forEach((r, c) => { stores[c] = r.tradeStore(); });
+  return stats;
 }

@@ -10,7 +10,9 @@
  *
  * What makes it cheaper: no equity or position column is written, and while the book is flat the marks are all
  * equal to the cash, so the loop only scans the signals for the next entry and accounts the flat stretch in O(1)
- * (an unchanged mark adds no return; it can only move the drawdown's peak index).
+ * (an unchanged mark adds no return; it can only move the drawdown's peak index). A held position is first scanned
+ * for the bar that moves the book, then its bars are marked by one tight loop without an exit test (`markHeld`,
+ * shared with the cross kernel, cross-run.ts).
  *
  * The run is resumable (`SignalRun`: `advance` over consecutive bar ranges, then `finish`), so a sweep can feed it
  * signals block by block: many combinations then walk the same cache-sized block of their shared indicator columns
@@ -19,7 +21,7 @@
 import { usageError } from '../errors.ts';
 import type { CandleFrame } from '../frame.ts';
 import { computeStats, curveStats, type Stats } from '../metrics/stats.ts';
-import { LeanBook, LEAN_FLAT as SIDE_FLAT, LEAN_LONG as SIDE_LONG, LEAN_SHORT as SIDE_SHORT } from './lean-book.ts';
+import { LeanBook, LEAN_FLAT as SIDE_FLAT, LEAN_LONG as SIDE_LONG, LEAN_SHORT as SIDE_SHORT, type TradeStore } from './lean-book.ts';
 import type { FillConfig } from '../sim/fill-config.ts';
 import { timeframeMs } from '../timeframe.ts';
 
@@ -43,21 +45,23 @@ export function signalRunStats(frame: CandleFrame, sig: Float64Array, config: Re
  * close-at-end, its mark) with the target of the bar before it, and returns the Stats.
  */
 export class SignalRun {
-  private readonly book: LeanBook;
-  private readonly m: Marks;
-  private cash: number;
-  private pos: number;
-  private side: number;
+  protected readonly book: LeanBook;
+  protected readonly m: Marks;
+  protected cash: number;
+  protected pos: number;
+  protected side: number;
   /** Measured index of the next bar to mark. */
-  private k = 1;
-  private next: number;
-  private readonly last: number;
+  protected k = 1;
+  protected next: number;
+  protected readonly last: number;
 
-  constructor(private readonly frame: CandleFrame, private readonly cfg: Readonly<FillConfig>, private readonly start: number, private readonly end: number) {
+  /** `store`: trade columns to reuse (see LeanBook); `tradeStore()` gives them back, grown, after `finish`. */
+  constructor(protected readonly frame: CandleFrame, protected readonly cfg: Readonly<FillConfig>, protected readonly start: number, protected readonly end: number,
+    store?: TradeStore) {
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start || end > frame.length) {
       throw usageError('BAD_RANGE', `measured range [${start}, ${end}) must lie inside the frame's ${frame.length} bars`);
     }
-    this.book = new LeanBook(frame, cfg);
+    this.book = new LeanBook(frame, cfg, store);
     this.m = new Marks(cfg.initialCash, frame.ts, start, timeframeMs(frame.timeframe));
     this.cash = this.book.cash; this.pos = this.book.pos; this.side = this.book.side;
     this.m.mark(this.cash + this.pos * frame.close[start], this.pos, 0);
@@ -84,18 +88,16 @@ export class SignalRun {
           while (j < i1 && !(sig[j - off] > 0)) j++;
         }
         if (j > i) {
-          const e = cash + pos * close[i];
-          st.mark(e, pos, k);
-          // The rest of the stretch repeats the same mark: no return, no exposure; when it stands at the peak each
-          // mark re-sets the peak index (and there is no open drawdown period to close).
-          if (e >= st.peak) st.peakIdx = k + (j - i) - 1;
+          markFlat(st, cash + pos * close[i], k, j - i);
           k += j - i;
           i = j;
           continue;
         }
       } else {
-        // In a position: mark every bar until the signal moves the book (positionStretch).
-        const j = positionStretch(st, sig, off, close, i, i1, this.start, cash, pos, side === SIDE_LONG);
+        // In a position: find the first bar whose previous target moves the book, then mark the bars before it.
+        let j = i;
+        if (side === SIDE_LONG) { while (j < i1 && !(sig[j - off] <= 0)) j++; } else { while (j < i1 && !(sig[j - off] >= 0)) j++; }
+        markHeld(st, close, i, j, this.start, cash, pos);
         k += j - i;
         i = j;
         if (i >= i1) break;
@@ -113,6 +115,11 @@ export class SignalRun {
       i++; k++;
     }
     this.cash = cash; this.pos = pos; this.side = side; this.k = k; this.next = i1;
+  }
+
+  /** The trade columns the book wrote into (possibly grown): lend them to the next run once this one has finished. */
+  tradeStore(): TradeStore {
+    return { pnl: this.book.pnl, ret: this.book.ret };
   }
 
   finish(lastTarget: number): Stats {
@@ -148,39 +155,57 @@ export class SignalRun {
 }
 
 /**
- * Mark bars i0 .. up to i1 (exclusive) while the position is held (cash and position constant), stopping at the first
- * bar whose previous target moves the book; returns that bar (or i1). The accumulators live in locals here; the bar's
- * measured index is i − start.
+ * A flat stretch of `count` bars from measured bar k: the first is marked with e (the cash); the rest repeat the same
+ * mark: no return, no exposure; when it stands at the peak each mark re-sets the peak index (and there is no open
+ * drawdown period to close).
  */
-function positionStretch(st: Marks, sig: Float64Array, off: number, close: Float64Array, i0: number, i1: number, start: number,
-  cash: number, pos: number, long: boolean): number {
-  let prev = st.prev, sum = st.sum, sumSq = st.sumSq, downSq = st.downSq;
-  let peak = st.peak, peakIdx = st.peakIdx, trough = st.trough;
+export function markFlat(st: Marks, e: number, k: number, count: number): void {
+  st.mark(e, 0, k);
+  if (e >= st.peak) st.peakIdx = k + count - 1;
+}
+
+/**
+ * Mark bars i0 .. i1 − 1 (exclusive) while a position is held (cash and the non-zero position constant): exactly
+ * Marks.mark per bar, with the accumulators in locals. The bar's measured index is i − start.
+ */
+export function markHeld(st: Marks, close: Float64Array, i0: number, i1: number, start: number, cash: number, pos: number): void {
+  // `+` keeps the accumulators raw doubles in registers (engine/metrics/stats.ts: equityPass). The loop only tracks the
+  // peak; a mark that ends an open drawdown period leaves it, and the period is closed outside (Marks.closePeriod):
+  // fewer live values in the loop, which is what limits it.
+  let prev = +st.prev, sum = +st.sum, sumSq = +st.sumSq, downSq = +st.downSq;
+  let peak = +st.peak, peakBar = st.peakIdx + start, trough = +st.trough;
   let i = i0;
-  for (; i < i1; i++) {
-    const s = sig[i - off];
-    if (long ? s <= 0 : s >= 0) break;
-    const e = cash + pos * close[i];
-    if (e !== prev) {
-      const r = e / prev - 1;
-      sum += r;
-      sumSq += r * r;
-      const down = (r - Math.abs(r)) * 0.5;
-      downSq += down * down;
-      prev = e;
+  while (i < i1) {
+    for (; i < i1; i++) {
+      const e = cash + pos * close[i];
+      if (e !== prev) {
+        const r = e / prev - 1;
+        sum += r;
+        sumSq += r * r;
+        const down = (r - Math.abs(r)) * 0.5;
+        downSq += down * down;
+        prev = e;
+      }
+      if (e >= peak) {
+        if (trough !== Infinity) break;
+        peak = e;
+        peakBar = i;
+      } else if (e < trough) {
+        trough = e;
+      }
     }
-    if (e >= peak) {
-      if (trough !== Infinity) { st.peak = peak; st.peakIdx = peakIdx; st.trough = trough; st.closePeriod(i - start); }
-      peak = e;
-      peakIdx = i - start;
+    if (i < i1) {
+      // bar i's mark (= prev) reaches the peak: close the open period at it, then it is the new peak
+      st.peak = peak; st.peakIdx = peakBar - start; st.trough = trough;
+      st.closePeriod(i - start);
+      peak = prev;
+      peakBar = i;
       trough = Infinity;
-    } else if (e < trough) {
-      trough = e;
+      i++;
     }
   }
-  st.prev = prev; st.sum = sum; st.sumSq = sumSq; st.downSq = downSq; st.exposed += i - i0; // every bar here holds a position
-  st.peak = peak; st.peakIdx = peakIdx; st.trough = trough;
-  return i;
+  st.prev = prev; st.sum = sum; st.sumSq = sumSq; st.downSq = downSq; st.exposed += i1 - i0; // every bar here holds a position
+  st.peak = peak; st.peakIdx = peakBar - start; st.trough = trough;
 }
 
 /** The Stats from the accumulators: curve fields by curveStats and trade fields by computeStats (engine/metrics/stats.ts). */
@@ -203,7 +228,7 @@ function assemble(frame: CandleFrame, cfg: Readonly<FillConfig>, start: number, 
 }
 
 /** computeStats' accumulators over the marks (engine/metrics/stats.ts: equityPass), for the per-event marks. */
-class Marks {
+export class Marks {
   prev: number; sum = 0; sumSq = 0; downSq = 0; exposed = 0;
   peak: number; peakIdx = -1; trough = Infinity;
   maxDepth = 0; depthSum = 0; ddCount = 0; maxBars = 0; maxMs = 0;
