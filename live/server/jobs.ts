@@ -1,5 +1,6 @@
 /**
- * Background research jobs of the server: a backtest, sweep or walk-forward started from the web UI runs the
+ * Background research jobs of the server: a backtest, sweep, walk-forward, look-ahead check or parity check started
+ * from the web UI (the promotion page runs the checks) runs the
  * tradelab CLI as a child process (`node research/bin/tradelab.js <command> ... --json`; live/ may not import
  * research/), with the server's TRADELAB_HOME / TRADELAB_RESULTS / TRADELAB_SAMPLE_DATA. The CLI writes the run
  * folder under the results directory; the job reads the run id from its JSON on stdout and its progress from the
@@ -63,6 +64,11 @@ export interface JobKindSpec {
   resultRunId(out: Record<string, unknown>): string | null;
   /** The CLI prints `--progress-json` lines (sweep, walk-forward); otherwise progress jumps from 0 to 1. */
   readonly progressJson?: boolean;
+  /**
+   * Exit codes besides 0 that still mean "ran and printed its result" (a check that found a problem exits 1): the job
+   * is done with its result id, and the result itself says what was found.
+   */
+  readonly resultExitCodes?: readonly number[];
 }
 
 // ---- argument schemas shared by the kinds ----
@@ -209,6 +215,19 @@ function searchArgv(args: Record<string, unknown>, env: JobEnv): string[] {
   return out;
 }
 
+export const CheckLookaheadArgs = Type.Object({
+  strategy: StrategyRef, params: Type.Optional(ParamsS), data: DataS, from: Type.Optional(DateS), to: Type.Optional(DateS), gaps: Type.Optional(GapsS),
+  cuts: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'cut points (default 50)' })),
+  seed: Type.Optional(Type.Integer({ minimum: 0 })),
+}, { additionalProperties: false });
+export const ParityArgs = Type.Object({
+  strategy: StrategyRef, params: Type.Optional(ParamsS), data: DataS, from: Type.Optional(DateS), to: Type.Optional(DateS),
+  fill: Type.Optional(Type.Object({ cash: FillS.properties.cash, feeRate: FillS.properties.feeRate, slippageBps: FillS.properties.slippageBps, fraction: FillS.properties.fraction }, { additionalProperties: false })),
+  tolerance: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 0.01 })),
+}, { additionalProperties: false });
+
+const checkIdOf = (out: Record<string, unknown>): string | null => (typeof out.checkId === 'string' ? out.checkId : null);
+
 const manifestField = (field: string) => (out: Record<string, unknown>): string | null => {
   const m = out.manifest as Record<string, unknown> | undefined;
   return typeof m?.[field] === 'string' ? (m[field] as string) : null;
@@ -233,6 +252,18 @@ export const JOB_KINDS: Readonly<Record<string, JobKindSpec>> = {
     args: WalkForwardArgs, check: checkSearch, progressJson: true,
     argv: (a, env) => ['walk-forward', ...searchArgv(a, env), '--train', String(a.train), '--test', String(a.test), ...(a.anchored ? ['--anchored'] : [])],
     resultRunId: manifestField('runId'),
+  },
+  'check-lookahead': {
+    summary: 'prove decisions and indicators never read later bars (tradelab check lookahead; writes results/<id>/lookahead.json)',
+    args: CheckLookaheadArgs, check: checkBacktest, resultExitCodes: [1],
+    argv: (a, env) => ['check', 'lookahead', ...backtestArgv(a, env), ...(typeof a.cuts === 'number' ? ['--cuts', String(a.cuts)] : []), ...(typeof a.seed === 'number' ? ['--seed', String(a.seed)] : [])],
+    resultRunId: checkIdOf,
+  },
+  parity: {
+    summary: 'the backtest against a replay bot through the live runner, order by order (tradelab parity; writes results/<id>/parity.json)',
+    args: ParityArgs, check: checkBacktest, resultExitCodes: [1],
+    argv: (a, env) => ['parity', ...backtestArgv(a, env), ...(typeof a.tolerance === 'number' ? ['--tolerance', String(a.tolerance)] : [])],
+    resultRunId: checkIdOf,
   },
 };
 
@@ -415,7 +446,7 @@ export class JobManager {
       if (j.child !== child) return;
       if (partial.trim() && !progressOf(partial)) errTail = (errTail + partial).slice(-4000);
       if (j.cancelled) { this.finish(j, { status: 'cancelled', message: 'cancelled' }); return; }
-      if (code !== 0) {
+      if (code !== 0 && !(code !== null && spec.resultExitCodes?.includes(code))) {
         const lines = errTail.trim().split('\n');
         const errLine = lines.findIndex((l) => l.startsWith('error: '));
         const error = errLine >= 0 ? lines.slice(errLine).join('\n').replace(/^error: /, '') : errTail.trim() || `the tradelab CLI ended with ${signal ? `signal ${signal}` : `exit code ${code}`}`;
