@@ -3,7 +3,7 @@
  * Pure reads of the results folder and the bot row, no side effects (routes/promotions.ts signs off and audits).
  *
  * The items, for a subject (a strategy with its parameters on a market and timeframe):
- *  - out-of-sample: a walk-forward run of the same strategy on the same market and timeframe whose search space
+ *  - out-of-sample: a walk-forward run of the same strategy (id@version) on the same market and timeframe whose search space
  *    holds these parameters (each one in its grid, or fixed to the same value, or left at the same default), with
  *    stitched out-of-sample statistics (its stats.json);
  *  - lookahead: the newest `tradelab check lookahead` (results/<id>/lookahead.json) of the same strategy, parameters,
@@ -191,7 +191,8 @@ function checkJob(kind: 'check-lookahead' | 'parity', s: PromotionSubject): JobR
   if (!s.data) return null;
   const params: Json = {};
   for (const [k, v] of Object.entries(s.params)) if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') params[k] = v;
-  const args: Json = { strategy: s.strategy.ref, params, data: { ...s.data }, ...span(s) };
+  // The CLI takes the strategy id (this code's version; results record theirs and must match the subject's ref).
+  const args: Json = { strategy: s.strategy.id, params, data: { ...s.data }, ...span(s) };
   if (kind === 'parity') {
     const fill: Json = {};
     for (const k of ['feeRate', 'slippageBps', 'fraction'] as const) if (num(s.settings[k]) !== null) fill[k] = s.settings[k];
@@ -212,7 +213,7 @@ function walkForwardJob(s: PromotionSubject): JobRequest | null {
   if (!Object.keys(grid).length) return null;
   const days = s.from && s.to ? Math.max(3, Math.floor((Date.parse(s.to) - Date.parse(s.from)) / 86_400_000)) : 180;
   const test = Math.max(1, Math.floor(days / 6));
-  return { kind: 'walk-forward', args: { strategy: s.strategy.ref, params, grid, data: { ...s.data }, ...span(s), train: `${2 * test}d`, test: `${test}d` } };
+  return { kind: 'walk-forward', args: { strategy: s.strategy.id, params, grid, data: { ...s.data }, ...span(s), train: `${2 * test}d`, test: `${test}d` } };
 }
 
 /** The research evidence (out-of-sample, look-ahead, parity) of a subject, from the results folder. */
@@ -224,13 +225,13 @@ export function researchEvidence(results: ResultsIndex, s: PromotionSubject): Ev
   let pa: { id: string; j: Json } | null = null;
   for (const id of results.ids()) {
     const m = results.manifest(id);
-    if (m && m.kind === 'walk-forward' && obj(m.strategy).id === s.strategy.id && sameMarket(obj(m.data), s) && searchHolds(m, s.params, defaults)) {
+    if (m && m.kind === 'walk-forward' && obj(m.strategy).ref === s.strategy.ref && sameMarket(obj(m.data), s) && searchHolds(m, s.params, defaults)) {
       const st = results.stats(id);
       if (st && num(st.returnPct) !== null && (!wf || created(m) > created(wf.m))) wf = { id, m, st };
     }
     for (const [file, set] of [['lookahead', (x: { id: string; j: Json }) => { if (!la || created(x.j) > created(la.j)) la = x; }], ['parity', (x: { id: string; j: Json }) => { if (!pa || created(x.j) > created(pa.j)) pa = x; }]] as const) {
       const j = file === 'lookahead' ? results.lookahead(id) : results.parity(id);
-      if (j && obj(j.strategy).id === s.strategy.id && sameJson(obj(j.params), s.params) && sameMarket(obj(j.data), s)) set({ id, j });
+      if (j && obj(j.strategy).ref === s.strategy.ref && sameJson(obj(j.params), s.params) && sameMarket(obj(j.data), s)) set({ id, j });
     }
   }
   const what = `${s.strategy.id} (${Object.entries(s.params).map(([k, v]) => `${k}=${String(v)}`).join(' ') || 'defaults'}) on ${s.symbol} ${s.timeframe}`;

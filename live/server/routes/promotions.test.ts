@@ -1,12 +1,12 @@
 // Promotion with sign-off on real results: a backtest of sma-cross on BTC/USDT 1h, then the walk-forward, look-ahead
-// check and parity check the CLI writes. Evidence missing → 409 with each item; roles; audit rows for sign-offs and
+// check and parity check run as the background jobs the checklist names (the real CLI writes their results). Evidence missing → 409 with each item; roles; audit rows for sign-offs and
 // refusals; the paper bot made from the run; live refused while LIVE_TRADING_ENABLED is false, allowed when true.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BTC_1H, sharedFile } from '../../../test-support/shared-data.ts';
+import { BTC_1H, SHARED_DATA, sharedFile } from '../../../test-support/shared-data.ts';
 import { runCli, tempDir } from '../../../test-support/cli.ts';
-import { runLiveCli } from '../../cli/cli-harness.test-util.ts';
+import { JobManager, type JobView } from '../jobs.ts';
 import { makeHarness, T0, type Harness } from '../server-harness.test-util.ts';
 import { ResultsIndex, researchEvidence, subjectOfRun, searchHolds, lossLimits } from '../promotions.ts';
 
@@ -43,9 +43,9 @@ describe('promotions', () => {
     expect(e.subject).toMatchObject({ source: 'run', id: runId, symbol: 'BTC/USDT', timeframe: '1h', params: { fast: 10, slow: 30 }, strategy: { id: 'sma-cross', ref: 'sma-cross@1.0.0' } });
     expect(e.evidence.map((i) => [i.id, i.ok])).toEqual([['out-of-sample', false], ['lookahead', false], ['parity', false]]);
     const [oos, la, pa] = e.evidence;
-    expect(la.job).toEqual({ kind: 'check-lookahead', args: { strategy: 'sma-cross@1.0.0', params: { fast: 10, slow: 30 }, data: { file: FILE }, from: '2022-01-01T00:00:00.000Z', to: '2022-03-01T00:00:00.000Z' } });
-    expect(pa.job).toEqual({ kind: 'parity', args: { strategy: 'sma-cross@1.0.0', params: { fast: 10, slow: 30 }, data: { file: FILE }, from: '2022-01-01T00:00:00.000Z', to: '2022-03-01T00:00:00.000Z', fill: { feeRate: 0.001, slippageBps: 0, fraction: 1 } } });
-    expect(oos.job).toMatchObject({ kind: 'walk-forward', args: { grid: { fast: '10', slow: '30' }, train: '18d', test: '9d', data: { file: FILE } } });
+    expect(la.job).toEqual({ kind: 'check-lookahead', args: { strategy: 'sma-cross', params: { fast: 10, slow: 30 }, data: { file: FILE }, from: '2022-01-01T00:00:00.000Z', to: '2022-03-01T00:00:00.000Z' } });
+    expect(pa.job).toEqual({ kind: 'parity', args: { strategy: 'sma-cross', params: { fast: 10, slow: 30 }, data: { file: FILE }, from: '2022-01-01T00:00:00.000Z', to: '2022-03-01T00:00:00.000Z', fill: { feeRate: 0.001, slippageBps: 0, fraction: 1 } } });
+    expect(oos.job).toMatchObject({ kind: 'walk-forward', args: { strategy: 'sma-cross', grid: { fast: '10', slow: '30' }, train: '18d', test: '9d', data: { file: FILE } } });
     expect(la.detail).toBe('no look-ahead check of sma-cross (fast=10 slow=30) on BTC/USDT 1h');
   });
 
@@ -65,22 +65,24 @@ describe('promotions', () => {
     expect(bad.json<Err>().error.message).toMatch(/body\.budget/);
   });
 
-  it('finds the walk-forward, look-ahead and parity results the CLI writes, then creates the paper bot', async () => {
-    const wf = await runCli(['walk-forward', '--strategy', 'sma-cross', '--data', FILE, ...SPAN, '--grid', 'fast=8,10', '--grid', 'slow=30', '--train', '18d', '--test', '9d', '--workers', '1', '--json'], dir);
-    expect(wf.code, wf.stderr).toBe(0);
-    const la = await runCli(['check', 'lookahead', '--strategy', 'sma-cross', '--param', 'fast=10', '--param', 'slow=30', '--data', FILE, ...SPAN, '--cuts', '8', '--json'], dir);
-    expect(la.code, la.stderr).toBe(0);
-    const pa = await runLiveCli(['parity', '--strategy', 'sma-cross', '--param', 'fast=10', '--param', 'slow=30', '--data', FILE, ...SPAN, '--json'], { TRADELAB_RESULTS: results }, dir);
-    expect(pa.code, pa.err).toBe(0);
+  it('runs the jobs the checklist names (the real CLI), finds their results, then creates the paper bot', async () => {
+    const before = (await get(h, `/api/promotions/run/${runId}`)).json<Evidence>();
+    const jobs = new JobManager({ maxConcurrent: 3, childEnv: { TRADELAB_HOME: join(dir, 'home'), TRADELAB_RESULTS: results }, env: { sampleDataDir: SHARED_DATA }, cwd: dir });
+    const done: Record<string, JobView> = {};
+    try {
+      const started = before.evidence.map((i) => [i.id, jobs.create(i.job!.kind, i.job!.args, 'operator').id] as const);
+      await jobs.whenIdle();
+      for (const [item, id] of started) done[item] = jobs.get(id)!;
+    } finally { await jobs.close(); }
+    for (const j of Object.values(done)) expect(j, j.error ?? '').toMatchObject({ status: 'done', error: null });
     const e = (await get(h, `/api/promotions/run/${runId}`)).json<Evidence>();
     expect(e.ready).toBe(true);
     const byId = Object.fromEntries(e.evidence.map((i) => [i.id, i]));
-    const wfId = (JSON.parse(wf.stdout) as { manifest: { runId: string } }).manifest.runId;
-    expect(byId['out-of-sample']).toMatchObject({ ok: true, resultId: wfId, job: null });
+    expect(byId['out-of-sample']).toMatchObject({ ok: true, resultId: done['out-of-sample'].resultRunId, job: null });
     expect(byId['out-of-sample'].detail).toMatch(/^walk-forward .*: \d+ folds, out-of-sample return -?\d+\.\d\d%, Sharpe/);
-    expect(byId.lookahead).toMatchObject({ ok: true, resultId: (JSON.parse(la.stdout) as { checkId: string }).checkId });
+    expect(byId.lookahead).toMatchObject({ ok: true, resultId: done.lookahead.resultRunId });
     expect(byId.lookahead.detail).toMatch(/^clean: \d+ cuts over \d+ bars/);
-    expect(byId.parity).toMatchObject({ ok: true, resultId: (JSON.parse(pa.out) as { checkId: string }).checkId });
+    expect(byId.parity).toMatchObject({ ok: true, resultId: done.parity.resultRunId });
 
     // Risk and budget come with the sign-off: no loss limit → refused.
     const noRisk = await post(h, `/api/promotions/run/${runId}`, { ...paperBody, risk: {} }, 'operator');
