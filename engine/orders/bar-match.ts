@@ -14,7 +14,7 @@
  * `fillMarket` fills or rejects a market order. No allocation on the common path.
  */
 import type { Book } from './book.ts';
-import { pathPoints, type IntrabarPath } from './intrabar.ts';
+import type { IntrabarPath } from './intrabar.ts';
 import { F_ARRIVAL, F_FROM_FILL, ST_OPEN, type OrderStore } from './order-store.ts';
 import type { FillLiquidity } from './views.ts';
 
@@ -35,6 +35,21 @@ export function matchBar(
   h: BarMatcher, book: Book, r: number, o: number, hi: number, l: number, c: number, vol: number,
   through: boolean, path: IntrabarPath, maxVolumeShare: number | null, pts: Float64Array,
 ): void {
+  const bar = BAR;
+  bar[0] = o; bar[1] = hi; bar[2] = l; bar[3] = c; bar[4] = vol;
+  matchBarOf(h, book, r, bar, through, path, maxVolumeShare, pts);
+}
+
+const BAR = new Float64Array(5);
+
+/**
+ * `matchBar` with the bar's open, high, low, close and volume in `bar[0..4]` (read on entry), so that a hot caller
+ * passes no double argument (V8 boxes those of calls it does not inline).
+ */
+export function matchBarOf(
+  h: BarMatcher, book: Book, r: number, bar: Float64Array, through: boolean, path: IntrabarPath, maxVolumeShare: number | null, pts: Float64Array,
+): void {
+  const o = bar[0], hi = bar[1], l = bar[2], c = bar[3], vol = bar[4];
   const st = h.store;
   const price = st.price;
   const buys = book.buys, sells = book.sells;
@@ -68,8 +83,12 @@ export function matchBar(
     }
   }
   if (book.arrivals.length) clearArrivals(st, book);
-  // legs 1..3
-  pathPoints(o, hi, l, c, path, pts);
+  // legs 1..3 (pathPoints, written out: its double arguments would be boxed)
+  const highFirst = path === 'high-first' ? true : path === 'low-first' ? false : hi - o < o - l;
+  pts[0] = o;
+  pts[1] = highFirst ? hi : l;
+  pts[2] = highFirst ? l : hi;
+  pts[3] = c;
   for (let leg = 1; leg <= 3 && h.capacity > 0; leg++) {
     const a = pts[leg - 1], b = pts[leg];
     h.leg = leg;

@@ -1,11 +1,13 @@
 /** One market's book of resting order ids (the order simulator's, reused by the paper and replay venues). */
 import type { OrderStore } from './order-store.ts';
+import { TagIndex } from './tag-index.ts';
 
 /** One market's book of order ids: buys best (highest) first, sells best (lowest) first; equal prices keep time priority. */
 export class Book {
   readonly buys: number[] = [];
   readonly sells: number[] = [];
-  readonly tags = new Map<string, number>();
+  /** Open orders' tags -> ids. */
+  readonly tags = new TagIndex();
   readonly pendingMarket: number[] = [];
   readonly arrivals: number[] = [];
 

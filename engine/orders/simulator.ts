@@ -22,27 +22,19 @@ import type { ParamValues } from '../params.ts';
 import { type AnyStrategy, type DecideResult, type Intent, type PositionView } from '../strategy.ts';
 import { FILL_ON, INTRABAR_PATHS } from './intrabar.ts';
 import { Book } from './book.ts';
-import { matchBar, type BarMatcher } from './bar-match.ts';
+import { matchBarOf, type BarMatcher } from './bar-match.ts';
 import { checkOrder, roundAmount, roundPrice, validateMarketSpec, type MarketSpec, type RejectReason } from './market-spec.ts';
 import type {
   HoldPeriod, MarketSummary, OrderFillModel, OrderMarketInput, OrderRecord, OrderSimConfig, OrderSimResult,
   RejectedOrder, StepSeries,
 } from './types.ts';
 import type { AccountView, FillLiquidity, FillView, OpenOrderView, OrderSide, OrdersView } from './views.ts';
+import { StepLog, type MarkSource, type StepColumns } from './step-log.ts';
 import { F_ARRIVAL, F_FROM_FILL, F_MARKET, F_SELL, OrderHandle, OrderStore, ST_CANCELLED, ST_FILLED, ST_OPEN, ST_REJECTED } from './order-store.ts';
 
-class FillRow implements FillView {
-  constructor(
-    readonly seq: number, readonly market: number, readonly symbol: string, readonly bar: number, readonly ts: number,
-    readonly tag: string, readonly orderId: number, readonly side: OrderSide, readonly type: 'limit' | 'market',
-    readonly price: number, readonly amount: number, readonly fee: number, readonly liquidity: FillLiquidity,
-    readonly remaining: number, readonly lotId: number, readonly pathLeg: number,
-  ) {}
-}
-
 /**
- * Every fill of a run in typed-array columns (the objects handed to `onFill` and `ctx.fills` are made per fill and
- * dropped after the market's bar; the result's `fills` are made from the columns on first read).
+ * Every fill of a run in typed-array columns. A fill's columns are written once, when it happens; `FillHandle` is its
+ * object view (handed to `onFill` and in `ctx.fills`, made per fill; the result's `fills` are made on first read).
  */
 class FillStore {
   n = 0;
@@ -74,12 +66,35 @@ class FillStore {
   }
 
   /** Fill k as an object. */
-  row(k: number, orders: OrderStore): FillRow {
-    const id = this.orderId[k], m = this.market[k];
-    return new FillRow(
-      k, m, orders.symbols[m], this.bar[k], this.ts[k], orders.tags[id], id, orders.isSell(id) ? 'sell' : 'buy', orders.isMarket(id) ? 'market' : 'limit',
-      this.price[k], this.amount[k], this.fee[k], this.taker[k] ? 'taker' : 'maker', this.remaining[k], this.lotId[k], this.leg[k],
-    );
+  row(k: number, orders: OrderStore): FillHandle {
+    return new FillHandle(this, orders, k);
+  }
+}
+
+/** Object view of fill `seq` (reads the fill's columns, which never change once written; no per-fill numbers boxed). */
+class FillHandle implements FillView {
+  constructor(private readonly s: FillStore, private readonly o: OrderStore, readonly seq: number) {}
+  get market(): number { return this.s.market[this.seq]; }
+  get symbol(): string { return this.o.symbols[this.s.market[this.seq]]; }
+  get bar(): number { return this.s.bar[this.seq]; }
+  get ts(): number { return this.s.ts[this.seq]; }
+  get tag(): string { return this.o.tags[this.s.orderId[this.seq]]; }
+  get orderId(): number { return this.s.orderId[this.seq]; }
+  get side(): OrderSide { return this.o.isSell(this.s.orderId[this.seq]) ? 'sell' : 'buy'; }
+  get type(): 'limit' | 'market' { return this.o.isMarket(this.s.orderId[this.seq]) ? 'market' : 'limit'; }
+  get price(): number { return this.s.price[this.seq]; }
+  get amount(): number { return this.s.amount[this.seq]; }
+  get fee(): number { return this.s.fee[this.seq]; }
+  get liquidity(): FillLiquidity { return this.s.taker[this.seq] ? 'taker' : 'maker'; }
+  get remaining(): number { return this.s.remaining[this.seq]; }
+  get lotId(): number { return this.s.lotId[this.seq]; }
+  get pathLeg(): number { return this.s.leg[this.seq]; }
+  toJSON(): FillView {
+    return {
+      seq: this.seq, market: this.market, symbol: this.symbol, bar: this.bar, ts: this.ts, tag: this.tag, orderId: this.orderId, side: this.side,
+      type: this.type, price: this.price, amount: this.amount, fee: this.fee, liquidity: this.liquidity, remaining: this.remaining,
+      lotId: this.lotId, pathLeg: this.pathLeg,
+    };
   }
 }
 
@@ -224,9 +239,11 @@ class OrderSim implements BarMatcher {
   readonly rejected: RejectedOrder[] = [];
   private readonly rejectCounts: Partial<Record<RejectReason, number>> = {};
   private readonly pts = new Float64Array(4);
+  /** The bar being matched: open, high, low, close, volume. */
+  private readonly bar = new Float64Array(5);
   private readonly through: boolean;
   private readonly slip: number;
-  cash: number;
+  cash = 0;
   reservedCash = 0;
   openBuyNotional = 0;
   openTotal = 0;
@@ -234,7 +251,7 @@ class OrderSim implements BarMatcher {
   capacity = Infinity;
   /** Path leg being processed (0 = the open), for fills triggered inside onFill. */
   leg = 0;
-  initialCapital: number;
+  initialCapital = 0;
   private boughtNotional = 0;
   private soldNotional = 0;
 
@@ -326,7 +343,7 @@ class OrderSim implements BarMatcher {
     const b = this.books[m];
     st.status[id] = status;
     st.doneBar[id] = bar;
-    st.doneTs[id] = bar >= 0 ? this.frames[m].ts[bar] : NaN;
+    if (bar >= 0) st.doneTs[id] = this.frames[m].ts[bar]; else st.doneTs[id] = NaN;
     b.tags.delete(st.tags[id]);
     this.openTotal--;
     const rem = st.remaining[id];
@@ -417,12 +434,19 @@ class OrderSim implements BarMatcher {
       ctx.fill = f;
       const r = onFill(ctx as never);
       ctx.fill = undefined;
-      if (r !== undefined) this.apply(m, r, 'fill', bar, price);
+      if (r !== undefined) { this.applyRef = price; this.apply(m, r, 'fill', bar); }
     }
   }
 
-  /** Apply intents from decide (origin 'decide', ref = close) or onFill (origin 'fill', ref = the path price). */
-  private apply(m: number, r: DecideResult, origin: 'decide' | 'fill', bar: number, ref: number): void {
+  /** The reference price of the next `apply` (a field: V8 boxes the double arguments of calls it does not inline). */
+  private applyRef = 0;
+
+  /**
+   * Apply intents from decide (origin 'decide', ref = close) or onFill (origin 'fill', ref = the path price); the caller
+   * sets `applyRef` to ref first.
+   */
+  private apply(m: number, r: DecideResult, origin: 'decide' | 'fill', bar: number): void {
+    const ref = this.applyRef;
     // (as intentsOf, without wrapping a single intent in a new array)
     const many = Array.isArray(r);
     const intents = many ? (r as readonly Intent[]) : undefined;
@@ -555,7 +579,9 @@ class OrderSim implements BarMatcher {
         return;
       }
     }
-    matchBar(this, this.books[m], r, f.open[r], f.high[r], f.low[r], f.close[r], f.volume[r], this.through, this.cfg.intrabarPath, this.cfg.maxVolumeShare, this.pts);
+    const bar = this.bar;
+    bar[0] = f.open[r]; bar[1] = f.high[r]; bar[2] = f.low[r]; bar[3] = f.close[r]; bar[4] = f.volume[r];
+    matchBarOf(this, book, r, bar, this.through, this.cfg.intrabarPath, this.cfg.maxVolumeShare, this.pts);
   }
 
   private clearArrivals(book: Book): void {
@@ -569,20 +595,24 @@ class OrderSim implements BarMatcher {
     const { M, frames, ledger } = this;
     const T = alignTimeline(frames, this.cfg.startTs, this.cfg.endTs);
     const S = T.length;
-    const equity = new Float64Array(S), cash = new Float64Array(S), inv = new Float64Array(S), cap = new Float64Array(S);
-    const openOrders = new Float64Array(S), realised = new Float64Array(S), unrealised = new Float64Array(S), fees = new Float64Array(S);
     const ptr = new Int32Array(M), end = new Int32Array(M), has = new Uint8Array(M), warm = new Int32Array(M);
     for (let m = 0; m < M; m++) {
       ptr[m] = lowerBound(frames[m].ts, this.cfg.startTs);
       end[m] = lowerBound(frames[m].ts, this.cfg.endTs);
       warm[m] = ptr[m] + Math.max(0, Math.floor(this.strategy.warmup(this.params) || 0));
     }
+    const marks: MarkSource = { frames, start: Int32Array.from(ptr), end, mark0: Float64Array.from(this.mark) };
+    // The per-step series are logged where they change (see step-log.ts): the account after a step with a fill, the
+    // open-order count after a step that changed it. Step 0 is always logged.
+    const log = new StepLog(M);
+    const fl = this.fills;
+    let lastFills = -1, lastOpen = -1;
     const decide = this.strategy.decide;
     let maxOpen = 0, maxCap = 0;
     if (M === 1) {
       // One market: the timeline is its rows ptr[0] .. end[0] - 1, one step per row. The same steps as below
       // without the per-market bookkeeping.
-      const close = frames[0].close, ctx = this.ctxs[0], mark = this.mark, base = ledger.base, openCost = ledger.openCost;
+      const close = frames[0].close, ctx = this.ctxs[0], mark = this.mark;
       const r0 = ptr[0], w0 = warm[0];
       for (let s = 0; s < S; s++) {
         const r = r0 + s;
@@ -593,20 +623,11 @@ class OrderSim implements BarMatcher {
         if (r >= w0) {
           ctx.i = r;
           const res = decide(ctx as never);
-          if (res !== undefined) this.apply(0, res, 'decide', r, close[r]);
+          if (res !== undefined) { this.applyRef = close[r]; this.apply(0, res, 'decide', r); }
         }
-        let iv = 0, un = 0;
-        const b = base[0];
-        if (b !== 0) { iv += b * mark[0]; un += b * mark[0] - openCost[0]; }
-        const c = this.cash, open = this.openTotal, inUse = ledger.totalOpenCost;
-        equity[s] = c + iv;
-        cash[s] = c;
-        inv[s] = iv;
-        cap[s] = inUse;
-        openOrders[s] = open;
-        realised[s] = ledger.realised;
-        unrealised[s] = un;
-        fees[s] = ledger.fees;
+        if (fl.n !== lastFills) { lastFills = fl.n; log.cash = this.cash; log.account(s, ledger); }
+        const open = this.openTotal, inUse = ledger.totalOpenCost;
+        if (open !== lastOpen) { lastOpen = open; log.open(s, open); }
         if (open > maxOpen) maxOpen = open;
         if (inUse > maxCap) maxCap = inUse;
       }
@@ -627,35 +648,21 @@ class OrderSim implements BarMatcher {
           const ctx = this.ctxs[m];
           ctx.i = r;
           const res = decide(ctx as never);
-          if (res !== undefined) this.apply(m, res, 'decide', r, frames[m].close[r]);
+          if (res !== undefined) { this.applyRef = frames[m].close[r]; this.apply(m, res, 'decide', r); }
         }
         ptr[m] = r + 1;
       }
-      let iv = 0, un = 0;
-      for (let m = 0; m < M; m++) {
-        const b = ledger.base[m];
-        if (b !== 0) { iv += b * this.mark[m]; un += b * this.mark[m] - ledger.openCost[m]; }
-      }
-      equity[s] = this.cash + iv;
-      cash[s] = this.cash;
-      inv[s] = iv;
-      cap[s] = ledger.totalOpenCost;
-      openOrders[s] = this.openTotal;
-      realised[s] = ledger.realised;
-      unrealised[s] = un;
-      fees[s] = ledger.fees;
-      if (this.openTotal > maxOpen) maxOpen = this.openTotal;
-      if (ledger.totalOpenCost > maxCap) maxCap = ledger.totalOpenCost;
+      if (fl.n !== lastFills) { lastFills = fl.n; log.cash = this.cash; log.account(s, ledger); }
+      const open = this.openTotal, inUse = ledger.totalOpenCost;
+      if (open !== lastOpen) { lastOpen = open; log.open(s, open); }
+      if (open > maxOpen) maxOpen = open;
+      if (inUse > maxCap) maxCap = inUse;
     }
     if (this.openTotal < 0 || this.reservedCash < -1e-6) throw invariantError('ORDER_BOOK_BROKEN', `order book bookkeeping went negative (open ${this.openTotal}, reserved ${this.reservedCash})`);
-    return this.result(T, { equity, cash, inv, cap, openOrders, realised, unrealised, fees }, maxOpen, maxCap);
+    return this.result(T, log, marks, maxOpen, maxCap);
   }
 
-  private result(
-    T: Float64Array,
-    s: { equity: Float64Array; cash: Float64Array; inv: Float64Array; cap: Float64Array; openOrders: Float64Array; realised: Float64Array; unrealised: Float64Array; fees: Float64Array },
-    maxOpen: number, maxCap: number,
-  ): OrderSimResult {
+  private result(T: Float64Array, log: StepLog, marks: MarkSource, maxOpen: number, maxCap: number): OrderSimResult {
     const { ledger } = this;
     const series: Record<string, Record<string, StepSeries>> = {};
     const holdPeriods: HoldPeriod[] = [];
@@ -688,6 +695,7 @@ class OrderSim implements BarMatcher {
     for (let m = 0; m < this.M; m++) unreal += ledger.unrealised(m, this.mark[m]);
     const store = this.store;
     let orders: OrderRecord[] | undefined;
+    let cols: StepColumns | undefined;
     const fm: OrderFillModel = {
       intrabarPath: this.cfg.intrabarPath, fillOn: this.cfg.fillOn, slippageBps: this.cfg.slippageBps, maxVolumeShare: this.cfg.maxVolumeShare,
       marketOrders: 'decide: next bar open +/- slippage; onFill: at the path point +/- slippage',
@@ -698,15 +706,23 @@ class OrderSim implements BarMatcher {
     };
     return {
       strategy: this.strategy.ref, params: this.params, fillModel: fm, initialCash: this.cfg.initialCash, markets,
-      ts: T, equity: s.equity, cash: s.cash, inventoryValue: s.inv, capitalInUse: s.cap, openOrders: s.openOrders,
-      realised: s.realised, unrealised: s.unrealised, fees: s.fees,
+      ts: T,
+      // the per-step series, expanded from the step log on first read (see step-log.ts)
+      get equity(): Float64Array { return (cols ??= log.expand(T, marks)).equity; },
+      get cash(): Float64Array { return (cols ??= log.expand(T, marks)).cash; },
+      get inventoryValue(): Float64Array { return (cols ??= log.expand(T, marks)).inv; },
+      get capitalInUse(): Float64Array { return (cols ??= log.expand(T, marks)).cap; },
+      get openOrders(): Float64Array { return (cols ??= log.expand(T, marks)).openOrders; },
+      get realised(): Float64Array { return (cols ??= log.expand(T, marks)).realised; },
+      get unrealised(): Float64Array { return (cols ??= log.expand(T, marks)).unrealised; },
+      get fees(): Float64Array { return (cols ??= log.expand(T, marks)).fees; },
       // built on first read (one handle per order; the grid places ~100k a year on 1m bars)
       get orders(): readonly OrderRecord[] { return (orders ??= Array.from({ length: store.n }, (_, id): OrderRecord => new OrderHandle(store, id))); },
       get fills(): readonly FillView[] { return (fillRows ??= Array.from({ length: fl.n }, (_, k) => fl.row(k, store))); },
       get lots(): readonly Lot[] { return ledger.lots; }, rejected: this.rejected, rejectCounts: this.rejectCounts,
       series, holdPeriods,
       totals: {
-        initialCapital: this.initialCapital, finalEquity: n ? s.equity[n - 1] : this.initialCapital, cash: this.cash,
+        initialCapital: this.initialCapital, finalEquity: n ? log.lastEquity(T, marks) : this.initialCapital, cash: this.cash,
         realised: ledger.realised, unrealised: unreal, fees: ledger.fees, fills: fl.n, buyFills, sellFills: fl.n - buyFills,
         ordersPlaced: this.store.n, ordersCancelled: this.cancelled, rejected: this.rejected.length,
         closedLots, openLots: ledger.n - closedLots, maxOpenOrders: maxOpen, maxCapitalInUse: maxCap,

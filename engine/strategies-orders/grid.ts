@@ -93,6 +93,10 @@ class PriceSet {
   }
 }
 
+/** The mutable intents a grid pass hands out (typed as `Intent`, read-only, to the runner). */
+interface PooledCancel { type: 'cancel'; tag: string }
+interface PooledBuy { type: 'limit'; side: 'buy'; price: number; amount: number; tag: string }
+
 /** Per-market grid state. */
 export class GridMarket {
   anchorHigh = NaN;
@@ -109,10 +113,46 @@ export class GridMarket {
   lotLevel = new Float64Array(256).fill(NaN);
   seq = 0;
   /**
-   * The intent list a pass returns, reused by the next pass of this market (one array per pass was a tenth of the
-   * run's garbage). Runners consume a decision before asking for the next one, as the order simulator does.
+   * The intent list a pass returns, and its intent objects, reused by the next pass of this market (new ones per pass
+   * were a third of the run's garbage). Runners consume a decision before asking for the next one: the order
+   * simulator applies it at once, the live runner turns it into outbox entries (stored as JSON) at once. Intents
+   * returned by `onFill` are new objects: a runner may collect those of several fills before acting on them.
    */
   readonly out: Intent[] = [];
+  private readonly cancelPool: PooledCancel[] = [];
+  private readonly buyPool: PooledBuy[] = [];
+  private nCancel = 0;
+  private nBuy = 0;
+
+  /** Start a pass: empty `out`, recycle the intent objects of the last pass. */
+  resetOut(): void {
+    const out = this.out;
+    while (out.length) out.pop(); // (keeps the backing store; a length reset is a runtime call that frees it)
+    this.nCancel = 0;
+    this.nBuy = 0;
+  }
+
+  /** Append a cancel of `tag` to `out`. */
+  pushCancel(tag: string): void {
+    let it = this.cancelPool[this.nCancel];
+    if (it === undefined) { it = { type: 'cancel', tag }; this.cancelPool.push(it); }
+    this.nCancel++;
+    it.tag = tag;
+    this.out.push(it);
+  }
+
+  /** Append a grid buy at `buyPrice` for `buyAmount` with `tag` to `out` (prices in fields: V8 boxes double arguments). */
+  buyPrice = 0;
+  buyAmount = 0;
+  pushBuy(tag: string): void {
+    let it = this.buyPool[this.nBuy];
+    if (it === undefined) { it = { type: 'limit', side: 'buy', price: 0.5, amount: 0.5, tag }; this.buyPool.push(it); }
+    this.nBuy++;
+    it.price = this.buyPrice;
+    it.amount = this.buyAmount;
+    it.tag = tag;
+    this.out.push(it);
+  }
   lastK0 = -1;
   lastKEnd = -1;
   lastKLast = -1;
@@ -281,8 +321,8 @@ function locate(ctx: GridCtx, g: GridMarket, p: GridParams): Intent[] | undefine
   while (g.level(kLast + 1) >= cb) kLast++;
   g.lastKLast = kLast;
   g.loK0 = g.level(k0);
-  g.hiK0 = k0 > 0 ? g.level(k0 - 1) : Infinity;
-  g.hiKL = kLast >= 0 ? g.level(kLast) : Infinity;
+  if (k0 > 0) g.hiK0 = g.level(k0 - 1); else g.hiK0 = Infinity;
+  if (kLast >= 0) g.hiKL = g.level(kLast); else g.hiKL = Infinity;
   g.loKL = g.level(kLast + 1);
   let n = kLast - k0 + 1;
   if (n < p.minBuys) n = p.minBuys;
@@ -318,7 +358,7 @@ function fullPass(
   const G = g.gridTop;
   const half = s / 2;
   const out = g.out;
-  while (out.length) out.pop(); // (keeps the backing store; a length reset is a runtime call that frees it)
+  g.resetOut();
   const taken = g.taken;
   // Drop grid buys that are no longer open (rejected on placement), and cancel those below the lowest wanted
   // level (the band follows the price). Compacts the buy columns in place, keeping their order.
@@ -327,16 +367,19 @@ function fullPass(
   const verify = orders.rejected !== g.rejectionsSeen;
   g.rejectionsSeen = orders.rejected;
   // Incremental pass: nothing happened since the last pass but the price moving, so only the levels that just
-  // entered the wanted range need a look, and buys need cancelling only if the range's bottom moved up.
+  // entered the wanted range need a look.
   const incremental = !g.dirty && !g.incomplete && !verify && G === g.lastTop && g.lastKEnd >= 0;
-  if (!incremental || kEnd < g.lastKEnd) {
+  // After every pass, every grid buy sits at or above that pass's floor (those below were cancelled, new ones are
+  // placed at wanted levels, above it); between passes buys only go (fills). So with the same GridTop and no new
+  // rejection, buys need cancelling only if the range's bottom moved up (a higher floor).
+  if (verify || G !== g.lastTop || g.lastKEnd < 0 || kEnd < g.lastKEnd) {
     const tags = g.buyTag, lv = g.buyLevel, sq = g.buySeq, nt = g.buyNotional;
     const n = g.nBuys;
     let w = 0;
     for (let j = 0; j < n; j++) {
       const tag = tags[j], level = lv[j];
       if (verify && !orders.has(m, tag)) { taken.x = level; taken.removeX(); continue; }
-      if (level < floor) { out.push({ type: 'cancel', tag }); taken.x = level; taken.removeX(); continue; }
+      if (level < floor) { g.pushCancel(tag); taken.x = level; taken.removeX(); continue; }
       if (w !== j) { tags[w] = tag; lv[w] = level; sq[w] = sq[j]; nt[w] = nt[j]; }
       w++;
     }
@@ -380,7 +423,7 @@ function fullPass(
         if (w < 0 || lv[j] < lv[w] || (lv[j] === lv[w] && sq[j] < sq[w])) w = j;
       }
       if (w < 0 || !(lv[w] < level)) { incomplete = g.nBuys < p.maxBuys; break; }
-      out.push({ type: 'cancel', tag: g.buyTag[w] });
+      g.pushCancel(g.buyTag[w]);
       taken.x = lv[w];
       taken.removeX();
       committed -= g.buyNotional[w];
@@ -389,7 +432,9 @@ function fullPass(
       if (g.nBuys >= p.maxBuys || mine >= softCap || total >= p.maxOpenOrders) { incomplete = true; break; }
     }
     const tag = `b${g.seq++}`;
-    out.push({ type: 'limit', side: 'buy', price: level, amount: notional / level, tag });
+    g.buyPrice = level;
+    g.buyAmount = notional / level;
+    g.pushBuy(tag);
     g.reserveBuy();
     const nb = g.nBuys++;
     g.buyTag[nb] = tag; g.buyLevel[nb] = level; g.buySeq[nb] = g.seq; g.buyNotional[nb] = notional;
