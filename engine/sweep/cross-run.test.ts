@@ -86,7 +86,8 @@ describe('cross scans', () => {
       const close = Float64Array.from({ length: n }, () => 1 + rnd());
       const exitBar = (() => { for (let i = i0; i < j1; i++) if (tg[i - 1] === -1) return i; return j1; })();
       if (i0 < j1) {
-        expect(markHeldUntilCross(st, close, a, b, i0, j1, 0, 50, 10)).toBe(exitBar);
+        st.cash = 50; st.pos = 10;
+        expect(markHeldUntilCross(st, close, a, b, i0, j1, 0)).toBe(exitBar);
         expect(st.exposed).toBe(exitBar - i0);
       }
     }

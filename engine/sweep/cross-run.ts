@@ -42,13 +42,13 @@ export function nextCross(fast: Float64Array, slow: Float64Array, j: number, j1:
 }
 
 /**
- * Mark bars i0 .. while a position is held (markHeld's arithmetic, bar by bar), up to the first bar i whose previous
+ * Mark bars i0 .. while a position is held (st.cash, st.pos; markHeld's arithmetic, bar by bar), up to the first bar i whose previous
  * bar's target is the exit: `a` crossing below `b` at bar i-1 ((fast, slow) for a long, (slow, fast) for a short).
  * Returns that bar, or i1. i0 >= 2. The exit test is one comparison per bar, checked in full only when it fires; the
  * loop leaves for the rare events (an exit candidate, the end of a drawdown period) so that it keeps few live values.
  */
-export function markHeldUntilCross(st: Marks, close: Float64Array, a: Float64Array, b: Float64Array, i0: number, i1: number,
-  start: number, cash: number, pos: number): number {
+export function markHeldUntilCross(st: Marks, close: Float64Array, a: Float64Array, b: Float64Array, i0: number, i1: number, start: number): number {
+  const cash = +st.cash, pos = +st.pos;
   let prev = +st.prev, sum = +st.sum, sumSq = +st.sumSq, downSq = +st.downSq;
   let peak = +st.peak, peakBar = st.peakIdx + start, trough = +st.trough;
   let i = i0;
@@ -136,21 +136,22 @@ export class CrossRun extends SignalRun {
 
   advanceCross(i0: number, i1: number): void {
     if (i0 !== this.next || i1 < i0 || i1 > this.last) throw usageError('BAD_RANGE', `advanceCross(${i0}, ${i1}) must continue at bar ${this.next} and stop at or before ${this.last}`);
-    const { fast, slow, from, book, m: st, start } = this;
+    const { fast, slow, from, m: st, start } = this;
     const close = this.frame.close;
     const allowShort = this.cfg.allowShort;
-    let cash = this.cash, pos = this.pos, side = this.side, k = this.k;
+    let k = this.k;
     let i = i0;
     while (i < i1) {
       // Bar i applies the target of bar i-1; find the first bar j >= i whose previous bar's cross moves the book.
+      const side = this.side;
       let j: number;
       if (side !== SIDE_FLAT) {
         // held: mark bars until the previous bar's cross is the exit (cross down for a long, up for a short)
-        j = side === SIDE_LONG ? markHeldUntilCross(st, close, fast, slow, i, i1, start, cash, pos) : markHeldUntilCross(st, close, slow, fast, i, i1, start, cash, pos);
+        j = side === SIDE_LONG ? markHeldUntilCross(st, close, fast, slow, i, i1, start) : markHeldUntilCross(st, close, slow, fast, i, i1, start);
       } else {
         if (i <= from) j = Math.min(from + 1, i1); // targets before `from` are NaN: nothing moves
         else j = (allowShort ? nextCross(fast, slow, i - 1, i1 - 1) : nextCrossBelow(slow, fast, i - 1, i1 - 1)) + 1;
-        if (j > i) markFlat(st, cash + pos * close[i], k, j - i);
+        if (j > i) markFlat(st, close, i, k, j - i);
       }
       if (j > i) {
         k += j - i;
@@ -161,15 +162,12 @@ export class CrossRun extends SignalRun {
       const s = crossTargetAt(fast, slow, from, i - 1);
       if (s === s) {
         const t = s > 0 ? SIDE_LONG : allowShort ? SIDE_SHORT : SIDE_FLAT;
-        if (t !== side) {
-          book.moveTo(i, t);
-          cash = book.cash; pos = book.pos; side = book.side;
-        }
+        if (t !== side) this.moveTo(i, t);
       }
-      st.mark(cash + pos * close[i], pos, k);
+      st.markBar(close, i, k);
       i++; k++;
     }
-    this.cash = cash; this.pos = pos; this.side = side; this.k = k; this.next = i1;
+    this.k = k; this.next = i1;
   }
 
   /** The Stats, after the last advanceCross (SignalRun.finish with the cross target of the bar before the last). */

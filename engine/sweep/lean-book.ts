@@ -19,7 +19,7 @@ export interface TradeStore {
 }
 
 export class LeanBook {
-  cash: number;
+  cash = 0; // initialized: see Marks (signal-stats.ts) on double fields
   pos = 0;
   side = LEAN_FLAT;
   feesPaid = 0;
@@ -53,15 +53,27 @@ export class LeanBook {
     this.minNotional = cfg.minNotional;
   }
 
+  /**
+   * The raw price (before slippage) of the fill being made. A field, not an argument: a double passed to a method
+   * that is not inlined is boxed, once per fill, tens of thousands of times per sweep.
+   */
+  private raw = 0.5;
+
   /** Move to `target` at bar `bar`'s open: close first, then open sized from the cash after closing (Book.moveTo). */
   moveTo(bar: number, target: number): void {
-    const raw = this.open[bar];
-    if (this.side !== LEAN_FLAT) this.close(raw);
-    if (target !== LEAN_FLAT) this.openAt(target, raw);
+    this.raw = this.open[bar];
+    if (this.side !== LEAN_FLAT) this.closeRaw();
+    if (target !== LEAN_FLAT) this.openRaw(target);
   }
 
   /** Close the open position at `raw` before slippage (Book.close). */
   close(raw: number): void {
+    this.raw = raw;
+    this.closeRaw();
+  }
+
+  private closeRaw(): void {
+    const raw = this.raw;
     const long = this.side === LEAN_LONG;
     const price = long ? raw * this.sellMul : raw * this.buyMul;
     const size = this.entrySize;
@@ -84,7 +96,8 @@ export class LeanBook {
   }
 
   /** Open `side` at `raw` before slippage, sized fraction × cash / (price × (1 + feeRate)) rounded down to the lot (Book.open). */
-  private openAt(side: number, raw: number): void {
+  private openRaw(side: number): void {
+    const raw = this.raw;
     const feeRate = this.feeRate, lotSize = this.lotSize;
     const long = side === LEAN_LONG;
     const price = long ? raw * this.buyMul : raw * this.sellMul;

@@ -46,9 +46,8 @@ export function signalRunStats(frame: CandleFrame, sig: Float64Array, config: Re
  */
 export class SignalRun {
   protected readonly book: LeanBook;
+  /** The marks' accumulators, and the book's cash and position (m.cash, m.pos) after the last fill. */
   protected readonly m: Marks;
-  protected cash: number;
-  protected pos: number;
   protected side: number;
   /** Measured index of the next bar to mark. */
   protected k = 1;
@@ -63,10 +62,17 @@ export class SignalRun {
     }
     this.book = new LeanBook(frame, cfg, store);
     this.m = new Marks(cfg.initialCash, frame.ts, start, timeframeMs(frame.timeframe));
-    this.cash = this.book.cash; this.pos = this.book.pos; this.side = this.book.side;
-    this.m.mark(this.cash + this.pos * frame.close[start], this.pos, 0);
+    this.m.cash = this.book.cash; this.m.pos = this.book.pos; this.side = this.book.side;
+    this.m.markBar(frame.close, start, 0);
     this.next = start + 1;
     this.last = end - 1;
+  }
+
+  /** Move the book to side `t` at bar i's open; the marks take its new cash and position. */
+  protected moveTo(i: number, t: number): void {
+    const book = this.book, st = this.m;
+    book.moveTo(i, t);
+    st.cash = book.cash; st.pos = book.pos; this.side = book.side;
   }
 
   advance(sig: Float64Array, base: number, i0: number, i1: number): void {
@@ -74,11 +80,12 @@ export class SignalRun {
     const close = this.frame.close;
     const allowShort = this.cfg.allowShort;
     const shortSide = allowShort ? SIDE_SHORT : SIDE_FLAT;
-    const st = this.m, book = this.book;
-    let cash = this.cash, pos = this.pos, side = this.side, k = this.k;
+    const st = this.m;
+    let k = this.k;
     let i = i0;
     const off = 1 + base; // sig index of bar i's target = i - off
     while (i < i1) {
+      const side = this.side;
       if (side === SIDE_FLAT) {
         // Flat: find the first bar j whose previous signal moves the book; bars i..j-1 are marked at the cash.
         let j = i;
@@ -88,7 +95,7 @@ export class SignalRun {
           while (j < i1 && !(sig[j - off] > 0)) j++;
         }
         if (j > i) {
-          markFlat(st, cash + pos * close[i], k, j - i);
+          markFlat(st, close, i, k, j - i);
           k += j - i;
           i = j;
           continue;
@@ -97,7 +104,7 @@ export class SignalRun {
         // In a position: find the first bar whose previous target moves the book, then mark the bars before it.
         let j = i;
         if (side === SIDE_LONG) { while (j < i1 && !(sig[j - off] <= 0)) j++; } else { while (j < i1 && !(sig[j - off] >= 0)) j++; }
-        markHeld(st, close, i, j, this.start, cash, pos);
+        markHeld(st, close, i, j, this.start);
         k += j - i;
         i = j;
         if (i >= i1) break;
@@ -106,15 +113,12 @@ export class SignalRun {
       const s = sig[i - off];
       if (s !== side && s === s) {
         const t = s > 0 ? SIDE_LONG : s < 0 ? shortSide : SIDE_FLAT;
-        if (t !== side) {
-          book.moveTo(i, t);
-          cash = book.cash; pos = book.pos; side = book.side;
-        }
+        if (t !== side) this.moveTo(i, t);
       }
-      st.mark(cash + pos * close[i], pos, k);
+      st.markBar(close, i, k);
       i++; k++;
     }
-    this.cash = cash; this.pos = pos; this.side = side; this.k = k; this.next = i1;
+    this.k = k; this.next = i1;
   }
 
   /** The trade columns the book wrote into (possibly grown): lend them to the next run once this one has finished. */
@@ -129,18 +133,15 @@ export class SignalRun {
     const n = end - start, last = this.last;
     let finalE: number;
     if (n === 1) {
-      finalE = this.cash + this.pos * close[start];
+      finalE = st.cash + st.pos * close[start];
     } else {
       const s = lastTarget;
       if (s !== this.side && s === s) {
         const t = s > 0 ? SIDE_LONG : s < 0 ? (cfg.allowShort ? SIDE_SHORT : SIDE_FLAT) : SIDE_FLAT;
-        if (t !== this.side) {
-          book.moveTo(last, t);
-          this.cash = book.cash; this.pos = book.pos; this.side = book.side;
-        }
+        if (t !== this.side) this.moveTo(last, t);
       }
-      let e = this.cash + this.pos * close[last];
-      let p = this.pos;
+      let e = st.cash + st.pos * close[last];
+      let p = st.pos;
       if (cfg.closeAtEnd && book.side !== SIDE_FLAT) {
         book.close(close[last]);
         e = book.cash;
@@ -155,20 +156,21 @@ export class SignalRun {
 }
 
 /**
- * A flat stretch of `count` bars from measured bar k: the first is marked with e (the cash); the rest repeat the same
+ * A flat stretch of `count` bars from bar i (measured index k): the first is marked (the cash); the rest repeat the same
  * mark: no return, no exposure; when it stands at the peak each mark re-sets the peak index (and there is no open
  * drawdown period to close).
  */
-export function markFlat(st: Marks, e: number, k: number, count: number): void {
-  st.mark(e, 0, k);
-  if (e >= st.peak) st.peakIdx = k + count - 1;
+export function markFlat(st: Marks, close: Float64Array, i: number, k: number, count: number): void {
+  st.markBar(close, i, k);
+  if (st.prev >= st.peak) st.peakIdx = k + count - 1;
 }
 
 /**
- * Mark bars i0 .. i1 − 1 (exclusive) while a position is held (cash and the non-zero position constant): exactly
+ * Mark bars i0 .. i1 − 1 (exclusive) while a position is held (st.cash and the non-zero st.pos constant): exactly
  * Marks.mark per bar, with the accumulators in locals. The bar's measured index is i − start.
  */
-export function markHeld(st: Marks, close: Float64Array, i0: number, i1: number, start: number, cash: number, pos: number): void {
+export function markHeld(st: Marks, close: Float64Array, i0: number, i1: number, start: number): void {
+  const cash = +st.cash, pos = +st.pos;
   // `+` keeps the accumulators raw doubles in registers (engine/metrics/stats.ts: equityPass). The loop only tracks the
   // peak; a mark that ends an open drawdown period leaves it, and the period is closed outside (Marks.closePeriod):
   // fewer live values in the loop, which is what limits it.
@@ -229,12 +231,26 @@ function assemble(frame: CandleFrame, cfg: Readonly<FillConfig>, start: number, 
 
 /** computeStats' accumulators over the marks (engine/metrics/stats.ts: equityPass), for the per-event marks. */
 export class Marks {
-  prev: number; sum = 0; sumSq = 0; downSq = 0; exposed = 0;
-  peak: number; peakIdx = -1; trough = Infinity;
+  // Every double field has an initializer: a field first defined as undefined (a bare `x: number;` under ES2022 class
+  // fields) stays a tagged field, and each double stored into it allocates a new heap number.
+  prev = 0; sum = 0; sumSq = 0; downSq = 0; exposed = 0;
+  peak = 0; peakIdx = -1; trough = Infinity;
   maxDepth = 0; depthSum = 0; ddCount = 0; maxBars = 0; maxMs = 0;
+  /**
+   * The book's cash and signed position, which the marks of the bars to come are made of. Kept here (set after each
+   * fill) so that the marking loops read them from the object: doubles passed as arguments to a function that is not
+   * inlined are boxed, and the loops are called thousands of times per combination.
+   */
+  cash = 0; pos = 0;
   constructor(initialCash: number, private readonly ts: Float64Array, private readonly start: number, private readonly tfMs: number) {
     this.prev = initialCash;
     this.peak = initialCash;
+    this.cash = initialCash;
+  }
+
+  /** The mark of bar i (measured index k) at its close, with the current cash and position. */
+  markBar(close: Float64Array, i: number, k: number): void {
+    this.mark(this.cash + this.pos * close[i], this.pos, k);
   }
 
   /** One mark: equity e and position p at measured bar k. */

@@ -1,8 +1,9 @@
 /**
  * A pool of sweep worker threads, kept warm across sweeps (create once, `run` many jobs, `close` at the end).
- * Combinations are handed out as row ranges on demand (dynamic scheduling: a fast worker takes more), and each
- * worker writes its rows straight into the shared results buffer, so the results do not depend on which worker
- * ran which row.
+ * A job's rows are split into TASKS_PER_WORKER × workers strided tasks (task t: rows t, t + T, t + 2T, …), handed out
+ * one at a time as workers finish (a fast worker takes more). Strided, because neighbouring rows of a grid differ in
+ * cost (a short fast period crosses more often): every task gets a share of each region of the grid. Each worker
+ * writes its rows straight into the shared results buffer, so the results do not depend on which worker ran which row.
  */
 import { Worker } from 'node:worker_threads';
 import { TradelabError, type ErrorFamily } from '../../engine/index.ts';
@@ -11,6 +12,9 @@ import type { FromWorker, JobMessage } from './protocol.ts';
 export interface PoolProgress { done: number; total: number }
 
 let nextJob = 1;
+
+/** Tasks per worker in a job (see the header). */
+export const TASKS_PER_WORKER = 2;
 
 export class SweepPool {
   private closed = false;
@@ -31,25 +35,26 @@ export class SweepPool {
     return new SweepPool(workers);
   }
 
-  /** Run rows [0, rows) of a job; resolves with the number of indicator columns the workers computed themselves. */
-  run(job: Omit<JobMessage, 'type' | 'jobId'>, rows: number, onProgress?: (p: PoolProgress) => void): Promise<{ computed: number }> {
+  /**
+   * Run rows [0, rows) of a job; resolves with the number of indicator columns the workers computed for themselves
+   * (`computed`) and of shared columns they computed (`computedShared`: each at most once, by one worker).
+   */
+  run(job: Omit<JobMessage, 'type' | 'jobId'>, rows: number, onProgress?: (p: PoolProgress) => void): Promise<{ computed: number; computedShared: number }> {
     if (this.closed) return Promise.reject(new Error('sweep pool is closed'));
     const jobId = nextJob++;
-    // Large tasks: a task's rows advance together through cache-sized blocks of their shared columns, so fewer,
-    // larger tasks read memory less; two per worker keep the load balanced.
-    const chunk = Math.max(1, Math.min(256, Math.ceil(rows / (this.workers.length * 2))));
-    let next = 0, done = 0, computed = 0, failed = false;
+    // A task's rows advance together through cache-sized blocks of their shared columns, so fewer, larger tasks read
+    // memory less; a few per worker keep the load balanced.
+    const tasks = Math.max(1, Math.min(rows, this.workers.length * TASKS_PER_WORKER));
+    let next = 0, done = 0, computed = 0, computedShared = 0, failed = false;
     return new Promise((resolve, reject) => {
       const listeners: [Worker, (m: FromWorker) => void, (e: Error) => void][] = [];
       const finish = (err?: Error) => {
         for (const [w, l, el] of listeners) { w.off('message', l); w.off('error', el); w.postMessage({ type: 'end-job', jobId }); }
-        if (err) reject(err); else resolve({ computed });
+        if (err) reject(err); else resolve({ computed, computedShared });
       };
       const give = (w: Worker) => {
-        if (next >= rows) return;
-        const from = next;
-        next = Math.min(rows, next + chunk);
-        w.postMessage({ type: 'task', jobId, from, to: next });
+        if (next >= tasks) return;
+        w.postMessage({ type: 'task', jobId, first: next++, step: tasks });
       };
       for (const w of this.workers) {
         const onMsg = (m: FromWorker) => {
@@ -60,8 +65,9 @@ export class SweepPool {
             return;
           }
           if (m.type === 'done') {
-            done += m.to - m.from;
+            done += m.rows;
             computed += m.computed;
+            computedShared += m.computedShared;
             onProgress?.({ done, total: rows });
             if (done >= rows) finish(); else give(w);
           }
@@ -74,7 +80,6 @@ export class SweepPool {
       }
       if (rows === 0) { finish(); return; }
       for (const w of this.workers) give(w);
-      for (const w of this.workers) give(w); // two tasks in flight per worker: no idle gap between tasks
     });
   }
 

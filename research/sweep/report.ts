@@ -55,7 +55,7 @@ export function renderSweepReport(run: SweepRun, top = 20): string {
     ['Market', `${m.data.exchange} ${m.data.symbol} ${m.data.timeframe}, ${m.data.from} .. ${m.data.to} (${m.data.bars} bars, ${m.data.warmupBars} warm-up)`],
     ['Data', `${m.data.source.kind}: ${m.data.source.path}; hash ${m.data.contentHash.slice(0, 16)}; ${m.data.gaps.count} gaps (policy ${m.data.gapPolicy})`],
     ['Fill model', `next open, slippage ${m.fillModel.slippageBps} bps, fee rate ${m.fees.feeRate}, fraction ${m.fillModel.fraction}, ${m.fillModel.allowShort ? 'long and short' : 'long only'}`],
-    ['Indicator columns', `${m.indicatorColumns.requests} requested, ${m.indicatorColumns.shared} computed once and shared, ${m.indicatorColumns.computedInWorkers} computed in workers`],
+    ['Indicator columns', `${m.indicatorColumns.requests} requested, ${m.indicatorColumns.shared} computed once and shared, ${m.indicatorColumns.computedInWorkers} computed by a worker for itself`],
     ['Run', `${m.workers} worker(s), ${m.elapsedMs} ms; code ${m.code.package}${m.code.commit ? ` @ ${m.code.commit.slice(0, 12)}` : ''}`],
   ];
   const sumRows = summary.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`).join('');

@@ -45,7 +45,7 @@ describe('sweepStats', () => {
     const r = await sweepStats({ ...base, strategy: counting, workers: 1 });
     expect(computations).toBe(7); // distinct periods 5,10,20,30,50,100,200
     expect(r.columns).toEqual({ requests: 24, shared: 7, computedInWorkers: 0 });
-    // workers: the built-in shares its 7 columns from the main thread; the workers compute none
+    // workers: the built-in's 7 columns are shared (each computed once, by one of the workers); none is computed privately
     const w = await sweepStats({ ...base, workers: 2 });
     expect(w.columns).toEqual({ requests: 24, shared: 7, computedInWorkers: 0 });
   });

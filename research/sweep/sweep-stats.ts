@@ -2,15 +2,16 @@
  * The statistics of many parameter combinations of one strategy over one frame — the engine room of `sweep` and
  * `walk-forward`. Indicator columns that several combinations share are computed once (through the strategy's
  * IndicatorMemo keys); combinations run in-process (`workers <= 1`) or on a pool of worker threads over shared memory
- * (the candle columns and the shared indicator columns are SharedArrayBuffers; each worker writes its rows of the
- * results into a shared buffer). Each row is a pure function of (strategy, frame, params, fill, range), so results are
+ * (the candle columns and the shared indicator columns are SharedArrayBuffers; each shared column is computed by the
+ * first worker that needs it, shared-columns.ts; each worker writes its rows of the results into a shared buffer). Each row is a pure function of (strategy, frame, params, fill, range), so results are
  * identical whatever the number of workers.
  */
 import { availableParallelism } from 'node:os';
 import { usageError, validateFillConfig, type AnyStrategy, type CandleFrame, type FillConfig, type ParamValues } from '../../engine/index.ts';
 import { createMemo, createScratch, runCombosStats, STAT_KEYS } from '../../engine/sweep/index.ts';
 import { SweepPool, type PoolProgress } from './pool.ts';
-import { borrowSharedColumn, returnSharedColumns, sharedColumn, sharedFrameOf } from './shared-frame.ts';
+import { listSharedColumns } from './shared-columns.ts';
+import { borrowSharedColumn, returnSharedColumns, sharedFrameOf } from './shared-frame.ts';
 
 export interface SweepStatsOptions {
   readonly strategy: AnyStrategy;
@@ -83,44 +84,27 @@ export async function sweepStats(o: SweepStatsOptions): Promise<SweepStatsResult
   }
 
   const { shared: sharedFrame, frame } = sharedFrameOf(o.frame);
-  // Compute the shared indicator columns once, into shared memory, by asking the strategy for every row's
-  // indicators through a memo. A strategy that does not use the memo (no keyed columns) is detected on its first
-  // row and skipped: its workers compute their own indicators.
-  let requests = 0;
-  const sharedCols: [string, SharedArrayBuffer][] = [];
-  const lent = new Set<SharedArrayBuffer>();
-  const memo = createMemo({
-    allocate: () => {
-      if (sharedCols.length >= maxColumns) return undefined;
-      const c = borrowSharedColumn(frame.length);
-      lent.add(c.buffer as SharedArrayBuffer);
-      return c;
-    },
-    store: (key, col) => {
-      if (col.buffer instanceof SharedArrayBuffer && lent.has(col.buffer)) { sharedCols.push([key, col.buffer]); return col; }
-      if (sharedCols.length >= maxColumns) return col;
-      const s = sharedColumn(col.length); // the strategy ignored the lent column: copy into shared memory
-      s.set(col);
-      sharedCols.push([key, s.buffer as SharedArrayBuffer]);
-      return s;
-    },
-  });
-  for (let r = 0; r < rows; r++) {
-    o.strategy.indicators(frame, o.params[r], memo);
-    if (r === 0 && memo.requests() === 0) break;
-  }
-  requests = memo.requests();
-
-  const pool = o.pool ?? await SweepPool.create(workers);
-  const out = new SharedArrayBuffer(8 * rows * stride);
+  // List the indicator columns the combinations share (keys only: nothing is computed here) and give each a buffer in
+  // shared memory; the workers compute each one once, whichever needs it first (shared-columns.ts).
+  const lent: SharedArrayBuffer[] = [];
+  const ownPool = !o.pool;
+  let pool = o.pool;
   try {
+    const { columns: sharedCols, requests } = listSharedColumns(o.strategy, frame, o.params, maxColumns, () => {
+      const c = borrowSharedColumn(frame.length);
+      lent.push(c.buffer as SharedArrayBuffer);
+      return c;
+    });
+    const claims = new SharedArrayBuffer(4 * Math.max(1, sharedCols.length));
+    pool ??= await SweepPool.create(workers);
+    const out = new SharedArrayBuffer(8 * rows * stride);
     const { computed } = await pool.run({
       strategyRef: o.strategyRef, cwd: o.cwd, frame: sharedFrame, start: o.start, end: o.end, fill,
-      params: o.params, shared: sharedCols, out, stride,
+      params: o.params, shared: sharedCols, claims, out, stride,
     }, rows, o.onProgress);
     return { values: new Float64Array(out).slice(), rows, stride, columns: { requests, shared: sharedCols.length, computedInWorkers: computed }, workers: pool.size };
   } finally {
-    if (!o.pool) await pool.close();
-    returnSharedColumns([...lent]); // lent columns the strategy ignored, and the shared ones
+    if (ownPool) await pool?.close();
+    returnSharedColumns(lent);
   }
 }

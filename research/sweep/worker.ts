@@ -1,19 +1,21 @@
 /**
  * A sweep worker thread: kept warm by the pool across sweeps. For each job it builds the frame over the shared
- * candle columns and a memo pre-filled with the shared indicator columns, then runs the tasks (row ranges) it is
- * given, writing each combination's statistics into the shared results buffer.
+ * candle columns and a memo over the shared indicator columns (each computed once, by the first worker that asks
+ * for it: shared-columns.ts), then runs the tasks (strided row sets) it is given, writing each combination's
+ * statistics into the shared results buffer.
  */
 import { parentPort } from 'node:worker_threads';
-import { isTradelabError, validateFillConfig, type AnyStrategy, type CandleFrame, type FillConfig } from '../../engine/index.ts';
+import { isTradelabError, validateFillConfig, type AnyStrategy, type CandleFrame, type FillConfig, type IndicatorMemo } from '../../engine/index.ts';
 import { createMemo, createScratch, runCombosStats, STAT_KEYS, type ComboScratch, type CountingMemo } from '../../engine/sweep/index.ts';
 import { resolveStrategy } from '../strategy-registry.ts';
 import type { FromWorker, JobMessage, ToWorker } from './protocol.ts';
+import { claimingMemo } from './shared-columns.ts';
 import { frameFromShared } from './shared-frame.ts';
 
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
 
-interface Active { job: JobMessage; strategy: AnyStrategy; frame: CandleFrame; fill: Readonly<FillConfig>; memo: CountingMemo; out: Float64Array }
+interface Active { job: JobMessage; strategy: AnyStrategy; frame: CandleFrame; fill: Readonly<FillConfig>; memo: IndicatorMemo & { computedShared: () => number }; own: CountingMemo; out: Float64Array }
 const jobs = new Map<number, Promise<Active>>();
 const strategies = new Map<string, Promise<AnyStrategy>>();
 let frameCache: { id: string; frame: CandleFrame } | undefined;
@@ -26,20 +28,25 @@ async function prepare(job: JobMessage): Promise<Active> {
   if (frameCache?.id !== job.frame.id) frameCache = { id: job.frame.id, frame: frameFromShared(job.frame) };
   const frame = frameCache.frame;
   if (!scratch || scratch.signals.length < frame.length) scratch = createScratch(frame.length);
-  // shared buffers may be longer than the frame (reused from a longer sweep): view exactly frame.length values
-  const memo = createMemo({ initial: job.shared.map(([k, b]) => [k, new Float64Array(b, 0, frame.length)] as const), maxEntries: 16 });
-  return { job, strategy, frame, fill: validateFillConfig(job.fill), memo, out: new Float64Array(job.out) };
+  // shared buffers may be longer than the frame (reused from a longer sweep): the memo views exactly frame.length values
+  const own = createMemo({ maxEntries: 16 });
+  const memo = claimingMemo(frame.length, job.shared, job.claims, own);
+  return { job, strategy, frame, fill: validateFillConfig(job.fill), memo, own, out: new Float64Array(job.out) };
 }
 
-function runTask(a: Active, from: number, to: number): void {
+/** Runs rows first, first + step, … of the job; returns how many. */
+function runTask(a: Active, first: number, step: number): number {
   const { job, strategy, frame, fill, memo, out } = a;
   const stride = job.stride;
+  const rows: number[] = [];
+  for (let r = first; r < job.params.length; r += step) rows.push(r);
   // the task's rows advance together, block by block (runCombosStats)
-  const stats = runCombosStats(strategy, frame, job.params.slice(from, to), fill, job.start, job.end, memo, scratch!) as unknown as Record<string, number>[];
-  for (let r = from; r < to; r++) {
-    const s = stats[r - from], o = r * stride;
+  const stats = runCombosStats(strategy, frame, rows.map((r) => job.params[r]), fill, job.start, job.end, memo, scratch!) as unknown as Record<string, number>[];
+  rows.forEach((r, c) => {
+    const s = stats[c], o = r * stride;
     for (let j = 0; j < STAT_KEYS.length; j++) out[o + j] = s[STAT_KEYS[j]];
-  }
+  });
+  return rows.length;
 }
 
 port.on('message', (m: ToWorker) => {
@@ -48,9 +55,9 @@ port.on('message', (m: ToWorker) => {
   const p = jobs.get(m.jobId);
   if (!p) { post({ type: 'error', jobId: m.jobId, message: `worker has no job ${m.jobId}` }); return; }
   p.then((a) => {
-    const before = a.memo.computed();
-    runTask(a, m.from, m.to);
-    post({ type: 'done', jobId: m.jobId, from: m.from, to: m.to, computed: a.memo.computed() - before });
+    const before = a.own.computed(), beforeShared = a.memo.computedShared();
+    const rows = runTask(a, m.first, m.step);
+    post({ type: 'done', jobId: m.jobId, rows, computed: a.own.computed() - before, computedShared: a.memo.computedShared() - beforeShared });
   }).catch((e: unknown) => {
     post({ type: 'error', jobId: m.jobId, message: e instanceof Error ? e.message : String(e), code: isTradelabError(e) ? e.code : undefined, family: isTradelabError(e) ? e.family : undefined });
   });
