@@ -72,11 +72,12 @@ async function seedRun(dir: string): Promise<string> {
   return (JSON.parse(r.stdout) as { manifest: { runId: string } }).manifest.runId;
 }
 
-export async function startE2E(): Promise<E2E> {
+/** `env`: more server environment (e.g. a secret the settings page must not show). */
+export async function startE2E(opts: { env?: Readonly<Record<string, string>> } = {}): Promise<E2E> {
   ensureWebBuild();
   const dir = tempDir('tl-web-e2e-');
   const runId = await seedRun(dir);
-  const env = { TRADELAB_HOME: join(dir, 'home'), TRADELAB_RESULTS: join(dir, 'results'), TRADELAB_SAMPLE_DATA: SHARED_DATA };
+  const env = { TRADELAB_HOME: join(dir, 'home'), TRADELAB_RESULTS: join(dir, 'results'), TRADELAB_SAMPLE_DATA: SHARED_DATA, ...opts.env };
   const server = await startServer({
     env, cwd: dir, configDir: REPO_CONFIG, logger: false, scrypt: FAST_SCRYPT, web: WEB_BUILD_DIR,
     probeExchange: async () => ({ ok: true, detail: 'e2e' }), exchangeMarkets: async () => [],
