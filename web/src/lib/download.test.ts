@@ -42,3 +42,30 @@ describe('downloadFile', () => {
     await expect(downloadFile('/api/reports/tax', { year: 'x' }, 'f.csv')).rejects.toThrow(/querystring.year/);
   });
 });
+
+describe('openFile', () => {
+  afterEach(() => { session.clear(); vi.restoreAllMocks(); });
+
+  it('opens a tab at once and points it at the body fetched with the Bearer token', async () => {
+    session.set('tok-2', 'viewer', 'viewer');
+    let auth = '';
+    setDownloadFetch(async (_url, init) => { auth = (init?.headers as Record<string, string>).authorization; return new Response('<html>report</html>', { headers: { 'content-type': 'text/html' } }); });
+    const tab = { location: { href: '' }, close: vi.fn() };
+    vi.spyOn(globalThis, 'open').mockReturnValue(tab as unknown as Window);
+    URL.createObjectURL = vi.fn(() => 'blob:report');
+    URL.revokeObjectURL = vi.fn();
+    const { openFile } = await import('./download.ts');
+    await openFile('/api/results/r1/files/report.html');
+    expect(auth).toBe('Bearer tok-2');
+    expect(tab.location.href).toBe('blob:report');
+  });
+
+  it('closes the tab when the server refuses', async () => {
+    setDownloadFetch(async () => new Response(JSON.stringify({ error: { code: 'FILE_NOT_FOUND', message: "run 'r1' has no file 'x'" } }), { status: 404 }));
+    const tab = { location: { href: '' }, close: vi.fn() };
+    vi.spyOn(globalThis, 'open').mockReturnValue(tab as unknown as Window);
+    const { openFile } = await import('./download.ts');
+    await expect(openFile('/api/results/r1/files/x')).rejects.toThrow(/has no file/);
+    expect(tab.close).toHaveBeenCalled();
+  });
+});

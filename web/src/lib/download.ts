@@ -20,8 +20,7 @@ export function dispositionName(header: string | null): string | null {
 let fetcher: typeof fetch = (...a) => fetch(...a);
 export function setDownloadFetch(f: typeof fetch): void { fetcher = f; }
 
-/** Downloads `path` (with `query`) and hands it to the browser as a file; resolves to the file name used. */
-export async function downloadFile(path: string, query: RequestOptions['query'], fallbackName: string): Promise<string> {
+async function fetchFile(path: string, query: RequestOptions['query']): Promise<Response> {
   const res = await fetcher(apiUrl(path, query), { headers: { 'x-requested-with': 'tradelab-web', ...authHeaders() } });
   if (!res.ok) {
     const text = await res.text();
@@ -30,6 +29,12 @@ export async function downloadFile(path: string, query: RequestOptions['query'],
     if (res.status === 401) session.clear();
     throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? (text.slice(0, 200) || res.statusText), err?.details);
   }
+  return res;
+}
+
+/** Downloads `path` (with `query`) and hands it to the browser as a file; resolves to the file name used. */
+export async function downloadFile(path: string, query: RequestOptions['query'], fallbackName: string): Promise<string> {
+  const res = await fetchFile(path, query);
   const blob = await res.blob();
   const name = dispositionName(res.headers.get('content-disposition')) ?? fallbackName;
   const url = URL.createObjectURL(blob);
@@ -46,4 +51,22 @@ export async function downloadFile(path: string, query: RequestOptions['query'],
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
   return name;
+}
+
+/**
+ * Opens a file of the API (a run's report.html) in a new tab: the tab is opened at once (in the click, so no popup
+ * blocker), then pointed at a Blob URL of the body fetched with the Bearer header. The Blob URL lives as long as the
+ * tab may need it (one minute).
+ */
+export async function openFile(path: string, query?: RequestOptions['query']): Promise<void> {
+  const tab = globalThis.open('', '_blank');
+  try {
+    const blob = await (await fetchFile(path, query)).blob();
+    const url = URL.createObjectURL(blob);
+    if (tab) tab.location.href = url; else globalThis.location.assign(url);
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (e) {
+    tab?.close();
+    throw e;
+  }
 }
