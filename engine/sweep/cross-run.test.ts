@@ -110,6 +110,24 @@ describe('CrossRun: identical to runSignalBacktest + computeStats', () => {
     }
   });
 
+  it('an equity of exactly 0 held over several bars (an unchanged mark of 0: no return) matches the reference', () => {
+    // Short 1 unit at 100 with 100 of cash and no fee: cash 200, position -1; closes of 200 mark the equity at exactly 0.
+    const close = Float64Array.from([100, 100, 100, 100, 200, 200, 200, 150, 100, 100, 100, 100]);
+    const n = close.length;
+    const open = Float64Array.from(close, (c, i) => (i === 0 ? c : close[i - 1]));
+    const frame = makeFrame({ exchange: 'test', symbol: 'X/Y', timeframe: '1h' }, {
+      ts: Float64Array.from({ length: n }, (_, i) => i * 3_600_000), open, close, high: Float64Array.from(close, (c, i) => Math.max(c, open[i])),
+      low: Float64Array.from(close, (c, i) => Math.min(c, open[i])), volume: new Float64Array(n).fill(1),
+    });
+    const fast = Float64Array.from([2, 2, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2]), slow = new Float64Array(n).fill(1); // cross down at 2, up at 9
+    const strat = { ...smaCross, indicators: () => ({ fast, slow }), signals: () => crossTargets(fast, slow) } as unknown as AnyStrategy;
+    const cfg = { ...DEFAULT_FILL_CONFIG, initialCash: 100, feeRate: 0, allowShort: true };
+    const got = runCombosStats(strat, frame, [{}, {}], validateFillConfig(cfg), 1, n, createMemo(), createScratch(n));
+    const want = reference(strat, frame, {}, cfg, 1, n);
+    expect(want.trades).toBe(1);
+    expectSameStats(got[0], want, 'equity 0');
+  });
+
   it('reuses its trade columns across groups without carrying anything over', () => {
     const f = syntheticFrame(4_000, 13, '1h', 3_600_000);
     const scratch = createScratch(f.length);

@@ -7,7 +7,7 @@
  * +1 when fast[j-1] < slow[j-1] and fast[j] > slow[j], -1 at the opposite cross, NaN otherwise. A cross is local to
  * rows j-1 and j (crossTargets' running side is always the side of the previous row), so each scan looks for the
  * one cross that can move the book from its side — an entry while flat (long-only: a cross up), an exit while in a
- * position — with one comparison per bar, four bars per iteration, and checks the previous row only where the
+ * position — with one comparison per bar, eight bars per iteration, and checks the previous row only where the
  * comparison flips. The Stats are bit-identical to `signalRunStats` over the strategy's `signals` (tests).
  */
 import { usageError } from '../errors.ts';
@@ -23,7 +23,10 @@ import { markFlat, SignalRun, type Marks } from './signal-stats.ts';
  */
 export function nextCrossBelow(a: Float64Array, b: Float64Array, j: number, j1: number): number {
   for (;;) {
-    for (; j + 4 <= j1; j += 4) if (a[j] < b[j] || a[j + 1] < b[j + 1] || a[j + 2] < b[j + 2] || a[j + 3] < b[j + 3]) break;
+    for (; j + 8 <= j1; j += 8) {
+      if (a[j] < b[j] || a[j + 1] < b[j + 1] || a[j + 2] < b[j + 2] || a[j + 3] < b[j + 3]
+        || a[j + 4] < b[j + 4] || a[j + 5] < b[j + 5] || a[j + 6] < b[j + 6] || a[j + 7] < b[j + 7]) break;
+    }
     for (; j < j1; j++) if (a[j] < b[j]) break;
     if (j >= j1) return j1;
     if (a[j - 1] > b[j - 1]) return j;
@@ -53,23 +56,48 @@ export function markHeldUntilCross(st: Marks, close: Float64Array, a: Float64Arr
   let peak = +st.peak, peakBar = st.peakIdx + start, trough = +st.trough;
   let i = i0;
   while (i < i1) {
+    // The fast loop adds every bar's return without testing for an unchanged mark (Marks.mark skips those): for a
+    // finite non-zero previous mark the return is +0 and adds nothing, so only an unchanged mark of 0 or ±Infinity
+    // differs (0/0 is NaN). Such a NaN is caught at the end of the segment, which is then redone the exact way.
+    const seg = i, prev0 = prev, sum0 = sum, sumSq0 = sumSq, downSq0 = downSq, peak0 = peak, peakBar0 = peakBar, trough0 = trough;
     for (; i < i1; i++) {
       if (a[i - 1] < b[i - 1]) break;
       const e = cash + pos * close[i];
-      if (e !== prev) {
-        const r = e / prev - 1;
-        sum += r;
-        sumSq += r * r;
-        const down = (r - Math.abs(r)) * 0.5;
-        downSq += down * down;
-        prev = e;
-      }
+      const r = e / prev - 1;
+      sum += r;
+      sumSq += r * r;
+      const down = (r - Math.abs(r)) * 0.5;
+      downSq += down * down;
+      prev = e;
       if (e >= peak) {
         if (trough !== Infinity) break;
         peak = e;
         peakBar = i;
       } else if (e < trough) {
         trough = e;
+      }
+    }
+    if (sum !== sum && sum0 === sum0) {
+      // redo the segment with Marks.mark's test (the same bars: the exits do not depend on the returns)
+      prev = prev0; sum = sum0; sumSq = sumSq0; downSq = downSq0; peak = peak0; peakBar = peakBar0; trough = trough0;
+      for (i = seg; i < i1; i++) {
+        if (a[i - 1] < b[i - 1]) break;
+        const e = cash + pos * close[i];
+        if (e !== prev) {
+          const r = e / prev - 1;
+          sum += r;
+          sumSq += r * r;
+          const down = (r - Math.abs(r)) * 0.5;
+          downSq += down * down;
+          prev = e;
+        }
+        if (e >= peak) {
+          if (trough !== Infinity) break;
+          peak = e;
+          peakBar = i;
+        } else if (e < trough) {
+          trough = e;
+        }
       }
     }
     if (i >= i1) break;
