@@ -4,8 +4,21 @@
  */
 import { isoWeekStart, utcDayKey, utcDayStart, isoWeekKey, type RiskState } from '../../engine/risk/index.ts';
 import type { StateStore } from './store.ts';
+import { prep } from './db.ts';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * The equity points the rules read (drawdown: the running peak and the last point; Kelly: the last point): the
+ * highest snapshot and the newest, in time order — two indexed reads instead of the whole P&L history, which grows
+ * by a snapshot per bar while a bot runs in the server.
+ */
+function equityPeakAndLast(store: StateStore, botId: string, sinceTs = -Number.MAX_VALUE): { ts: number; equity: number }[] {
+  const last = prep(store.db, 'SELECT id, ts, equity FROM pnl_snapshots WHERE bot_id = ? AND ts >= ? ORDER BY ts DESC, id DESC LIMIT 1').get(botId, sinceTs) as { id: number; ts: number; equity: number } | undefined;
+  if (!last) return [];
+  const peak = prep(store.db, 'SELECT id, ts, equity FROM pnl_snapshots WHERE bot_id = ? AND ts >= ? ORDER BY equity DESC, ts, id LIMIT 1').get(botId, sinceTs) as { id: number; ts: number; equity: number };
+  return peak.id === last.id || peak.equity <= last.equity ? [{ ts: last.ts, equity: last.equity }] : [{ ts: peak.ts, equity: peak.equity }, { ts: last.ts, equity: last.equity }];
+}
 
 export interface RiskStateInput {
   /** The runner's clock, epoch ms. */
@@ -23,7 +36,7 @@ export interface RiskStateInput {
 export function buildRiskState(store: StateStore, botId: string, input: RiskStateInput): RiskState {
   const bot = store.bots.require(botId);
   const { now } = input;
-  const snaps = store.orders.pnlHistory(botId, input.equitySinceTs);
+  const snaps = equityPeakAndLast(store, botId, input.equitySinceTs);
   const day = utcDayStart(now), week = isoWeekStart(now);
   const recent = store.orders.recentClosedLotPnl(botId, Math.max(input.tradeLookback ?? 100, 1000));
   let losses = 0;
