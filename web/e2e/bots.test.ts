@@ -24,6 +24,10 @@ describe.skipIf(!HAVE_CHROMIUM)('bot pages', () => {
     return json;
   }
   const rows = (p: Page, testid: string) => p.getByTestId(testid).locator('tbody tr').count();
+  async function at(width: 375 | 1280): Promise<void> {
+    await op.setViewportSize({ width, height: width === 375 ? 812 : 860 });
+    await op.waitForTimeout(300); // plotly's resize observer redraws the charts
+  }
   async function clean(p: Page, name: string, width: number): Promise<void> {
     await shot(p, name);
     expect(await axeViolations(p)).toEqual([]);
@@ -105,23 +109,49 @@ describe.skipIf(!HAVE_CHROMIUM)('bot pages', () => {
     expect(await op.getByLabel('gridStepPct').isDisabled()).toBe(true);
     await clean(op, 'bot-page-grid-1280', 1280);
     await grid.screenshot({ path: `${ARTIFACTS}/grid-view-1280.png` });
-    const m = await e.page({ width: 375, height: 812, role: 'operator' });
-    await m.goto(`${e.url}/bots/demo-grid`);
-    await expect.poll(() => m.locator('[data-testid="grid-chart"] .main-svg').count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    await clean(m, 'bot-page-grid-375', 375);
-    await m.getByTestId('grid-view').screenshot({ path: `${ARTIFACTS}/grid-view-375.png` });
+    // The same page at 375 px (a phone): resized in place, the chart follows its container.
+    await at(375);
+    await clean(op, 'bot-page-grid-375', 375);
+    await grid.screenshot({ path: `${ARTIFACTS}/grid-view-375.png` });
+    await at(1280);
+  }, 45_000);
+
+  it('pauses the bot, edits its parameters and risk, stops it keeping its orders, and starts it again', async () => {
+    await op.goto(`${e.url}/bots/demo-grid`);
+    await op.getByTestId('bot-pause').click();
+    await expect.poll(() => op.getByTestId('bot-status').textContent()).toBe('paused');
+    const step = op.getByLabel('gridStepPct', { exact: true });
+    await expect.poll(() => step.isDisabled()).toBe(false);
+    await step.fill('0.5');
+    await op.getByLabel('Daily loss limit (%)', { exact: true }).fill('4');
+    await op.getByRole('button', { name: 'Save configuration' }).click();
+    await expect.poll(() => op.getByTestId('toasts').textContent()).toContain('Bot demo-grid updated');
+    const bot = await api<{ params: Record<string, unknown>; risk: Record<string, unknown> }>('GET', '/api/bots/demo-grid');
+    expect(bot.params.gridStepPct).toBe(0.5);
+    expect(bot.risk).toEqual({ drawdown: { pct: 50 }, dailyLoss: { pct: 4 } });
+    // Stop asks what to do with the resting orders.
+    const resting = await rows(op, 'orders-table');
+    expect(resting).toBeGreaterThan(0);
+    await op.getByTestId('bot-stop').click();
+    await op.getByRole('dialog', { name: 'Stop demo-grid?' }).waitFor();
+    await op.getByTestId('stop-keep').click();
+    await expect.poll(() => op.getByTestId('bot-status').textContent(), { timeout: 15_000 }).toBe('stopped');
+    expect((await api<{ total: number }>('GET', '/api/orders?botId=demo-grid&status=resting')).total).toBeGreaterThan(0);
+    await op.getByTestId('bot-start').click();
+    await expect.poll(() => op.getByTestId('bot-status').textContent(), { timeout: 15_000 }).toMatch(/running|hold/);
   }, 45_000);
 
   it('lists the bots and shows the wizard at 375 and 1280 px', async () => {
-    for (const width of [1280, 375]) {
-      const p = width === 1280 ? op : await e.page({ width, height: 812, role: 'operator' });
-      await p.goto(`${e.url}/bots`);
-      await expect.poll(() => rows(p, 'bots-table')).toBeGreaterThan(0);
-      await clean(p, `bots-list-${width}`, width);
-      await p.goto(`${e.url}/bots/new`);
-      await expect.poll(() => p.getByLabel('gridStepPct').count()).toBe(1);
-      await clean(p, `bot-wizard-${width}`, width);
+    for (const width of [1280, 375] as const) {
+      await at(width);
+      await op.goto(`${e.url}/bots`);
+      await expect.poll(() => rows(op, 'bots-table')).toBeGreaterThan(0);
+      await clean(op, `bots-list-${width}`, width);
+      await op.goto(`${e.url}/bots/new`);
+      await expect.poll(() => op.getByLabel('gridStepPct').count()).toBe(1);
+      await clean(op, `bot-wizard-${width}`, width);
     }
+    await at(1280);
   }, 45_000);
 
   it('the global kill switch on the dashboard asks, then stops every bot', async () => {
@@ -131,12 +161,12 @@ describe.skipIf(!HAVE_CHROMIUM)('bot pages', () => {
       settings: { timeframe: '1h', speed: 36_000, data: { file: REPLAY_FILE, from: REPLAY_FROM, to: REPLAY_TO } },
     });
     await api('POST', '/api/bots/demo-sma/start');
-    const m = await e.page({ width: 375, height: 812, role: 'operator' });
-    await m.goto(`${e.url}/`);
-    await expect.poll(() => rows(m, 'dashboard-bots')).toBe(2);
-    await expect.poll(() => m.locator('[data-testid="pnl-chart"] .main-svg').count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    await clean(m, 'dashboard-375', 375);
     await op.goto(`${e.url}/`);
+    await expect.poll(() => rows(op, 'dashboard-bots')).toBe(2);
+    await expect.poll(() => op.locator('[data-testid="pnl-chart"] .main-svg').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await at(375);
+    await clean(op, 'dashboard-375', 375);
+    await at(1280);
     const badges = () => op.getByTestId('dashboard-bots').getByTestId('status').allTextContents();
     await expect.poll(badges).toEqual(expect.arrayContaining(['running']));
     await expect.poll(() => op.locator('[data-testid="pnl-chart"] .main-svg').count(), { timeout: 15_000 }).toBeGreaterThan(0);
