@@ -46,6 +46,11 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', url: '/api/bots/alpha/copy', body: { name: 'alpha2' }, role: 'operator', ok: 201, bad: { body: { name: '' } } },
   { method: 'POST', url: '/api/bots/alpha/kill', role: 'operator', ok: 200, bad: { body: 'x' } },
   { method: 'POST', url: '/api/bots/beta/promote', body: { inPlace: true }, role: 'admin', ok: 409, bad: { body: { inPlace: 'yes' } } },
+  { method: 'GET', url: '/api/markets/closes?points=10', role: 'viewer', ok: 200, bad: { url: '/api/markets/closes?points=1' } },
+  { method: 'GET', url: '/api/promotions/run/20990101T000000Z-none', role: 'viewer', ok: 404, bad: { url: '/api/promotions/run/..%2Fx' } },
+  { method: 'POST', url: '/api/promotions/run/20990101T000000Z-none', body: { name: 'p', exchange: 'binance', budget: 10, risk: { drawdown: { pct: 10 } } }, role: 'operator', ok: 404, bad: { body: { name: 'p', exchange: 'binance', budget: 0, risk: {} } } },
+  { method: 'GET', url: '/api/promotions/bot/alpha', role: 'viewer', ok: 200, bad: { url: '/api/promotions/bot/-bad-' } },
+  { method: 'POST', url: '/api/promotions/bot/alpha', body: { inPlace: true }, role: 'admin', ok: 409, bad: { body: { inPlace: 'yes' } } },
   { method: 'DELETE', url: '/api/bots/gamma', role: 'operator', ok: 200, bad: { url: '/api/bots/%00' } },
   { method: 'POST', url: '/api/kill-all', role: 'operator', ok: 200, bad: { body: { all: 1 } } },
   { method: 'DELETE', url: '/api/settings/overrides/defaults.bot.budget', role: 'admin', ok: 200, bad: { url: '/api/settings/overrides/a..b%20c' } },
@@ -77,7 +82,7 @@ describe('API routes', () => {
     const tested = new Set(ROUTES.map((r) => `${r.method} ${r.url.split('?')[0]}`)
       .map((k) => k.replace(/\/api\/bots\/(alpha|beta|gamma)/, '/api/bots/{id}').replace(/\/api\/users\/carol/, '/api/users/{name}').replace(/\/api\/orders\/a-4/, '/api/orders/{clientId}')
         .replace(/\/api\/strategies\/grid/, '/api/strategies/{id}').replace(/\/api\/exchanges\/binance/, '/api/exchanges/{id}').replace(new RegExp(`/api/results/${RUN}/files/.*`), '/api/results/{id}/files/{*}').replace(new RegExp(`/api/results/${RUN}`), '/api/results/{id}')
-        .replace(/overrides\/.+/, 'overrides/{path}').replace(/\/api\/jobs\/job-none/, '/api/jobs/{id}')));
+        .replace(/overrides\/.+/, 'overrides/{path}').replace(/\/api\/promotions\/(run|bot)\/[^/]+$/, (_m, k: string) => `/api/promotions/${k}/{${k}Id}`).replace(/\/api\/jobs\/job-none/, '/api/jobs/{id}')));
     const missing = documented.filter((k) => !tested.has(k) && !['GET /healthz', 'POST /api/auth/login', 'POST /api/auth/logout', 'GET /ws',
       // public, its own shared-secret auth: routes/webhooks.test.ts and runtime-bot-service.test.ts
       'POST /api/webhooks/tradingview'].includes(k));
