@@ -52,7 +52,7 @@ export type GridParams = {
 };
 
 /** Sorted multiset of prices in a growable Float64Array. */
-class PriceSet {
+export class PriceSet {
   a = new Float64Array(64);
   n = 0;
   /** First index whose element is >= q (q: a field, not an argument, see below). */
@@ -79,6 +79,12 @@ class PriceSet {
     this.a[k] = x;
     this.n++;
   }
+  /** True when `x` itself is an element. */
+  has(x: number): boolean {
+    this.q = x;
+    const k = this.lowerQ();
+    return k < this.n && this.a[k] === x;
+  }
   removeX(): void {
     const x = this.x;
     this.q = x;
@@ -90,6 +96,20 @@ class PriceSet {
     this.q = x - tol;
     const k = this.lowerQ();
     return k < this.n && this.a[k] < x + tol && this.a[k] > x - tol;
+  }
+  /** Where the last `nearDown` found x - tol's lower bound; -1: unknown (the next one searches). */
+  cur = -1;
+  /**
+   * `nearX` for a scan over decreasing x: steps down from the last lower bound instead of searching. Valid while
+   * only `addX` of elements at or above the last x - tol happened since the last call; set `cur = -1` after anything
+   * else (a removal, another scan).
+   */
+  nearDown(): boolean {
+    const x = this.x, tol = this.tol, a = this.a, q = x - tol;
+    let k = this.cur;
+    if (k < 0) { this.q = q; k = this.lowerQ(); } else while (k > 0 && a[k - 1] >= q) k--;
+    this.cur = k;
+    return k < this.n && a[k] < x + tol && a[k] > x - tol;
   }
 }
 
@@ -390,12 +410,13 @@ function fullPass(
   let notional = 0, capLimit = 0, softCap = 0, committed = 0, freeCash = 0, total = 0, mine = 0, inUse = 0;
   let hold = false;
   let incomplete = false;
+  taken.cur = -1; // levels are visited from the highest down: each near-test steps on from the last one
   for (let k = k0; k <= kEnd; k++) {
     if (incremental && k >= g.lastK0 && k <= g.lastKEnd) { k = g.lastKEnd; continue; } // handled by the last pass
     const level = g.level(k);
     taken.x = level;
     taken.tol = level * half;
-    if (taken.nearX()) continue;
+    if (taken.nearDown()) continue;
     if (!ready) {
       ready = true;
       const equity = account.equity;
@@ -426,6 +447,7 @@ function fullPass(
       g.pushCancel(g.buyTag[w]);
       taken.x = lv[w];
       taken.removeX();
+      taken.cur = -1;
       committed -= g.buyNotional[w];
       g.removeBuy(w);
       total--; mine--;
@@ -462,9 +484,15 @@ function onGridFill(ctx: FillContext<GridParams, Record<string, Float64Array>, G
     let k = g.nBuys - 1;
     while (k >= 0 && g.buyTag[k] !== f.tag) k--;
     const level = k >= 0 ? g.buyLevel[k] : f.price;
-    if (k >= 0 && f.remaining === 0) { g.removeBuy(k); g.taken.remove(level); }
+    // The level passes from the buy to its lot: when the buy is complete, taking its level out of `taken` and putting
+    // it back would leave the same multiset, so only a level that is not there is added.
+    if (k >= 0 && f.remaining === 0) {
+      g.removeBuy(k);
+      if (!g.taken.has(level)) g.taken.add(level);
+    } else {
+      g.taken.add(level);
+    }
     g.setLotLevel(f.lotId, level);
-    g.taken.add(level);
     const profit = (p.profitMode === 'step' ? p.gridStepPct : p.customProfitPct) / 100 + p.feeBufferPct / 100;
     return { type: 'limit', side: 'sell', price: f.price * (1 + profit), amount: f.amount, tag: `s${f.lotId}.${f.seq}`, lot: f.lotId };
   }
