@@ -46,7 +46,10 @@ export interface PromotionSubject {
   readonly id: string;
   readonly strategy: { readonly id: string; readonly ref: string; readonly kind: string };
   readonly params: Readonly<Record<string, unknown>>;
+  /** The first market (what the evidence is matched on). */
   readonly symbol: string;
+  /** Every market the bot will trade (a multi-market order backtest has several). */
+  readonly symbols: readonly string[];
   readonly timeframe: string;
   readonly exchange: string | null;
   /** Job args for candles (a file, or exchange/symbol/timeframe of cached candles) and the span, or null. */
@@ -122,8 +125,11 @@ export function subjectOfRun(runId: string, manifest: Json): PromotionSubject {
   }
   const s = obj(manifest.strategy);
   const data = obj(manifest.data);
-  const source = obj(data.source);
-  const symbols = Array.isArray(data.symbols) ? data.symbols.map(String) : str(data.symbol) ? [String(data.symbol)] : [];
+  // A multi-market order backtest lists its markets (each with its candle source) and joins the symbols in data.symbol.
+  const markets = Array.isArray(data.markets) ? data.markets.map(obj) : [];
+  const source = markets.length ? obj(markets[0].source) : obj(data.source);
+  const symbols = markets.length ? markets.map((m) => str(m.symbol)).filter((x): x is string => x !== null)
+    : Array.isArray(data.symbols) ? data.symbols.map(String) : (str(data.symbol) ?? '').split(',').filter(Boolean);
   const symbol = symbols[0];
   const timeframe = str(data.timeframe);
   if (!str(s.id) || !str(s.ref) || !symbol || !timeframe) {
@@ -139,7 +145,7 @@ export function subjectOfRun(runId: string, manifest: Json): PromotionSubject {
   if (num(fill.fraction) !== null) settings.fraction = fill.fraction;
   return {
     source: 'run', id: runId, strategy: { id: String(s.id), ref: String(s.ref), kind: str(s.kind) ?? 'signal' },
-    params: obj(manifest.params), symbol, timeframe, exchange: exchange === 'unknown' ? null : exchange,
+    params: obj(manifest.params), symbol, symbols, timeframe, exchange: exchange === 'unknown' ? null : exchange,
     data: file ? { file } : exchange && exchange !== 'unknown' ? { exchange, symbol, timeframe } : null,
     from: str(data.from), to: str(data.to), settings,
   };
@@ -161,7 +167,7 @@ export function subjectOfBot(bot: BotRow, runner: Json | null): PromotionSubject
   const file = str(d.file);
   const iso = (t: unknown) => (num(t) !== null ? new Date(t as number).toISOString() : null);
   return {
-    source: 'bot', id: bot.id, strategy, params: bot.params, symbol: bot.symbols[0], timeframe, exchange: bot.exchange,
+    source: 'bot', id: bot.id, strategy, params: bot.params, symbol: bot.symbols[0], symbols: bot.symbols, timeframe, exchange: bot.exchange,
     data: file ? { file } : { exchange: bot.exchange, symbol: bot.symbols[0], timeframe },
     from: iso(d.from), to: iso(d.to), settings: r,
   };

@@ -168,5 +168,13 @@ describe('promotions', () => {
     expect(searchHolds({ grid: [{ name: 'fast', values: [10] }] }, { fast: 10, slow: 30 }, { slow: 30 })).toBe(true);
     expect(searchHolds({ grid: [{ name: 'fast', values: [10] }] }, { fast: 10, slow: 40 }, { slow: 30 })).toBe(false);
     expect(lossLimits({ stopLoss: { abs: 50 }, drawdown: { pct: 0 }, kelly: { fraction: 1 } })).toEqual(['stopLoss 50 (quote)']);
+    // A multi-market order backtest (its manifest's shape): every market becomes the bot's, the first one's candles feed the checks.
+    const grid = subjectOfRun('g1', {
+      kind: 'backtest', strategy: { id: 'grid', ref: 'grid@1.0.0', kind: 'orders' }, params: { gridStepPct: 0.33 },
+      data: { exchange: 'binance', symbol: 'BTC/USDT,ETH/USDT', timeframe: '1h', from: '2021-01-01T00:00:00.000Z', to: '2021-03-31T00:00:00.000Z',
+        markets: [{ source: { kind: 'file', path: FILE }, symbol: 'BTC/USDT' }, { source: { kind: 'file', path: '/x/ETH_USDT-1h.json' }, symbol: 'ETH/USDT' }] },
+    });
+    expect(grid).toMatchObject({ symbol: 'BTC/USDT', symbols: ['BTC/USDT', 'ETH/USDT'], exchange: 'binance', data: { file: FILE }, strategy: { kind: 'orders' } });
+    expect(researchEvidence(idx, grid).find((i) => i.id === 'out-of-sample')!.job).toBeNull(); // walk-forwards run signal strategies only
   });
 });

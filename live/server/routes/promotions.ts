@@ -28,7 +28,7 @@ const Item = Type.Object({
 const Subject = Type.Object({
   source: Type.Union([Type.Literal('run'), Type.Literal('bot')]), id: Type.String(),
   strategy: Type.Object({ id: Type.String(), ref: Type.String(), kind: Type.String() }), params: AnyObject,
-  symbol: Type.String(), timeframe: Type.String(), exchange: Type.Union([Type.String(), Type.Null()]),
+  symbol: Type.String(), symbols: Type.Array(Type.String()), timeframe: Type.String(), exchange: Type.Union([Type.String(), Type.Null()]),
   from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]),
 });
 const History = Type.Object({ id: Type.Integer(), ts: Type.Number(), actor: Type.String(), action: Type.String(), after: Type.Unknown() });
@@ -68,7 +68,7 @@ const botView = (b: BotRow) => ({
   id: b.id, name: b.name, strategy: b.strategy, params: b.params, symbols: b.symbols, exchange: b.exchange, mode: b.mode, status: b.status,
   budget: b.budget, risk: b.risk, runUntil: b.runUntil, createdAt: b.createdAt, updatedAt: b.updatedAt,
 });
-const subjectView = (s: PromotionSubject) => ({ source: s.source, id: s.id, strategy: s.strategy, params: { ...s.params }, symbol: s.symbol, timeframe: s.timeframe, exchange: s.exchange, from: s.from, to: s.to });
+const subjectView = (s: PromotionSubject) => ({ source: s.source, id: s.id, strategy: s.strategy, params: { ...s.params }, symbol: s.symbol, symbols: [...s.symbols], timeframe: s.timeframe, exchange: s.exchange, from: s.from, to: s.to });
 
 export function promotionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { store, bots } = ctx.deps;
@@ -129,7 +129,7 @@ export function promotionRoutes(app: FastifyInstance, ctx: ServerContext): void 
         { missing: missing.map(({ id, label, detail }) => ({ id, label, detail })) }), evidence);
     }
     const b = await bots.create({
-      name, strategy: s.strategy.ref, params: { ...s.params }, symbols: [s.symbol], exchange, mode: 'paper', budget, risk,
+      name, strategy: s.strategy.ref, params: { ...s.params }, symbols: [...s.symbols], exchange, mode: 'paper', budget, risk,
       settings: { ...s.settings, timeframe: s.timeframe },
     }, req.user!.name);
     ctx.audit(req, 'api.bot.create', 'bot', b.id, null, { ...botView(b), promotedFrom: entityId });

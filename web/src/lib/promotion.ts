@@ -16,7 +16,7 @@ export interface BotView {
 export interface PromotionEvidence {
   stage: 'paper' | 'live';
   signOffRole: 'operator' | 'admin';
-  subject: { source: 'run' | 'bot'; id: string; strategy: { id: string; ref: string; kind: string }; params: Record<string, unknown>; symbol: string; timeframe: string; exchange: string | null; from: string | null; to: string | null };
+  subject: { source: 'run' | 'bot'; id: string; strategy: { id: string; ref: string; kind: string }; params: Record<string, unknown>; symbol: string; symbols: string[]; timeframe: string; exchange: string | null; from: string | null; to: string | null };
   evidence: EvidenceItem[];
   fromSignOff: string[];
   ready: boolean;

@@ -11,7 +11,7 @@ const KIND: Record<string, string> = { 'out-of-sample': 'walk-forward', lookahea
 const item = (id: string, label: string, ok: boolean) => ({ id, label, ok, detail: ok ? `${id} ok` : `no ${id}`, resultId: ok ? `${id}-1` : null, job: ok ? null : { kind: KIND[id], args: {} } });
 const EVIDENCE = (ok: boolean) => ({
   stage: 'paper', signOffRole: 'operator', ready: ok, liveTradingEnabled: false, bot: null, fromSignOff: ['risk', 'budget'], history: [],
-  subject: { source: 'run', id: 'run-1', strategy: { id: 'sma-cross', ref: 'sma-cross@1.0.0', kind: 'signal' }, params: { fast: 10, slow: 30 }, symbol: 'BTC/USDT', timeframe: '1h', exchange: null, from: '2022-01-01T00:00:00.000Z', to: '2022-06-30T00:00:00.000Z' },
+  subject: { source: 'run', id: 'run-1', strategy: { id: 'sma-cross', ref: 'sma-cross@1.0.0', kind: 'signal' }, params: { fast: 10, slow: 30 }, symbol: 'BTC/USDT', symbols: ['BTC/USDT'], timeframe: '1h', exchange: null, from: '2022-01-01T00:00:00.000Z', to: '2022-06-30T00:00:00.000Z' },
   evidence: [item('out-of-sample', 'Out-of-sample result', ok), item('lookahead', 'Look-ahead check passed', ok), item('parity', 'Parity check passed', ok)],
 });
 const SETTINGS = { config: { exchanges: { binance: { enabled: true }, coinbase: { enabled: true }, off: { enabled: false } }, defaults: { bot: { budget: 1000 } }, dataSources: { defaultExchange: 'binance' } } };
