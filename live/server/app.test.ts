@@ -38,6 +38,8 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/stats', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/bots', role: 'viewer', ok: 200, bad: { url: '/api/bots?status=sleeping' } },
   { method: 'GET', url: '/api/bots/alpha', role: 'viewer', ok: 200, bad: { url: '/api/bots/-bad-' } },
+  { method: 'GET', url: '/api/bots/alpha/logs?limit=5', role: 'viewer', ok: 200, bad: { url: '/api/bots/alpha/logs?limit=0' } },
+  { method: 'GET', url: '/api/bots/alpha/candles?limit=5', role: 'viewer', ok: 200, bad: { url: '/api/bots/alpha/candles?limit=0' } },
   { method: 'POST', url: '/api/bots', body: { name: 'gamma', strategy: 'sma-cross', symbols: ['BTC/USDT'], exchange: 'binance', mode: 'paper', budget: 100 }, role: 'operator', ok: 201, bad: { body: { name: 'gamma', strategy: 'sma-cross', symbols: [], exchange: 'binance', mode: 'paper', budget: -5 } } },
   { method: 'PATCH', url: '/api/bots/alpha', body: { budget: 2000 }, role: 'operator', ok: 200, bad: { body: {} } },
   { method: 'POST', url: '/api/bots/alpha/start', role: 'operator', ok: 200, bad: { body: { now: true } } },
