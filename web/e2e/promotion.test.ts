@@ -77,7 +77,10 @@ describe.skipIf(!HAVE_CHROMIUM)('promotion', () => {
 
   it('refuses live promotion while LIVE_TRADING_ENABLED is false, and the page says so', async () => {
     const p = await e.page({ role: 'admin' });
-    await p.goto(`${e.url}/promote/bot/${botId}`);
+    // The paper bot's page offers the next step.
+    await p.goto(`${e.url}/bots/${botId}`);
+    await p.getByRole('link', { name: 'Promote to live' }).click();
+    await p.waitForURL(new RegExp(`/promote/bot/${botId}$`));
     await expect.poll(() => p.getByTestId('live-disabled').textContent()).toContain('Live trading is disabled on this server (LIVE_TRADING_ENABLED is false)');
     for (const id of ['out-of-sample', 'lookahead', 'parity', 'risk', 'budget']) expect(await ok(p, id)).toBe('true');
     const sign = p.getByRole('button', { name: 'Sign off: go live' });
