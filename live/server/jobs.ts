@@ -123,12 +123,16 @@ export const WalkForwardArgs = Type.Object({ ...sweepProps, train: Window, test:
 // ---- checks and CLI arguments shared by the kinds ----
 
 function strategyOf(args: Record<string, unknown>, problems: string[]): AnyStrategy | null {
+  const [id, version] = String(args.strategy).split('@');
+  let s: AnyStrategy;
   try {
-    return resolveBotStrategy(String(args.strategy));
+    s = resolveBotStrategy(id);
   } catch (e) {
     problems.push(`strategy: ${e instanceof Error ? e.message : String(e)}`);
     return null;
   }
+  if (version !== undefined && version !== s.version) problems.push(`strategy: '${id}' is at version ${s.version} in this server's code, not ${version}; ask for '${id}' or '${s.ref}'`);
+  return s;
 }
 
 /** The absolute path of a data file, which must lie inside the sample data folder. */
@@ -182,7 +186,8 @@ function checkSearch(args: Record<string, unknown>, env: JobEnv): string[] {
 const FILL_FLAGS: Record<string, string> = { cash: '--cash', feeRate: '--fee-rate', slippageBps: '--slippage-bps', fraction: '--fraction', lotSize: '--lot-size', minNotional: '--min-notional' };
 
 function backtestArgv(args: Record<string, unknown>, env: JobEnv): string[] {
-  const out = ['--strategy', String(args.strategy)];
+  // the CLI takes the id; a version asked for was checked against this code's in check()
+  const out = ['--strategy', String(args.strategy).split('@')[0]];
   const d = args.data as Static<typeof DataS>;
   if (d.file !== undefined) out.push('--data', dataFilePath(d.file, env));
   if (d.exchange !== undefined) out.push('--exchange', d.exchange);

@@ -8,7 +8,7 @@ import { BTC_1H, SHARED_DATA } from '../../../test-support/shared-data.ts';
 import { makeHarness, type Harness } from '../server-harness.test-util.ts';
 import type { JobView } from '../jobs.ts';
 
-const BACKTEST = { strategy: 'sma-cross', params: { fast: 10, slow: 30 }, data: { file: BTC_1H }, from: '2022-01-01', to: '2022-03-31' };
+const BACKTEST = { strategy: 'sma-cross@1.0.0', params: { fast: 10, slow: 30 }, data: { file: BTC_1H }, from: '2022-01-01', to: '2022-03-31' };
 const SWEEP = { strategy: 'sma-cross', data: { file: BTC_1H }, from: '2022-01-01', to: '2022-06-30', grid: { fast: '5:20:5', slow: '30:60:10' }, metric: 'sharpe' };
 
 describe('background jobs', () => {
@@ -46,6 +46,8 @@ describe('background jobs', () => {
     expect(grid.json().error.message).toContain("args.grid.fats: unknown parameter of 'sma-cross'");
     const noData = await post({ kind: 'backtest', args: { strategy: 'sma-cross', data: { symbol: 'BTC/USDT' } } });
     expect(noData.json().error.message).toContain('missing: exchange, timeframe');
+    const version = await post({ kind: 'backtest', args: { ...BACKTEST, strategy: 'sma-cross@0.9.0' } });
+    expect(version.json().error.message).toContain("args.strategy: 'sma-cross' is at version 1.0.0 in this server's code, not 0.9.0");
     const unknown = await post({ kind: 'moonshot', args: {} });
     expect([unknown.statusCode, unknown.json().error.code]).toEqual([400, 'JOB_KIND_INVALID']);
     expect(unknown.json().error.message).toContain('backtest, sweep, walk-forward');
@@ -89,6 +91,14 @@ describe('background jobs', () => {
     expect(progress.some((p) => p > 0 && p <= 1)).toBe(true); // from the CLI's --progress-json lines
     expect(mine.at(-1)).toMatchObject({ topic: 'job.done', data: { status: 'done', resultRunId: done.resultRunId } });
     ws.terminate();
+  }, 90_000);
+
+  it('runs a walk-forward job to its run id', async () => {
+    const job = (await post({ kind: 'walk-forward', args: { ...SWEEP, grid: { fast: '5:15:5', slow: '30:40:10' }, train: '60d', test: '30d' } })).json() as JobView;
+    const done = await until(job.id, finished);
+    expect(done.status, done.error ?? '').toBe('done');
+    expect(done.resultRunId).toMatch(/-wf-sma-cross-btcusdt-1h-/);
+    expect(existsSync(join(h.resultsDir, done.resultRunId!, 'folds.csv'))).toBe(true);
   }, 90_000);
 
   it('a job the CLI refuses fails with the CLI\'s message', async () => {
