@@ -192,6 +192,7 @@ describe.skipIf(!HAVE_CHROMIUM)('bot pages', () => {
     expect(await kill.isDisabled()).toBe(true);
     expect(await kill.getAttribute('title')).toBe('The global kill switch needs the operator role; you are viewer');
     expect(await v.getByTestId('kill-all-reason').textContent()).toContain('needs the operator role');
+    await expect.poll(() => v.locator('[data-testid="pnl-chart"] .main-svg').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await clean(v, 'dashboard-viewer-1280', 1280);
     await v.goto(`${e.url}/bots/demo-grid`);
     await v.getByTestId('bot-status').waitFor();
