@@ -8,7 +8,13 @@
  * (`fillObjects`, `tradeObjects`): a sweep that keeps only statistics never pays for 10,000s of small objects and
  * their garbage collection. The stores start at the size the previous book ended with (a repeated backtest does
  * not regrow them, copying megabytes, run after run).
+ *
+ * With `record: false` (the sweep kernels, engine/sweep) the book keeps only what statistics need — cash, position,
+ * fees, skipped entries counted, each closed trade's pnl and returnPct — with the same arithmetic: no fill or trade
+ * rows, no reasons, no skipped-order objects, and the trade columns can be lent (`trades`) and taken back
+ * (`tradeStore`) so that thousands of runs reuse them.
  */
+import { invariantError } from '../errors.ts';
 import type { CandleFrame } from '../frame.ts';
 import { FLAT_POSITION, type PositionView } from '../strategy.ts';
 import { roundDownToLot, type FillConfig } from './fill-config.ts';
@@ -38,8 +44,25 @@ let fillRowsHint = MIN_ROWS;
 let tradeRowsHint = MIN_ROWS;
 const rowsFor = (count: number) => Math.min(MAX_HINT_ROWS, Math.max(MIN_ROWS, count + (count >> 3)));
 
+/** Columns for closed trades' pnl and returnPct (equal lengths), reusable from one book to the next. */
+export interface TradeStore {
+  pnl: Float64Array;
+  ret: Float64Array;
+}
+
+export interface BookOptions {
+  /** false: keep no fill or trade rows, reasons or skipped-order objects (see the header); default true. */
+  readonly record?: boolean;
+  /** Trade columns to write into (grown, i.e. replaced, when full); default new ones. */
+  readonly trades?: TradeStore;
+}
+
+const NO_ROWS = new Float64Array(0);
+
 export class Book {
-  cash: number;
+  // Every double field has an initializer: a field first defined as undefined (a bare `x: number;` under ES2022
+  // class fields) stays tagged, and each double stored into it allocates a heap number.
+  cash = 0;
   /** Signed size: > 0 long, < 0 short. */
   pos = 0;
   /** SIDE_LONG, SIDE_FLAT or SIDE_SHORT. */
@@ -51,7 +74,7 @@ export class Book {
 
   // Fills, one row each: bar, price (slippage included), signed size (+ buy, − sell), fee, reason code.
   nFills = 0;
-  private fRows: Float64Array = new Float64Array(fillRowsHint * F_STRIDE);
+  private fRows: Float64Array;
   /** Distinct reasons, indexed by the fills' reason codes (the last one looked up is cached: reasons repeat). */
   private readonly reasons: string[] = [];
   private readonly reasonCodes = new Map<string, number>();
@@ -60,9 +83,13 @@ export class Book {
   // Trades, one row each: the entry and exit fill rows; their pnl and returnPct (computed once, at the close) as
   // columns, which `tradeColumns` returns as views.
   nTrades = 0;
-  private tRows: Float64Array = new Float64Array(tradeRowsHint * T_STRIDE);
-  private tPnl: Float64Array = new Float64Array(tradeRowsHint);
-  private tRet: Float64Array = new Float64Array(tradeRowsHint);
+  private tRows: Float64Array;
+  private tPnl: Float64Array;
+  private tRet: Float64Array;
+  /** Whether fills, trades' rows, reasons and skipped orders are recorded (BookOptions.record). */
+  readonly record: boolean;
+  /** The raw price (before slippage) of the fill being made: a field, so that no double is passed to close/open. */
+  private raw = 0.5;
 
   /** Fill row of the open position's entry; -1 when flat. */
   private entryRow = -1;
@@ -76,7 +103,14 @@ export class Book {
   private readonly lotSize: number;
   private readonly minNotional: number;
 
-  constructor(private readonly frame: CandleFrame, cfg: Readonly<FillConfig>) {
+  constructor(private readonly frame: CandleFrame, cfg: Readonly<FillConfig>, opts: BookOptions = {}) {
+    this.record = opts.record ?? true;
+    this.fRows = this.record ? new Float64Array(fillRowsHint * F_STRIDE) : NO_ROWS;
+    this.tRows = this.record ? new Float64Array(tradeRowsHint * T_STRIDE) : NO_ROWS;
+    const t = opts.trades;
+    const lent = t !== undefined && t.pnl.length > 0 && t.ret.length === t.pnl.length;
+    this.tPnl = lent ? t.pnl : new Float64Array(tradeRowsHint);
+    this.tRet = lent ? t.ret : new Float64Array(tradeRowsHint);
     this.cash = cfg.initialCash;
     this.buyMul = 1 + cfg.slippageBps / 1e4;
     this.sellMul = 1 - cfg.slippageBps / 1e4;
@@ -93,8 +127,9 @@ export class Book {
 
   /** `moveTo` with bar `bar`'s open already loaded by the caller (`raw` must be frame.open[bar]). */
   moveAt(bar: number, target: number, raw: number, reason: string): void {
-    if (this.side !== SIDE_FLAT) this.close(bar, raw, reason);
-    if (target !== SIDE_FLAT) this.open(bar, target, raw, reason);
+    this.raw = raw;
+    if (this.side !== SIDE_FLAT) this.closeRaw(bar, reason);
+    if (target !== SIDE_FLAT) this.openRaw(bar, target, reason);
   }
 
   private reasonCode(reason: string): number {
@@ -113,8 +148,9 @@ export class Book {
     return code;
   }
 
-  /** Record a fill of `signedSize` (+ buy, − sell) base units; returns its row. */
+  /** Record a fill of `signedSize` (+ buy, − sell) base units; returns its row (-1 when the book records none). */
   private addFill(bar: number, price: number, signedSize: number, fee: number, reason: string): number {
+    if (!this.record) return -1;
     const k = this.nFills++;
     const o = k * F_STRIDE;
     if (o + F_STRIDE > this.fRows.length) this.fRows = grow(this.fRows);
@@ -126,6 +162,12 @@ export class Book {
 
   /** Close the open position at `raw` (before slippage) in bar `bar`. */
   close(bar: number, raw: number, reason: string): void {
+    this.raw = raw;
+    this.closeRaw(bar, reason);
+  }
+
+  private closeRaw(bar: number, reason: string): void {
+    const raw = this.raw;
     const long = this.side === SIDE_LONG;
     const price = long ? raw * this.sellMul : raw * this.buyMul;
     const size = this.entrySize;
@@ -137,9 +179,12 @@ export class Book {
     const gross = long ? (price - this.entryPrice) * size : (this.entryPrice - price) * size;
     const pnl = gross - this.entryFee - fee;
     const k = this.nTrades++;
-    if (k === this.tPnl.length) { this.tRows = grow(this.tRows); this.tPnl = grow(this.tPnl); this.tRet = grow(this.tRet); }
-    const o = k * T_STRIDE;
-    this.tRows[o + T_ENTRY] = this.entryRow; this.tRows[o + T_EXIT] = exitRow;
+    if (k === this.tPnl.length) { this.tPnl = grow(this.tPnl); this.tRet = grow(this.tRet); }
+    if (this.record) {
+      const o = k * T_STRIDE;
+      if (o + T_STRIDE > this.tRows.length) this.tRows = grow(this.tRows);
+      this.tRows[o + T_ENTRY] = this.entryRow; this.tRows[o + T_EXIT] = exitRow;
+    }
     this.tPnl[k] = pnl;
     this.tRet[k] = (pnl / (this.entryPrice * size + this.entryFee)) * 100;
     this.pos = 0;
@@ -149,7 +194,8 @@ export class Book {
   }
 
   /** Open `side` at `raw` (before slippage) in bar `bar`, sized fraction × cash / (price × (1 + feeRate)), rounded down to the lot. */
-  private open(bar: number, side: number, raw: number, reason: string): void {
+  private openRaw(bar: number, side: number, reason: string): void {
+    const raw = this.raw;
     const feeRate = this.feeRate, lotSize = this.lotSize, minNotional = this.minNotional;
     const long = side === SIDE_LONG;
     const price = long ? raw * this.buyMul : raw * this.sellMul;
@@ -158,6 +204,7 @@ export class Book {
     const notional = price * size;
     if (!(size > 0) || notional < minNotional) {
       this.skippedOrders++;
+      if (!this.record) return;
       const why = !(size > 0)
         ? `size ${wanted > 0 ? wanted : 0} rounds down to 0 (lot ${lotSize})`
         : `notional ${notional} is below minNotional ${minNotional}`;
@@ -179,6 +226,7 @@ export class Book {
   /** What the strategy sees of its position (readonly by type); one object per position, built on demand. */
   view(): PositionView {
     if (this.side !== SIDE_FLAT && this.viewCache === FLAT_POSITION) {
+      this.needRows('view');
       this.viewCache = { size: this.pos, entryPrice: this.entryPrice, entryBar: this.fRows[this.entryRow * F_STRIDE + F_BAR] };
     }
     return this.viewCache;
@@ -187,6 +235,7 @@ export class Book {
   /** The position still open, marked at `markPrice`; null when flat. */
   openPosition(markPrice: number): OpenPosition | null {
     if (this.side === SIDE_FLAT) return null;
+    this.needRows('openPosition');
     const long = this.side === SIDE_LONG;
     const size = this.entrySize;
     const bar = this.fRows[this.entryRow * F_STRIDE + F_BAR];
@@ -204,6 +253,7 @@ export class Book {
    * per-bar position column: a caller that never reads the curve never pays for 4 MB of it.
    */
   positionCurve(start: number, into: Float64Array): Float64Array {
+    this.needRows('positionCurve');
     const f = this.fRows, n = into.length;
     let pos = 0, k = 0;
     for (let r = 0; r < this.nFills; r++) {
@@ -218,6 +268,7 @@ export class Book {
 
   /** The number of measured bars [start, end) with a non-zero position: the count of the curve `positionCurve` writes, from the fills alone. */
   exposureBars(start: number, end: number): number {
+    this.needRows('exposureBars');
     const f = this.fRows, n = end - start;
     let pos = 0, k = 0, bars = 0;
     for (let r = 0; r < this.nFills; r++) {
@@ -240,7 +291,22 @@ export class Book {
     return { pnl: this.tPnl.subarray(0, this.nTrades), returnPct: this.tRet.subarray(0, this.nTrades) };
   }
 
+  /** The trade columns written into (possibly grown): lend them to the next book once this one is done with. */
+  tradeStore(): TradeStore {
+    return { pnl: this.tPnl, ret: this.tRet };
+  }
+
+  /** Closed trades' pnl and returnPct so far (views). */
+  trades(): { pnl: Float64Array; returnPct: Float64Array } {
+    return { pnl: this.tPnl.subarray(0, this.nTrades), returnPct: this.tRet.subarray(0, this.nTrades) };
+  }
+
+  private needRows(what: string): void {
+    if (!this.record) throw invariantError('BOOK_NOT_RECORDING', `Book.${what} needs the fill rows, which a book made with record: false does not keep`);
+  }
+
   fillObjects(): Fill[] {
+    this.needRows('fillObjects');
     const ts = this.frame.ts, f = this.fRows;
     const out = new Array<Fill>(this.nFills);
     for (let k = 0; k < this.nFills; k++) {
@@ -252,6 +318,7 @@ export class Book {
   }
 
   tradeObjects(): Trade[] {
+    this.needRows('tradeObjects');
     const ts = this.frame.ts, f = this.fRows, t = this.tRows, reasons = this.reasons;
     const out = new Array<Trade>(this.nTrades);
     for (let k = 0; k < this.nTrades; k++) {

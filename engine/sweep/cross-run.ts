@@ -14,7 +14,7 @@ import { usageError } from '../errors.ts';
 import type { CandleFrame } from '../frame.ts';
 import type { Stats } from '../metrics/stats.ts';
 import type { FillConfig } from '../sim/fill-config.ts';
-import { LEAN_FLAT as SIDE_FLAT, LEAN_LONG as SIDE_LONG, LEAN_SHORT as SIDE_SHORT, type TradeStore } from './lean-book.ts';
+import { SIDE_FLAT, SIDE_LONG, SIDE_SHORT, type TradeStore } from '../sim/book.ts';
 import { markFlat, SignalRun, type Marks } from './signal-stats.ts';
 
 /**

@@ -8,7 +8,7 @@ import type { FillConfig } from '../sim/fill-config.ts';
 import { runSignalBacktest } from '../sim/signal-backtest.ts';
 import type { AnyStrategy, IndicatorMemo } from '../strategy.ts';
 import { CrossRun } from './cross-run.ts';
-import type { TradeStore } from './lean-book.ts';
+import type { TradeStore } from '../sim/book.ts';
 import { SignalRun, signalRunStats } from './signal-stats.ts';
 
 /** Buffers reused across the combinations run by one thread (allocated once: fresh 4 MB columns cost page faults). */

@@ -3,9 +3,10 @@
  *
  * `signalRunStats(frame, signals, config, start, end)` returns exactly (bit for bit) what
  * `computeStats(statsInputFromSim(runSignalBacktest(...fast path...), frame, config))` returns for the same signals:
- * a lean copy of the simulator's Book (lean-book.ts) executes the same fills in the same order (next-open, slippage, fees, lot rounding, minimum
- * notional, shorts, close-at-end), and each equity mark goes through the same accumulations as computeStats'
- * pass (Σ r, Σ r², Σ min(r,0)², exposure, drawdown periods) in the same order. The tests compare the two on
+ * the simulator's own Book, recording nothing but what statistics need (`record: false`), executes the same fills in
+ * the same order (next-open, slippage, fees, lot rounding, minimum notional, shorts, close-at-end), and each equity
+ * mark goes through the same accumulations as computeStats' pass (Σ r, Σ r², Σ min(r,0)², exposure, drawdown
+ * periods) in the same order. The tests compare the two on
  * real and synthetic data for every fill option.
  *
  * What makes it cheaper: no equity or position column is written, and while the book is flat the marks are all
@@ -21,7 +22,7 @@
 import { usageError } from '../errors.ts';
 import type { CandleFrame } from '../frame.ts';
 import { computeStats, curveStats, type Stats } from '../metrics/stats.ts';
-import { LeanBook, LEAN_FLAT as SIDE_FLAT, LEAN_LONG as SIDE_LONG, LEAN_SHORT as SIDE_SHORT, type TradeStore } from './lean-book.ts';
+import { Book, SIDE_FLAT, SIDE_LONG, SIDE_SHORT, type TradeStore } from '../sim/book.ts';
 import type { FillConfig } from '../sim/fill-config.ts';
 import { timeframeMs } from '../timeframe.ts';
 
@@ -45,7 +46,8 @@ export function signalRunStats(frame: CandleFrame, sig: Float64Array, config: Re
  * close-at-end, its mark) with the target of the bar before it, and returns the Stats.
  */
 export class SignalRun {
-  protected readonly book: LeanBook;
+  /** The simulator's book, recording nothing but what statistics need (`record: false`). */
+  protected readonly book: Book;
   /** The marks' accumulators, and the book's cash and position (m.cash, m.pos) after the last fill. */
   protected readonly m: Marks;
   protected side: number;
@@ -54,13 +56,13 @@ export class SignalRun {
   protected next: number;
   protected readonly last: number;
 
-  /** `store`: trade columns to reuse (see LeanBook); `tradeStore()` gives them back, grown, after `finish`. */
+  /** `store`: trade columns to reuse (BookOptions.trades); `tradeStore()` gives them back, grown, after `finish`. */
   constructor(protected readonly frame: CandleFrame, protected readonly cfg: Readonly<FillConfig>, protected readonly start: number, protected readonly end: number,
     store?: TradeStore) {
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start || end > frame.length) {
       throw usageError('BAD_RANGE', `measured range [${start}, ${end}) must lie inside the frame's ${frame.length} bars`);
     }
-    this.book = new LeanBook(frame, cfg, store);
+    this.book = new Book(frame, cfg, { record: false, trades: store });
     this.m = new Marks(cfg.initialCash, frame.ts, start, timeframeMs(frame.timeframe));
     this.m.cash = this.book.cash; this.m.pos = this.book.pos; this.side = this.book.side;
     this.m.markBar(frame.close, start, 0);
@@ -71,7 +73,7 @@ export class SignalRun {
   /** Move the book to side `t` at bar i's open; the marks take its new cash and position. */
   protected moveTo(i: number, t: number): void {
     const book = this.book, st = this.m;
-    book.moveTo(i, t);
+    book.moveTo(i, t, '');
     st.cash = book.cash; st.pos = book.pos; this.side = book.side;
   }
 
@@ -123,7 +125,7 @@ export class SignalRun {
 
   /** The trade columns the book wrote into (possibly grown): lend them to the next run once this one has finished. */
   tradeStore(): TradeStore {
-    return { pnl: this.book.pnl, ret: this.book.ret };
+    return this.book.tradeStore();
   }
 
   finish(lastTarget: number): Stats {
@@ -143,7 +145,7 @@ export class SignalRun {
       let e = st.cash + st.pos * close[last];
       let p = st.pos;
       if (cfg.closeAtEnd && book.side !== SIDE_FLAT) {
-        book.close(close[last]);
+        book.close(last, close[last], '');
         e = book.cash;
         p = 0;
       }
@@ -211,14 +213,14 @@ export function markHeld(st: Marks, close: Float64Array, i0: number, i1: number,
 }
 
 /** The Stats from the accumulators: curve fields by curveStats and trade fields by computeStats (engine/metrics/stats.ts). */
-function assemble(frame: CandleFrame, cfg: Readonly<FillConfig>, start: number, end: number, book: LeanBook, st: Marks, equityFinal: number): Stats {
+function assemble(frame: CandleFrame, cfg: Readonly<FillConfig>, start: number, end: number, book: Book, st: Marks, equityFinal: number): Stats {
   const { close, ts } = frame;
   const initialCash = cfg.initialCash;
   const n = end - start, last = end - 1;
   // Trade statistics from computeStats itself (over a one-mark curve), then the curve fields exactly as it computes them.
   const tradePart = computeStats({
     ts: ts.subarray(start, start + 1), equity: new Float64Array([initialCash]), position: new Float64Array(1),
-    trades: { pnl: book.pnl.subarray(0, book.nTrades), returnPct: book.ret.subarray(0, book.nTrades) }, timeframe: frame.timeframe, initialCash, feesPaid: book.feesPaid,
+    trades: book.trades(), timeframe: frame.timeframe, initialCash, feesPaid: book.feesPaid,
     skippedOrders: book.skippedOrders, openTrades: book.side !== SIDE_FLAT ? 1 : 0,
     firstPrice: frame.open[start], lastPrice: close[last],
   });
