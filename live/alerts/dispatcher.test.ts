@@ -197,6 +197,21 @@ describe('dispatcher', () => {
     expect(rows[1].error).toBe('duplicate of an alert sent 10000 ms ago (window 60000 ms)');
   });
 
+  it('setChannels: new events use the new channels; a send in progress finishes on the old one, which is then closed', async () => {
+    const slow = { ...recordingChannel('email', undefined, 50), closed: 0, close() { this.closed++; } };
+    const next = recordingChannel('telegram');
+    const d = new AlertDispatcher({ channels: [{ channel: slow, filter: all }], dedupWindowMs: 0 });
+    const inFlight = d.dispatch(kill);
+    d.setChannels([{ channel: next, filter: all }]);
+    expect(slow.closed).toBe(0);
+    await d.dispatch({ ...kill, botId: 'other' });
+    await inFlight;
+    await d.drain();
+    await new Promise((r) => setTimeout(r, 0));
+    expect([slow.sent, next.sent, slow.closed]).toEqual([['kill-switch|grid-btc'], ['kill-switch|other'], 1]);
+    expect(d.channels.map((c) => c.channel.name)).toEqual(['telegram']);
+  });
+
   it('sends each channel only the triggers and severities it takes', async () => {
     const email = recordingChannel('email'), telegram = recordingChannel('telegram');
     const d = new AlertDispatcher({

@@ -45,12 +45,14 @@ export class AlertDispatcher {
   readonly #lastSent = new Map<string, number>();
   readonly #pending = new Set<Promise<unknown>>();
   readonly #now: () => number;
-  readonly #window: number;
+  #window: number;
   readonly #timeout: number;
   readonly #logger: LogFn;
+  #channels: readonly ChannelEntry[];
 
   constructor(private readonly opts: AlertDispatcherOptions) {
     this.#now = opts.now ?? Date.now;
+    this.#channels = opts.channels;
     this.#window = Math.max(0, opts.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS);
     this.#timeout = Math.max(1, opts.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS);
     this.#logger = opts.logger ?? (() => {});
@@ -74,7 +76,7 @@ export class AlertDispatcher {
     }
     this.#lastSent.set(alert.dedupKey, now);
     this.#prune(now);
-    const targets = this.opts.channels.filter((c) => accepts(c.filter, alert));
+    const targets = this.#channels.filter((c) => accepts(c.filter, alert));
     const deliveries = await Promise.all(targets.map((t) => this.#sendOne(t, alert)));
     return { dedupKey: alert.dedupKey, suppressed: false, deliveries };
   }
@@ -90,10 +92,30 @@ export class AlertDispatcher {
     while (this.#pending.size) await Promise.all([...this.#pending]);
   }
 
+  /** The channels in use. */
+  get channels(): readonly ChannelEntry[] { return this.#channels; }
+
+  /**
+   * Replaces the channels (settings changed through the API): events dispatched from now on use the new ones; sends
+   * in progress finish on the old ones, which are then closed. The burst memory is kept.
+   */
+  setChannels(channels: readonly ChannelEntry[], dedupWindowMs?: number): void {
+    const old = this.#channels;
+    this.#channels = channels;
+    if (dedupWindowMs !== undefined) this.#window = Math.max(0, dedupWindowMs);
+    const closeOld = () => {
+      for (const c of old) {
+        if (channels.some((n) => n.channel === c.channel)) continue;
+        try { c.channel.close?.(); } catch (e) { this.#safeLog({ event: 'alert.close-failed', channel: c.channel.name, error: message(e) }); }
+      }
+    };
+    void this.drain().then(closeOld, closeOld);
+  }
+
   /** Waits for pending sends, then closes the channels (SMTP connections). */
   async close(): Promise<void> {
     await this.drain();
-    for (const c of this.opts.channels) {
+    for (const c of this.#channels) {
       try { c.channel.close?.(); } catch (e) { this.#safeLog({ event: 'alert.close-failed', channel: c.channel.name, error: message(e) }); }
     }
   }

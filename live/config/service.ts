@@ -37,6 +37,8 @@ export interface SettingsView {
 
 export class ConfigService {
   #loaded: LoadedConfig;
+  readonly #listeners = new Set<(config: AppConfig, path: string) => void>();
+  readonly #validators: ((config: AppConfig) => string[])[] = [];
   readonly secrets: Partial<Record<ServerSecretName, SecretEntry>>;
 
   constructor(private readonly layers: Omit<ConfigLayers, 'overrides'>, private readonly journal: JournalRepo, private readonly credentialsDeps?: CredentialsDeps) {
@@ -46,6 +48,37 @@ export class ConfigService {
 
   get config(): AppConfig {
     return this.#loaded.config;
+  }
+
+  /**
+   * Called after an override is set or removed, with the new effective configuration and the overridden path (the
+   * server applies alert channel settings at once). A listener that throws does not undo the change. Returns the
+   * unsubscribe function.
+   */
+  onChange(listener: (config: AppConfig, path: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => { this.#listeners.delete(listener); };
+  }
+
+  /**
+   * A check an override must also pass, beyond the schema (e.g. an enabled email channel needs recipients): it returns
+   * the problems of a candidate configuration; any problem refuses the override (400 CONFIG_OVERRIDE_INVALID).
+   */
+  addValidator(check: (config: AppConfig) => string[]): void {
+    this.#validators.push(check);
+  }
+
+  #validate(path: string, loaded: LoadedConfig): void {
+    const problems = this.#validators.flatMap((v) => v(loaded.config));
+    if (problems.length) {
+      throw usageError('CONFIG_OVERRIDE_INVALID', `override ${path} refused: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  ${problems.join('\n  ')}`, { problems });
+    }
+  }
+
+  #changed(path: string): void {
+    for (const l of [...this.#listeners]) {
+      try { l(this.#loaded.config, path); } catch { /* the override is saved; the listener reports its own failure */ }
+    }
   }
 
   /** The API overrides in force: config path → value. */
@@ -72,9 +105,11 @@ export class ConfigService {
       if (isTradelabError(e) && e.code === 'CONFIG_INVALID') throw usageError('CONFIG_OVERRIDE_INVALID', `override ${path} refused: ${e.message}`, e.details);
       throw e;
     }
+    this.#validate(path, loaded);
     const before = getPath(this.config, path);
     this.journal.setOverride({ botId: '', key: OVERRIDE_PREFIX + path, value, setBy: actor, setAt: ts });
     this.#loaded = loaded;
+    this.#changed(path);
     return { before, after: getPath(loaded.config, path) };
   }
 
@@ -85,8 +120,10 @@ export class ConfigService {
     if (!(path in next)) return false;
     delete next[path];
     const loaded = loadConfig({ ...this.layers, overrides: next });
+    this.#validate(path, loaded);
     this.journal.clearOverride('', OVERRIDE_PREFIX + path, actor, ts);
     this.#loaded = loaded;
+    this.#changed(path);
     return true;
   }
 

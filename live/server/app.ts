@@ -40,7 +40,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const users = new UsersRepo(deps.store.db, deps.scrypt);
   const ctx: ServerContext = {
     deps, users, now, startedAt: now(),
-    limiter: new AttemptLimiter(cfg.server.loginAttemptsPerMinute, 60_000),
+    limiter: new AttemptLimiter(() => deps.config.config.server.loginAttemptsPerMinute, 60_000),
     audit(req, action, entity, entityId, before, after) {
       deps.store.journal.audit({ ts: now(), actor: req.user?.name ?? 'anonymous', action, entity, entityId, before, after });
     },
@@ -100,7 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => wsRoutes(scope, ctx, [jobs]));
   // TradingView webhook: secret TRADELAB_WEBHOOK_SECRET (environment or secrets directory), settings webhooks.tradingview.
   await webhooksRoutes(app, {
-    secret: deps.config.secrets.TRADELAB_WEBHOOK_SECRET?.value, tradingview: cfg.webhooks.tradingview,
+    secret: deps.config.secrets.TRADELAB_WEBHOOK_SECRET?.value, tradingview: () => deps.config.config.webhooks.tradingview,
     control: deps.webhookControl ?? botServiceWebhookControl(deps.bots, deps.store), store: deps.store, now,
   });
   for (const r of deps.routes ?? []) await r(app, ctx);

@@ -2,7 +2,10 @@
 export class AttemptLimiter {
   readonly #hits = new Map<string, number[]>();
 
-  constructor(readonly max: number, readonly windowMs: number) {}
+  /** `max`: attempts allowed per window; a function is read at every attempt (a setting changed through the API). */
+  constructor(private readonly limit: number | (() => number), readonly windowMs: number) {}
+
+  get max(): number { return typeof this.limit === 'function' ? this.limit() : this.limit; }
 
   /**
    * Records one attempt under `key` at `now`. Returns 0 when allowed, else the seconds until the oldest attempt in

@@ -18,7 +18,7 @@ import { ccxtMarkets, exchangeProbe } from './probe.ts';
 import { UsersRepo, type ScryptCost } from './users.ts';
 import { RuntimeBotService, type RuntimeBotServiceOptions } from './runtime-bot-service.ts';
 import { WEB_BUILD_DIR, webBuildPresent, webUiRoutes } from './web-ui.ts';
-import { createAlerting, loadAlertSecrets, watchJournalAlerts, type ToastMessage } from '../alerts/index.ts';
+import { alertSettingsProblems, createAlerting, loadAlertSecrets, watchJournalAlerts, type ToastMessage } from '../alerts/index.ts';
 
 export interface ServeOptions {
   readonly env: Env;
@@ -109,9 +109,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const cfg = config.config;
     // Alerts: email/Telegram from config + secrets, toasts on the bus that /ws forwards; the journal watcher
     // dispatches every alert the runtime raises (kill switch, bot failures, loss limits...).
-    const alerting = createAlerting({ email: cfg.email, telegram: cfg.telegram }, loadAlertSecrets(opts.env), { db: store.db });
+    const alertSecrets = loadAlertSecrets(opts.env);
+    const alerting = createAlerting({ email: cfg.email, telegram: cfg.telegram }, alertSecrets, { db: store.db });
     const watcher = watchJournalAlerts(store.db, alerting.dispatcher, { log: alerting.log, intervalMs: opts.alertPollMs });
-    stopAlerts = () => watcher.stop();
+    // Email / Telegram settings changed through the API (PUT /api/settings/overrides) are checked like at start (an
+    // enabled channel needs its host, sender, recipients, token) and apply to the next alert.
+    config.addValidator((c) => alertSettingsProblems({ email: c.email, telegram: c.telegram }, alertSecrets));
+    const alertDb = store.db;
+    const offConfig = config.onChange((c, path) => {
+      if (!/^(email|telegram)(\.|$)/.test(path)) return;
+      const next = createAlerting({ email: c.email, telegram: c.telegram }, alertSecrets, { db: alertDb, bus: alerting.bus });
+      alerting.dispatcher.setChannels(next.channels);
+    });
+    stopAlerts = async () => { offConfig(); await watcher.stop(); };
     const toasts = {
       subscribe: (l: (e: LiveEvent) => void) => alerting.bus.subscribe((t: ToastMessage) => l({
         topic: 'alert', ts: t.ts, botId: t.botId ?? undefined,

@@ -52,8 +52,17 @@ export interface WebhooksDeps {
   readonly secret: Secret | undefined;
   readonly control: WebhookBotControl;
   readonly store: Pick<StateStore, 'db' | 'journal'>;
-  readonly tradingview?: TradingViewSettings;
+  /** The settings, or a function read at every call (settings changed through the API apply at once). */
+  readonly tradingview?: TradingViewSettings | (() => TradingViewSettings | undefined);
   readonly now?: () => number;
+}
+
+/** The settings in force: replay window and the action map (defaults merged under the configured ones). */
+function tradingViewSettings(s: TradingViewSettings | undefined): { enabled: boolean; maxSkewMs: number; actions: Map<string, WebhookCommand> } {
+  const tv = s ?? {};
+  const actions = new Map<string, WebhookCommand>();
+  for (const [k, v] of Object.entries({ ...DEFAULT_TRADINGVIEW_ACTIONS, ...(tv.actions ?? {}) })) actions.set(k.toLowerCase(), v);
+  return { enabled: tv.enabled !== false, maxSkewMs: Math.max(1, tv.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS) * 1000, actions };
 }
 
 export const DEFAULT_TRADINGVIEW_ACTIONS: Readonly<Record<string, WebhookCommand>> = Object.freeze({
@@ -146,10 +155,9 @@ export async function webhooksRoutes(app: FastifyInstance, deps: WebhooksDeps): 
 
 function tradingViewRoute(app: FastifyInstance, deps: WebhooksDeps): void {
   const now = deps.now ?? Date.now;
-  const tv = deps.tradingview ?? {};
-  const maxSkewMs = Math.max(1, tv.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS) * 1000;
-  const actions = new Map<string, WebhookCommand>();
-  for (const [k, v] of Object.entries({ ...DEFAULT_TRADINGVIEW_ACTIONS, ...(tv.actions ?? {}) })) actions.set(k.toLowerCase(), v);
+  const given = deps.tradingview;
+  const fixed = typeof given === 'function' ? undefined : tradingViewSettings(given);
+  const current = () => fixed ?? tradingViewSettings((given as () => TradingViewSettings | undefined)());
   const repo = new WebhookAlertsRepo(deps.store.db);
 
   // Errors raised before the handler (bad JSON, wrong content type, body too large) get the API's error shape here
@@ -181,7 +189,8 @@ function tradingViewRoute(app: FastifyInstance, deps: WebhooksDeps): void {
       response: { 200: Accepted, 400: ErrorBodyS, 401: ErrorBodyS, 404: ErrorBodyS, 409: ErrorBodyS, 503: ErrorBodyS },
     },
   }, async (req, reply) => {
-    if (tv.enabled === false) return fail(reply, 404, 'WEBHOOK_DISABLED', 'the TradingView webhook is disabled (webhooks.tradingview.enabled: false)');
+    const { enabled, maxSkewMs, actions } = current();
+    if (!enabled) return fail(reply, 404, 'WEBHOOK_DISABLED', 'the TradingView webhook is disabled (webhooks.tradingview.enabled: false)');
     if (!deps.secret) return fail(reply, 503, 'WEBHOOK_NOT_CONFIGURED', 'the TradingView webhook has no shared secret: set TRADELAB_WEBHOOK_SECRET (environment or secrets directory)');
     if (req.validationError) {
       const list = problems((req.validationError as { validation?: AjvError[] }).validation ?? []);
