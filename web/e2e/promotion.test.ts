@@ -4,6 +4,7 @@
 // is refused while LIVE_TRADING_ENABLED is false: the page says so and keeps the sign-off disabled, and the server
 // refuses the call and audits it. Viewers see why they may not act. Screenshots at 375 and 1280 px, axe-clean,
 // nothing overflows at 375.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { axeViolations, HAVE_CHROMIUM, overflowsHorizontally, PASSWORD, shot, startE2E, type E2E } from './harness.ts';
@@ -27,6 +28,19 @@ describe.skipIf(!HAVE_CHROMIUM)('promotion', () => {
 
   beforeAll(async () => { e = await startE2E(); }, 180_000);
   afterAll(async () => { await e?.close(); });
+
+  it('the run page opens its files with the session (download, report in a new tab) and leads to promotion', async () => {
+    const p = await e.page({ role: 'viewer' });
+    await p.goto(`${e.url}/runs/${e.runId}`);
+    const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('link', { name: 'trades.csv' }).click()]);
+    expect(download.suggestedFilename()).toBe('trades.csv');
+    expect(readFileSync((await download.path())!, 'utf8').split('\n')[0]).toMatch(/^[a-z_,]+$/);
+    const [tab] = await Promise.all([p.waitForEvent('popup'), p.getByRole('link', { name: 'report.html' }).click()]);
+    await expect.poll(() => tab.url()).toMatch(/^blob:/);
+    await expect.poll(() => tab.title()).not.toBe('');
+    await p.getByRole('link', { name: 'Promote to paper' }).click();
+    await p.waitForURL(new RegExp(`/promote/${e.runId}$`));
+  });
 
   it('runs the missing checks from the page and signs off the seeded run as a paper bot', async () => {
     const p = await e.page({ role: 'operator' });
