@@ -39,3 +39,15 @@ describe('mark prices', () => {
     expectRelClose(beta.positions[0].unrealised, 100);
   });
 });
+
+describe('stats equity', () => {
+  it('sums each bot\'s latest snapshot (by time), globally and per bot', async () => {
+    const latest = (botId: string) => (h.store.db.prepare('SELECT equity FROM pnl_snapshots WHERE bot_id = ? ORDER BY ts DESC, id DESC LIMIT 1').get(botId) as { equity: number }).equity;
+    // A snapshot written late but stamped early (a replay catching up) is not the latest.
+    h.store.orders.snapshotPnl('beta', 5_000, 1, { 'ETH/USDT': 1 });
+    const all = await get(h, '/api/stats');
+    expectRelClose(all.equity, latest('alpha') + latest('beta'));
+    expectRelClose((await get(h, '/api/stats?botId=beta')).equity, latest('beta'));
+    expect(latest('beta')).toBeGreaterThan(5_000);
+  });
+});

@@ -87,7 +87,8 @@ export function reportRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const since = ctx.now() - 86_400_000;
     const pos = one<{ r: number; f: number }>(`SELECT COALESCE(SUM(realised), 0) AS r, COALESCE(SUM(fees), 0) AS f FROM positions WHERE 1 = 1 ${wb}`, ...args);
     const vol = one<{ v: number; n: number }>(`SELECT COALESCE(SUM(price * amount), 0) AS v, COUNT(*) AS n FROM fills WHERE ts >= ? ${wb}`, since, ...args);
-    const eq = one<{ e: number | null }>(`SELECT SUM(equity) AS e FROM pnl_snapshots p WHERE id IN (SELECT MAX(id) FROM pnl_snapshots WHERE 1 = 1 ${wb} GROUP BY bot_id)`, ...args);
+    // Each bot's latest snapshot through the (bot_id, ts) index: the runtime writes one per bar, so never scan them all.
+    const eq = one<{ e: number | null }>(`SELECT SUM(p.equity) AS e FROM bots b JOIN pnl_snapshots p ON p.id = (SELECT s.id FROM pnl_snapshots s WHERE s.bot_id = b.id ORDER BY s.ts DESC, s.id DESC LIMIT 1) ${b === undefined ? '' : 'WHERE b.id = ?'}`, ...args);
     return {
       bots: one<{ n: number }>(`SELECT COUNT(*) AS n FROM bots WHERE 1 = 1 ${b === undefined ? '' : 'AND id = ?'}`, ...args).n,
       openOrders: one<{ n: number }>(`SELECT COUNT(*) AS n FROM orders WHERE status IN ('pending','open','unknown') ${wb}`, ...args).n,
