@@ -25,7 +25,13 @@ export interface RunnerSettings {
   /** Running time as given (ms; null = until stopped); `runUntil` is set from it when the bot first starts. */
   readonly runningMs: number | null;
   /** Replay: candles from a file (CSV/Parquet/...) or the cache (exchange/symbol/timeframe). */
-  readonly data?: { readonly file?: string; readonly from?: number; readonly to?: number };
+  readonly data?: {
+    readonly file?: string;
+    /** A bot of several symbols: one candle file per symbol, in the order of its symbols. */
+    readonly files?: readonly string[];
+    readonly from?: number;
+    readonly to?: number;
+  };
   /** Replay speed: 'max' or a multiple of real time (e.g. 60 = one minute of candles per second). */
   readonly speed?: 'max' | number;
   /** Order strategies: intrabar path and fill-on rule of simulated limit fills. */

@@ -96,7 +96,7 @@ function createOptions(y: Argv): Argv {
   return y
     .option('strategy', { type: 'string', describe: 'strategy id (tradelab strategies) or a .ts file default-exporting defineStrategy(...)' })
     .option('param', { type: 'string', array: true, describe: 'strategy parameter name=value (repeatable)' })
-    .option('symbol', { type: 'string', describe: 'market symbol, e.g. BTC/USDT (comma-separate several for order strategies)' })
+    .option('symbol', { type: 'string', alias: 'symbols', describe: 'market symbol, e.g. BTC/USDT; several comma-separated (BTC/USDT,ETH/USDT): one strategy instance per symbol, one shared budget and risk caps' })
     .option('exchange', { type: 'string', default: 'binance', describe: 'exchange id (ccxt); replay: label of cached candles' })
     .option('budget', { type: 'number', default: 10_000, describe: 'the bot\'s virtual wallet, in quote currency' })
     .option('running-time', { type: 'string', default: 'until-stopped', describe: 'how long the bot runs: 30m, 12h, 3d, 2w, 1mo or until-stopped' })
@@ -106,11 +106,18 @@ function createOptions(y: Argv): Argv {
     .option('slippage-bps', { type: 'number', default: DEFAULT_FILL_CONFIG.slippageBps, describe: 'simulated adverse slippage of market fills (replay/paper), bps' })
     .option('fraction', { type: 'number', default: DEFAULT_FILL_CONFIG.fraction, describe: 'signal strategies: share of cash per entry, (0, 1]' })
     .option('max-volume-share', { type: 'number', describe: 'simulated fills (replay/paper): at most this share of a bar\'s volume fills per bar, (0, 1]; orders may rest partly filled' })
-    .option('data', { type: 'string', describe: 'replay: candle file (default: the cache of --exchange/--symbol/--timeframe)' })
+    .option('data', { type: 'string', describe: 'replay: candle file, or one per symbol comma-separated (default: the cache of --exchange/--symbol/--timeframe)' })
     .option('from', { type: 'string', describe: 'replay: first candle (UTC date or ISO time)' })
     .option('to', { type: 'string', describe: 'replay: last candle (inclusive)' })
     .option('speed', { type: 'string', default: 'max', describe: "replay speed: 'max' or a multiple of real time (60 = a minute of candles per second)" })
     .option('json', { type: 'boolean', default: false, describe: 'print JSON for machines' });
+}
+
+/** `--data a.json` (one symbol) or `--data a.json,b.json` (one file per symbol, in the order of --symbol). */
+function dataFiles(v: unknown, cwd: string): { file?: string; files?: string[] } {
+  if (v === undefined) return {};
+  const files = String(v).split(',').map((f) => f.trim()).filter(Boolean).map((f) => resolve(cwd, f));
+  return files.length === 1 ? { file: files[0] } : { files };
 }
 
 async function createFrom(a: Args, ctx: LiveCliContext, mode: BotMode, name: string): Promise<{ o: Opened; bot: BotRow }> {
@@ -123,7 +130,7 @@ async function createFrom(a: Args, ctx: LiveCliContext, mode: BotMode, name: str
     timeframe: String(a.timeframe), feeRate: Number(a['fee-rate']), slippageBps: Number(a['slippage-bps']), fraction: Number(a.fraction),
     runningMs: parseRunningTime(String(a['running-time'])), speed,
     ...(a['max-volume-share'] === undefined ? {} : { maxVolumeShare: Number(a['max-volume-share']) }),
-    data: { file: a.data === undefined ? undefined : resolve(ctx.cwd, String(a.data)), from: parseDateArg(a.from, '--from'), to: parseDateArg(a.to, '--to') },
+    data: { ...dataFiles(a.data, ctx.cwd), from: parseDateArg(a.from, '--from'), to: parseDateArg(a.to, '--to') },
   };
   const o = await open(ctx, extra);
   try {

@@ -120,7 +120,7 @@ export class OrderManager {
     const qty = byCost ? (it as ExecMarketIntent).cost! : it.amount!;
     if (!(qty > 0 && Number.isFinite(qty))) return invalid('INTENT_AMOUNT_INVALID', `order ${it.tag}: ${byCost ? 'cost' : 'amount'} must be a positive number, got ${qty}`);
     if (it.type === 'limit' && !(it.price > 0 && Number.isFinite(it.price))) return invalid('INTENT_PRICE_INVALID', `limit order ${it.tag}: price must be a positive number, got ${it.price}`);
-    if (this.store.orders.unsettledOrders(this.botId).some((o) => o.symbol === it.symbol && o.tag === it.tag)) {
+    if (this.store.orders.unsettledByTag(this.botId, it.symbol, it.tag)) {
       return invalid('INTENT_DUPLICATE_TAG', `an order tagged '${it.tag}' is already open in ${it.symbol}`);
     }
     // The order as the venue will hold it: a limit price on the market's tick (buys down, sells up) and an amount on
@@ -173,7 +173,7 @@ export class OrderManager {
    */
   submitNow(intent: ExecIntent, venue: SyncVenue, refPrice: number): SubmitOutcome {
     if (intent.type === 'cancel') {
-      const order = this.store.orders.unsettledOrders(this.botId).find((o) => o.symbol === intent.symbol && o.tag === intent.tag);
+      const order = this.store.orders.unsettledByTag(this.botId, intent.symbol, intent.tag);
       if (!order) return { kind: 'invalid', code: 'INTENT_UNKNOWN_TAG', reason: `no open order tagged '${intent.tag}' in ${intent.symbol}` };
       const result = venue.cancelOrder({ symbol: order.symbol, clientOrderId: order.clientId });
       const now = this.deps.now();
@@ -265,7 +265,7 @@ export class OrderManager {
   // ---------- cancelling ----------
 
   private async cancelByTag(it: ExecCancelIntent): Promise<SubmitOutcome> {
-    const order = this.store.orders.unsettledOrders(this.botId).find((o) => o.symbol === it.symbol && o.tag === it.tag);
+    const order = this.store.orders.unsettledByTag(this.botId, it.symbol, it.tag);
     if (!order) return { kind: 'invalid', code: 'INTENT_UNKNOWN_TAG', reason: `no open order tagged '${it.tag}' in ${it.symbol}` };
     try {
       const result = await this.call(() => this.port.cancelOrder({ symbol: order.symbol, clientOrderId: order.clientId }));

@@ -39,7 +39,7 @@ function isPlainJson(v: unknown, depth = 0): boolean {
 }
 
 /** An intent decided at a bar's close and not yet placed. */
-interface OutboxEntry {
+export interface OutboxEntry {
   readonly intent: Intent;
   /** Close time of the deciding bar (its open ts). */
   readonly decidedTs: number;
@@ -60,7 +60,16 @@ export interface BotRunnerDeps {
   readonly bot: BotRow;
   readonly strategy: AnyStrategy;
   readonly settings: RunnerSettings;
-  /** The bot's candles (one symbol). Replay: every bar; the runner reveals them one at a time. */
+  /** The market this runner trades (default the bot's first symbol): a bot of several symbols has one runner each. */
+  readonly symbol?: string;
+  /**
+   * The bot_state market under which the cursor, outbox and strategy state are kept: '' (the whole bot) for a bot of
+   * one symbol, the symbol for each runner of a bot of several (one strategy instance per symbol).
+   */
+  readonly stateKey?: string;
+  /** The runners of a bot of several symbols share one fill counter (FillView.seq numbers the bot's fills). */
+  readonly fillCounter?: { n: number };
+  /** The candles of `symbol`. Replay: every bar; the runner reveals them one at a time. */
   readonly frame: CandleFrame;
   /** First bar decided (>= the strategy's warm-up); default the warm-up. */
   readonly startIndex?: number;
@@ -99,7 +108,9 @@ const K_STRATEGY = 'strategy-state';
 export class BotRunner {
   private readonly store: StateStore;
   private readonly botId: string;
-  private readonly symbol: string;
+  readonly symbol: string;
+  /** bot_state market of the cursor, outbox and strategy state ('' or the symbol). */
+  private readonly key: string;
   private readonly strategy: AnyStrategy;
   private readonly params: ParamValues;
   /** The candles; a live feed replaces it by its rolling window every bar (stepLive). */
@@ -116,37 +127,46 @@ export class BotRunner {
   private readonly views: StoreViews | undefined;
   /** False when the strategy keeps state JSON cannot hold (class instances, typed arrays): it cannot resume after a restart. */
   private readonly stateSavable: boolean;
-  private fillSeq = 0;
+  /** Fill numbers (FillView.seq): the bot's, shared by the runners of a bot of several symbols (the backtest numbers all markets' fills). */
+  private readonly fillSeq: { n: number };
   /** In-bar paths (simulated venues): the fills of the bar in progress (and their views), handed over by the venue's hook. */
   private readonly barFills: NewFill[] = [];
   private readonly barFillViews: FillView[] = [];
   private barK = 0;
   /** Resuming: bars already decided are played again to bring the venue up; their fills are known. */
   private catchingUp = false;
+  /** A bot of several symbols (replay): the other markets' candles, to mark their positions as the backtest does. */
+  private peers: ReadonlyMap<string, CandleFrame> | undefined;
+  private markBar = 0;
+  private markPrev = false;
+  private peerMarkOf: ((symbol: string) => number) | undefined;
   /** Live feed (paper): plays the bar being stepped into the simulated venue (instead of the replay clock). */
   private livePlay: (() => void) | undefined;
 
   constructor(private readonly d: BotRunnerDeps) {
     this.store = d.store;
     this.botId = d.bot.id;
-    this.symbol = d.bot.symbols[0];
+    this.symbol = d.symbol ?? d.bot.symbols[0];
+    this.key = d.stateKey ?? '';
+    this.fillSeq = d.fillCounter ?? { n: 0 };
     this.strategy = d.strategy;
     this.params = d.strategy.resolveParams(d.bot.params) as ParamValues;
     this.frame = d.frame;
     this.status = d.bot.status;
-    const saved = this.store.bots.getState<unknown>(this.botId, '', K_STRATEGY);
+    const saved = this.store.bots.getState<unknown>(this.botId, this.key, K_STRATEGY);
     const initial = d.strategy.initState(this.params);
     // A strategy with saveState/loadState hooks (engine/strategy.ts) stores anything; others need plain JSON.
     this.stateSavable = d.strategy.saveState !== undefined || isPlainJson(initial);
     this.state = saved !== undefined && this.stateSavable ? loadStrategyState(d.strategy, saved, this.params) : initial;
     this.ctx = { i: 0, frame: d.frame, ind: {}, params: this.params, position: FLAT_POSITION, state: this.state, symbol: this.symbol, market: 0 };
     if (d.strategy.kind === 'orders') {
-      this.views = new StoreViews(this.store, this.botId, this.symbol, d.bot.budget, d.settings.feeRate, (ts) => lowerBound(this.frame.ts, ts));
+      this.views = new StoreViews(this.store, this.botId, this.symbol, d.bot.budget, d.settings.feeRate, (ts) => lowerBound(this.frame.ts, ts),
+        (sym) => this.peerMark(sym));
       this.ctx.orders = this.views.orders;
       this.ctx.account = this.views.account;
       this.ctx.record = (name, value) => this.record(name, value);
     }
-    d.path.inBar?.setHandler((f) => this.onBarFill(f));
+    d.path.inBar?.setHandler((f) => this.onBarFill(f), d.bot.symbols.length > 1 ? this.symbol : undefined);
   }
 
   /** Bar index of the first decision. */
@@ -159,13 +179,10 @@ export class BotRunner {
     const end = this.d.endIndex ?? frame.length;
     const start = this.startIndex;
     if (start >= end) throw usageError('NOT_ENOUGH_DATA', `bot '${this.botId}': ${end} bars and ${start} are needed for warm-up; load more candles`);
-    // Indicators over the candles (the backtest's vectorised computation; decide reads rows <= i only).
-    this.ind = this.strategy.indicators(frame, this.params);
-    this.ctx.ind = this.ind;
-
-    // Fill numbers (FillView.seq) continue from the bot's fills so far, as the backtest numbers its run's fills.
-    this.fillSeq = (this.store.db.prepare('SELECT COUNT(*) AS n FROM fills WHERE bot_id = ?').get(this.botId) as { n: number }).n;
-    const saved = this.store.bots.getState<number>(this.botId, '', K_CURSOR);
+    // Indicators over the candles (the backtest's vectorised computation; decide reads rows <= i only); fill numbers
+    // (FillView.seq) continue from the bot's fills so far, as the backtest numbers its run's fills.
+    this.prepare();
+    const saved = this.store.bots.getState<number>(this.botId, this.key, K_CURSOR);
     if (saved !== undefined && this.d.path.inBar) {
       // A simulated venue rebuilt from its journal comes up to the last decided bar before reconciliation (the store
       // already has those bars' fills: the hook finds them known).
@@ -180,7 +197,7 @@ export class BotRunner {
       this.store.journal.raiseAlert({ botId: this.botId, ts: this.now(start), level: 'critical', code: 'STATE_INVARIANT', message: rec.violations.join('; ') });
     }
 
-    const cursorTs = this.store.bots.getState<number>(this.botId, '', K_CURSOR);
+    const cursorTs = this.store.bots.getState<number>(this.botId, this.key, K_CURSOR);
     if (cursorTs !== undefined && !this.stateSavable) {
       throw usageError('STRATEGY_STATE_NOT_SAVABLE', `bot '${this.botId}': strategy '${this.strategy.id}' keeps state that cannot be saved (class instances or typed arrays), so it cannot resume after a restart; start a new bot`);
     }
@@ -227,17 +244,20 @@ export class BotRunner {
    * Live startup, before the first bar of the feed: reconciliation, then the orders decided at the last saved close
    * and never placed go out. Returns the saved cursor (open time of the last bar decided), if any.
    */
-  async startLive(frame: CandleFrame): Promise<number | undefined> {
+  async startLive(frame: CandleFrame, opts: { reconcile?: boolean } = {}): Promise<number | undefined> {
     this.useWindow(frame);
     const k = frame.length - 1;
     // Fill numbers (FillView.seq) continue from the bot's fills so far, as in run().
-    this.fillSeq = (this.store.db.prepare('SELECT COUNT(*) AS n FROM fills WHERE bot_id = ?').get(this.botId) as { n: number }).n;
-    const rec = await this.d.path.reconcile([this.symbol]);
-    this.d.log({ event: 'reconcile', bot: this.botId, resolved: rec.resolved, cancelled: rec.cancelled, fills: rec.fillsApplied.length, violations: rec.violations });
-    if (rec.violations.length) {
-      this.store.journal.raiseAlert({ botId: this.botId, ts: this.now(k), level: 'critical', code: 'STATE_INVARIANT', message: rec.violations.join('; ') });
+    this.fillSeq.n = (this.store.db.prepare('SELECT COUNT(*) AS n FROM fills WHERE bot_id = ?').get(this.botId) as { n: number }).n;
+    // (a bot of several symbols reconciles once, before its runners start: opts.reconcile false)
+    if (opts.reconcile !== false) {
+      const rec = await this.d.path.reconcile([this.symbol]);
+      this.d.log({ event: 'reconcile', bot: this.botId, resolved: rec.resolved, cancelled: rec.cancelled, fills: rec.fillsApplied.length, violations: rec.violations });
+      if (rec.violations.length) {
+        this.store.journal.raiseAlert({ botId: this.botId, ts: this.now(k), level: 'critical', code: 'STATE_INVARIANT', message: rec.violations.join('; ') });
+      }
     }
-    const cursorTs = this.store.bots.getState<number>(this.botId, '', K_CURSOR);
+    const cursorTs = this.store.bots.getState<number>(this.botId, this.key, K_CURSOR);
     if (cursorTs !== undefined && !this.stateSavable) {
       throw usageError('STRATEGY_STATE_NOT_SAVABLE', `bot '${this.botId}': strategy '${this.strategy.id}' keeps state that cannot be saved (class instances or typed arrays), so it cannot resume after a restart; start a new bot`);
     }
@@ -248,7 +268,7 @@ export class BotRunner {
 
   /** Open time of the last bar decided (saved), if any. */
   savedCursor(): number | undefined {
-    return this.store.bots.getState<number>(this.botId, '', K_CURSOR);
+    return this.store.bots.getState<number>(this.botId, this.key, K_CURSOR);
   }
 
   /**
@@ -270,7 +290,7 @@ export class BotRunner {
         try {
           this.store.db.transaction(() => {
             play();
-            this.store.bots.setState(this.botId, '', K_CURSOR, frame.ts[k], frame.ts[k]);
+            this.store.bots.setState(this.botId, this.key, K_CURSOR, frame.ts[k], frame.ts[k]);
           }).immediate();
         } finally { this.catchingUp = false; }
         this.positionDirty = true;
@@ -279,7 +299,7 @@ export class BotRunner {
       play?.();
       const fills = await this.d.path.syncFills([this.symbol]);
       if (fills.length) this.positionDirty = true;
-      this.store.bots.setState(this.botId, '', K_CURSOR, frame.ts[k], frame.ts[k]);
+      this.store.bots.setState(this.botId, this.key, K_CURSOR, frame.ts[k], frame.ts[k]);
     } finally {
       this.livePlay = undefined;
     }
@@ -299,18 +319,36 @@ export class BotRunner {
     if (fills.length) this.positionDirty = true;
     if (k >= end - 1) {
       // The last bar: no next bar to fill a decision (the backtest does not decide here either).
-      this.store.bots.setState(this.botId, '', K_CURSOR, this.frame.ts[k], this.now(k));
+      this.store.bots.setState(this.botId, this.key, K_CURSOR, this.frame.ts[k], this.now(k));
       return;
     }
     const intents = this.strategy.kind === 'orders' ? this.decideOrders(k, fills) : this.decide(k);
     const ts = this.frame.ts[k];
     const entries = this.outboxEntries(intents, ts);
     this.store.db.transaction(() => {
-      this.store.bots.setState(this.botId, '', K_OUTBOX, entries, ts);
+      this.store.bots.setState(this.botId, this.key, K_OUTBOX, entries, ts);
       this.saveStrategyState(ts);
-      this.store.bots.setState(this.botId, '', K_CURSOR, ts, ts);
+      this.store.bots.setState(this.botId, this.key, K_CURSOR, ts, ts);
     }).immediate();
     if (entries.length) await this.flushOutbox(k);
+  }
+
+  /** The other markets of the bot (same timestamps), whose positions the account views value at their marks. */
+  setPeers(frames: ReadonlyMap<string, CandleFrame>): void { this.peers = frames; }
+
+  /** Live feeds: the other markets' marks (their newest closed bar's close) from their own feeds. */
+  setPeerMarks(markOf: (symbol: string) => number): void { this.peerMarkOf = markOf; }
+
+  /**
+   * Another market's mark, as the order simulator marks it: during a bar's fills the last close before the bar (the
+   * first bar: its open), at the close the bar's close. NaN when unknown (the position is then valued at cost).
+   */
+  private peerMark(symbol: string): number {
+    if (this.peerMarkOf) return this.peerMarkOf(symbol);
+    const f = this.peers?.get(symbol);
+    const k = this.markBar;
+    if (!f || k >= f.length) return NaN;
+    return this.markPrev ? (k > this.startIndex ? f.close[k - 1] : f.open[k]) : f.close[k];
   }
 
   /** Plays bar k into the venue: the live feed's bar (paper), else the replay clock. */
@@ -320,7 +358,7 @@ export class BotRunner {
   }
 
   private saveStrategyState(ts: number): void {
-    if (this.state !== undefined && this.stateSavable) this.store.bots.setState(this.botId, '', K_STRATEGY, saveStrategyState(this.strategy, this.state), ts);
+    if (this.state !== undefined && this.stateSavable) this.store.bots.setState(this.botId, this.key, K_STRATEGY, saveStrategyState(this.strategy, this.state), ts);
   }
 
   /**
@@ -332,29 +370,80 @@ export class BotRunner {
    */
   private async stepInBar(k: number, end: number): Promise<void> {
     let entries: OutboxEntry[] = [];
-    this.barK = k;
     this.store.db.transaction(() => {
+      this.beginBar(k);
       this.playBar(k);
-      const fills = this.barFills.splice(0);
-      if (fills.length) this.positionDirty = true;
-      const ts = this.frame.ts[k];
-      if (k < end - 1) {
-        // (the last bar: no next bar to fill a decision; the backtest does not decide there either)
-        const intents = this.strategy.kind === 'orders' ? this.decideOrders(k, fills, true) : this.decide(k);
-        entries = this.outboxEntries(intents, ts);
-        this.store.bots.setState(this.botId, '', K_OUTBOX, entries, ts);
-      }
-      this.barFillViews.length = 0;
-      this.saveStrategyState(ts);
-      this.store.bots.setState(this.botId, '', K_CURSOR, ts, ts);
+      entries = this.finishBar(k, end);
     }).immediate();
-    // Fills the hook did not see (none on a simulated venue) still reach the store; market orders are settled.
-    const late = await this.d.path.syncFills([this.symbol]);
-    if (late.length) {
-      this.positionDirty = true;
-      this.d.log({ event: 'fills.late', bot: this.botId, bar: k, fills: late.length });
+    await this.afterBar(k, entries, true);
+  }
+
+  // ---------- the phases of an in-bar step (a bot of several symbols runs them for every runner: multi-runner.ts) ----------
+
+  /** Before bar k is played: fills from the venue's hook now belong to bar k. */
+  beginBar(k: number): void {
+    this.barK = k;
+  }
+
+  /** After bar k was played (inside the caller's transaction): `decide` at its close; outbox, strategy state, cursor saved. */
+  finishBar(k: number, end: number): OutboxEntry[] {
+    let entries: OutboxEntry[] = [];
+    const fills = this.barFills.splice(0);
+    if (fills.length) this.positionDirty = true;
+    const ts = this.frame.ts[k];
+    if (k < end - 1) {
+      // (the last bar: no next bar to fill a decision; the backtest does not decide there either)
+      const intents = this.strategy.kind === 'orders' ? this.decideOrders(k, fills, true) : this.decide(k);
+      entries = this.outboxEntries(intents, ts);
+      this.store.bots.setState(this.botId, this.key, K_OUTBOX, entries, ts);
+    }
+    this.barFillViews.length = 0;
+    this.saveStrategyState(ts);
+    this.store.bots.setState(this.botId, this.key, K_CURSOR, ts, ts);
+    return entries;
+  }
+
+  /** After the bar's transaction: fills the hook did not see (none on a simulated venue), then the decided orders go out. */
+  async afterBar(k: number, entries: readonly OutboxEntry[], sync: boolean): Promise<void> {
+    if (sync) {
+      const late = await this.d.path.syncFills([this.symbol]);
+      if (late.length) {
+        this.positionDirty = true;
+        this.d.log({ event: 'fills.late', bot: this.botId, bar: k, fills: late.length });
+      }
     }
     if (entries.length) await this.flushOutbox(k);
+  }
+
+  /** Resuming: bars up to the last decided one are played again to bring the venue up; their fills are known. */
+  set catchUp(on: boolean) {
+    this.catchingUp = on;
+    if (!on) { this.barFills.length = 0; this.barFillViews.length = 0; }
+  }
+
+  /** Indicators over the whole frame and the fill numbering (replay), before the first bar. */
+  prepare(): void {
+    this.ind = this.strategy.indicators(this.frame, this.params);
+    this.ctx.ind = this.ind;
+    this.fillSeq.n = (this.store.db.prepare('SELECT COUNT(*) AS n FROM fills WHERE bot_id = ?').get(this.botId) as { n: number }).n;
+  }
+
+  /** Throws STRATEGY_STATE_NOT_SAVABLE when resuming a strategy whose state cannot be saved. */
+  assertResumable(): void {
+    if (this.savedCursor() !== undefined && !this.stateSavable) {
+      throw usageError('STRATEGY_STATE_NOT_SAVABLE', `bot '${this.botId}': strategy '${this.strategy.id}' keeps state that cannot be saved (class instances or typed arrays), so it cannot resume after a restart; start a new bot`);
+    }
+  }
+
+  /** The orders decided at the last saved close and never placed go out (bar k: the bar of that close). */
+  async resumeOutbox(k: number): Promise<void> {
+    await this.flushOutbox(k);
+  }
+
+  /** Reads the bot's status (the runner's copy is refreshed every bar). */
+  refreshStatus(): BotStatus {
+    this.status = this.readStatus();
+    return this.status;
   }
 
   /** The venue's hook: a fill of the bar in progress, already in the store. Order strategies react at once. */
@@ -369,6 +458,8 @@ export class BotRunner {
     this.barFillViews.push(fv);
     const views = this.views as StoreViews;
     // As the simulator: equity is marked at the last close before this bar (the first bar: its open).
+    this.markPrev = true;
+    this.markBar = k;
     views.refresh(k > this.startIndex ? this.frame.close[k - 1] : this.frame.open[k]);
     const ctx = this.ctx;
     ctx.i = k;
@@ -399,11 +490,11 @@ export class BotRunner {
 
   /** Places the saved outbox (bar k: the bar at whose open, or close, they go out) and empties it. */
   private async flushOutbox(k: number): Promise<NewFill[]> {
-    const outbox = this.store.bots.getState<OutboxEntry[]>(this.botId, '', K_OUTBOX) ?? [];
+    const outbox = this.store.bots.getState<OutboxEntry[]>(this.botId, this.key, K_OUTBOX) ?? [];
     if (!outbox.length) return [];
     const fills: NewFill[] = [];
     for (const e of outbox) fills.push(...await this.placeEntry(e, k));
-    this.store.bots.setState(this.botId, '', K_OUTBOX, [], this.now(k));
+    this.store.bots.setState(this.botId, this.key, K_OUTBOX, [], this.now(k));
     if (fills.length) this.positionDirty = true;
     return fills;
   }
@@ -437,6 +528,8 @@ export class BotRunner {
     const fv = onFillDone && this.strategy.onFill ? this.barFillViews.slice() : fills.map((f) => this.fillView(f, k));
     if (this.strategy.onFill && !onFillDone) {
       for (const f of fv) {
+        this.markPrev = false;
+        this.markBar = k;
         views.refresh(this.frame.close[k]);
         ctx.fill = f;
         ctx.fills = fv;
@@ -444,6 +537,8 @@ export class BotRunner {
       }
       ctx.fill = undefined;
     }
+    this.markPrev = false;
+    this.markBar = k;
     views.refresh(this.frame.close[k]);
     ctx.fills = fv;
     if (this.positionDirty) { this.position = this.readPosition(); this.positionDirty = false; }
@@ -456,7 +551,7 @@ export class BotRunner {
   private fillView(f: NewFill, k: number): FillView {
     const o = f.order;
     return {
-      seq: this.fillSeq++, market: 0, symbol: this.symbol, bar: k, ts: f.fill.timestamp, tag: o.tag, orderId: o.id, side: o.side, type: o.type,
+      seq: this.fillSeq.n++, market: 0, symbol: this.symbol, bar: k, ts: f.fill.timestamp, tag: o.tag, orderId: o.id, side: o.side, type: o.type,
       price: f.fill.price, amount: f.fill.amount, fee: f.fill.fee?.cost ?? 0, liquidity: f.fill.takerOrMaker ?? 'taker',
       remaining: Math.max(0, o.amount - o.filled), lotId: f.openedLot ?? o.lotId ?? -1, pathLeg: 0,
     };
@@ -503,10 +598,10 @@ export class BotRunner {
   /** True when an order for this outbox entry is already in the store (placed before a crash). */
   private alreadyPlaced(e: OutboxEntry): boolean {
     const r = e.afterId !== undefined
-      ? this.store.db.prepare(`SELECT 1 FROM orders WHERE bot_id = ? AND tag = ? AND id > ?
-        AND NOT (status = 'cancelled' AND filled = 0 AND reason = ?) LIMIT 1`).get(this.botId, e.tag, e.afterId, NOT_ON_VENUE)
-      : this.store.db.prepare(`SELECT 1 FROM orders WHERE bot_id = ? AND tag = ? AND created_at >= ?
-        AND NOT (status = 'cancelled' AND filled = 0 AND reason = ?) LIMIT 1`).get(this.botId, e.tag, e.decidedTs, NOT_ON_VENUE);
+      ? this.store.db.prepare(`SELECT 1 FROM orders WHERE bot_id = ? AND symbol = ? AND tag = ? AND id > ?
+        AND NOT (status = 'cancelled' AND filled = 0 AND reason = ?) LIMIT 1`).get(this.botId, this.symbol, e.tag, e.afterId, NOT_ON_VENUE)
+      : this.store.db.prepare(`SELECT 1 FROM orders WHERE bot_id = ? AND symbol = ? AND tag = ? AND created_at >= ?
+        AND NOT (status = 'cancelled' AND filled = 0 AND reason = ?) LIMIT 1`).get(this.botId, this.symbol, e.tag, e.decidedTs, NOT_ON_VENUE);
     return r !== undefined;
   }
 
@@ -516,7 +611,7 @@ export class BotRunner {
       // Cancels the order the tag named at the decision, if it is still open (a cancel done before a crash is not
       // repeated on a later order with the same tag).
       if (e.afterId !== undefined) {
-        const o = this.store.orders.unsettledOrders(this.botId).find((x) => x.symbol === this.symbol && x.tag === it.tag);
+        const o = this.store.orders.unsettledByTag(this.botId, this.symbol, it.tag);
         if (!o || o.clientId !== e.target) return [];
       }
       await this.d.path.cancel(this.symbol, it.tag);

@@ -1,5 +1,6 @@
 /**
- * Crash safety: a replay bot in a child process is SIGKILLed at 20 seeded moments spread over its run, restarted
+ * Crash safety: a replay bot in a child process is SIGKILLed at 20 seeded points spread over its run (deterministic:
+ * the child kills itself at a chosen bar and event count, crash-child.ts — not after a wall-clock delay), restarted
  * each time (auto-resume + reconciliation), and must end exactly like an uninterrupted run: no order placed twice,
  * no fill lost, every lot consistent. A signal bot (sma-cross) and an order bot (grid: onFill mid-bar, strategy state
  * through saveState/loadState), both on the one replay path (replay adapter with its venue journal + order manager).
@@ -21,38 +22,32 @@ import { NOT_ON_VENUE } from './order-path.ts';
 const CHILD = resolve(REPO_ROOT, 'live/runtime/testing/crash-child.ts');
 const FILE = sharedFile(BTC_1H);
 const FROM = Date.parse('2021-01-01T00:00:00Z');
-const TO = Date.parse('2021-07-01T00:00:00Z');
+const TO = Date.parse('2021-04-01T00:00:00Z');
 /** The grid trades far more per bar (and its bars cost more): a shorter range. */
-const GRID_TO = Date.parse('2021-02-15T00:00:00Z');
+const GRID_TO = Date.parse('2021-01-15T00:00:00Z');
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
 
-interface ChildResult { killed: boolean; out: string; ms: number; firstBar: number }
+interface ChildResult { killed: boolean; out: string; firstBar: number }
 
-/** Runs the child; with `killAfterMs`, SIGKILLs it that long after it printed 'ready'. */
 interface Case { readonly strategy: string; readonly params: Record<string, unknown>; readonly to: number; readonly minFills: number }
 
-function runChild(c: Case, home: string, killAfterMs?: (firstBar: number) => number): Promise<ChildResult> {
+/** Runs the child; with `crashAt` ('<bar>:<n>', see crash-child.ts) it SIGKILLs itself at that deterministic point. */
+function runChild(c: Case, home: string, crashAt?: string): Promise<ChildResult> {
   return new Promise((res, rej) => {
-    const t0 = Date.now();
-    const p = spawn(process.execPath, ['--import', 'tsx', CHILD, home, FILE, String(FROM), String(c.to), c.strategy, JSON.stringify(c.params)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env };
+    delete env.TRADELAB_CRASH_AT;
+    if (crashAt !== undefined) env.TRADELAB_CRASH_AT = crashAt;
+    const p = spawn(process.execPath, ['--import', 'tsx', CHILD, home, FILE, String(FROM), String(c.to), c.strategy, JSON.stringify(c.params)], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
-    let tReady = 0, firstBar = -1;
-    p.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /ready (\d+)\n/.exec(out);
-      if (!tReady && m) {
-        tReady = Date.now();
-        firstBar = Number(m[1]);
-        if (killAfterMs !== undefined) setTimeout(() => p.kill('SIGKILL'), killAfterMs(firstBar));
-      }
-    });
+    p.stdout.on('data', (b: Buffer) => { out += b.toString(); });
     p.stderr.on('data', (b: Buffer) => { err += b.toString(); });
     p.on('error', rej);
     p.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') res({ killed: true, out, ms: Date.now() - t0, firstBar });
-      else if (code === 0) res({ killed: false, out, ms: tReady ? Date.now() - tReady : 0, firstBar });
+      const firstBar = Number(/ready (\d+)\n/.exec(out)?.[1] ?? -1);
+      if (signal === 'SIGKILL') res({ killed: true, out, firstBar });
+      else if (code === 0) res({ killed: false, out, firstBar });
       else rej(new Error(`child exited ${code}: ${err}`));
     });
   });
@@ -103,7 +98,7 @@ const CASES: readonly Case[] = [
   { strategy: 'grid', params: {}, to: GRID_TO, minFills: 100 },
 ];
 
-describe.each(CASES)('crash safety ($strategy): SIGKILL at 20 seeded moments, restart, reconcile', (c) => {
+describe.each(CASES)('crash safety ($strategy): SIGKILL at 20 seeded points, restart, reconcile', (c) => {
   it('ends exactly like the uninterrupted run', async () => {
     const ref = mkdtempSync(join(tmpdir(), 'tl-crash-ref-'));
     const home = mkdtempSync(join(tmpdir(), 'tl-crash-'));
@@ -116,16 +111,16 @@ describe.each(CASES)('crash safety ($strategy): SIGKILL at 20 seeded moments, re
     expect(want.violations).toEqual([]);
 
     const rand = rng(20261121);
-    const runMs = Math.max(base.ms, 50);
     const lastBar = Number(/done end-of-data (\d+)/.exec(base.out)?.[1]);
     const k0 = base.firstBar;
-    expect(lastBar).toBeGreaterThan(k0 + 1000);
+    expect(lastBar).toBeGreaterThan(k0 + 300);
+    // 20 kill points, one in each twentieth of the run: after a seeded bar, at a seeded event (1-8) from there — inside
+    // a fill transaction, between an order's record and its write to the venue, or right after a bar's commit.
+    const points = Array.from({ length: 20 }, (_, i) => `${k0 + Math.floor((i + rand()) * (lastBar - k0) / 20)}:${1 + Math.floor(rand() * 8)}`);
     let kills = 0;
-    while (kills < 20) {
-      // Spread over what is left of the run: kill n lands at a seeded point of the next 1/(21 - n) of it.
-      const n = kills;
-      const r = await runChild(c, home, (k) => Math.floor(rand() * 0.9 * runMs * ((lastBar - k) / (lastBar - k0)) / (21 - n)));
-      if (!r.killed) break; // the run finished before the kill landed
+    for (const at of points) {
+      const r = await runChild(c, home, at);
+      expect(r.killed, `kill at ${at}`).toBe(true);
       kills++;
     }
     expect(kills).toBe(20);
@@ -149,5 +144,5 @@ describe.each(CASES)('crash safety ($strategy): SIGKILL at 20 seeded moments, re
     expect(got.lots).toEqual(want.lots);
     expect(got.positions).toEqual(want.positions);
     expect(got.state).toEqual(want.state);
-  }, 300_000);
+  }, 600_000);
 });

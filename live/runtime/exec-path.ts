@@ -41,12 +41,18 @@ export class ExecOrderPath implements OrderPath {
   constructor(readonly om: OrderManager, venue?: SyncVenue & { fillHook: FillHook | undefined }) {
     if (!venue) { this.inBar = undefined; return; }
     let handler: ((f: NewFill) => void) | undefined;
+    const bySymbol = new Map<string, (f: NewFill) => void>();
     venue.fillHook = (fill, order) => {
       const a = om.applyNow(fill, order);
-      if (a && handler) handler(toNew(a));
+      const h = bySymbol.get(fill.symbol) ?? handler;
+      if (a && h) h(toNew(a));
     };
     this.inBar = {
-      setHandler: (h) => { handler = h; },
+      setHandler: (h, symbol) => {
+        if (symbol === undefined) handler = h;
+        else if (h) bySymbol.set(symbol, h);
+        else bySymbol.delete(symbol);
+      },
       placeNow: (req, refPrice) => toOutcome(om.submitNow(toIntent(req), venue, refPrice)),
       cancelNow: (symbol, tag) => { om.submitNow({ type: 'cancel', symbol, tag }, venue, NaN); },
     };

@@ -45,17 +45,24 @@ export function storeReplayJournal(store: StateStore, botId: string): ReplayJour
 /**
  * Bars before `startIndex` are history; `clock.setBar(k)` plays bars until bar k has been played (its resting and
  * market orders matched, then closed). The market has no tick, step or minimums (the signal backtest has none) and
- * pays `feeRate` as maker and taker.
+ * pays `feeRate` as maker and taker. A bot of several symbols passes one frame per symbol, aligned (the same
+ * timestamps): bar k is played for every market, in the bot's symbol order, as the order backtest does.
  */
-export function execReplay(store: StateStore, bot: BotRow, strategyId: string, frame: CandleFrame, startIndex: number, endIndex: number,
+export function execReplay(store: StateStore, bot: BotRow, strategyId: string, frame: CandleFrame | readonly CandleFrame[], startIndex: number, endIndex: number,
   fill: { feeRate: number; slippageBps: number } & Pick<SimFillModel, 'intrabarPath' | 'fillOn' | 'maxVolumeShare'>, opts: ExecReplayOptions = {}): ExecReplay {
-  const symbol = bot.symbols[0];
-  const quote = symbol.split('/')[1]?.split(':')[0] ?? 'USDT';
-  const spec = marketSpec(symbol, { priceTick: 0, amountStep: 0, minAmount: 0, minNotional: 0, makerFee: fill.feeRate, takerFee: fill.feeRate });
+  // One frame per symbol of the bot (several: their bars aligned on one timeline, the shared wallet in one quote).
+  const frames = Array.isArray(frame) ? frame as readonly CandleFrame[] : [frame as CandleFrame];
+  const symbols = bot.symbols.length === frames.length ? bot.symbols : [bot.symbols[0]];
+  const quote = symbols[0].split('/')[1]?.split(':')[0] ?? 'USDT';
+  const first = frames[0];
   const adapter = createReplayAdapter({
-    markets: [{ frame: { ...frame, symbol }, spec }], balances: { [quote]: bot.budget },
+    markets: frames.map((f, j) => ({
+      frame: { ...f, symbol: symbols[j] },
+      spec: marketSpec(symbols[j], { priceTick: 0, amountStep: 0, minAmount: 0, minNotional: 0, makerFee: fill.feeRate, takerFee: fill.feeRate }),
+    })),
+    balances: { [quote]: bot.budget },
     fill: { slippageBps: fill.slippageBps, intrabarPath: fill.intrabarPath, fillOn: fill.fillOn, maxVolumeShare: fill.maxVolumeShare },
-    startTs: frame.ts[startIndex], endTs: endIndex < frame.length ? frame.ts[endIndex] : undefined, faults: opts.faults,
+    startTs: first.ts[startIndex], endTs: endIndex < first.length ? first.ts[endIndex] : undefined, faults: opts.faults,
     journal: opts.journal ? storeReplayJournal(store, bot.id) : undefined,
   });
   if (opts.onCreate) {

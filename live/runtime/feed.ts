@@ -90,6 +90,8 @@ export class CandleFeed {
 
   /** Open time of the newest closed bar in the window (NaN before the backfill). */
   get lastTs(): number { return this.n ? this.cols.ts[this.n - 1] : NaN; }
+  /** Close of the newest closed bar in the window (NaN before the backfill). */
+  get lastClose(): number { return this.n ? this.cols.close[this.n - 1] : NaN; }
   get length(): number { return Math.min(this.n, this.o.windowBars); }
 
   /** Open time of the newest bar closed by the clock alone. */

@@ -24,12 +24,15 @@ import { fileLogger, type LogFn } from './logger.ts';
 import type { OrderPath } from './order-path.ts';
 import type { ExchangePort } from '../exchange/port.ts';
 import { execReplay } from './exec-replay.ts';
-import { runFeedBot, type FeedVenue } from './feed-runner.ts';
+import { MultiRunner } from './multi-runner.ts';
+import { runFeedBot, runFeedBots, type FeedVenue } from './feed-runner.ts';
 
 export interface BotVenue {
   readonly venue: ExchangePort;
   readonly clock: BarClock;
   readonly frame: CandleFrame;
+  /** A bot of several symbols (replay): one frame per symbol, in its symbol order, with the same timestamps. */
+  readonly frames?: readonly CandleFrame[];
   readonly startIndex: number;
   /** The order path over the venue (the execution core's order manager: ExecOrderPath). */
   readonly path: OrderPath;
@@ -112,22 +115,36 @@ export class BotHost {
     const strategy = this.service.strategyOf(bot);
     const params = strategy.resolveParams(bot.params);
     const warmupBars = Math.max(0, Math.ceil(strategy.warmup(params)));
-    const symbol = bot.symbols[0];
-    const source = s.data?.file
-      ? { file: s.data.file, exchange: bot.exchange, symbol, timeframe: s.timeframe }
-      : { cacheDir: this.deps.cacheDir, exchange: bot.exchange, symbol, timeframe: s.timeframe };
+    const files = s.data?.files ?? (s.data?.file !== undefined ? [s.data.file] : undefined);
+    if (files && files.length !== bot.symbols.length) {
+      throw usageError('REPLAY_DATA_PER_SYMBOL', `bot '${bot.id}' trades ${bot.symbols.length} symbols (${bot.symbols.join(', ')}) and has ${files.length} candle file(s): give one file per symbol in the same order (--data a.json,b.json), or none to use the candle cache`);
+    }
     const gaps: GapPolicy = 'report';
-    const loaded = await loadCandles(source, { from: s.data?.from, to: s.data?.to, warmupBars }, gaps);
+    const loadedAll = await Promise.all(bot.symbols.map((symbol, j) => loadCandles(files
+      ? { file: files[j], exchange: bot.exchange, symbol, timeframe: s.timeframe }
+      : { cacheDir: this.deps.cacheDir, exchange: bot.exchange, symbol, timeframe: s.timeframe }, { from: s.data?.from, to: s.data?.to, warmupBars }, gaps)));
+    const loaded = loadedAll[0];
     if (loaded.startIndex >= loaded.frame.length - 1) {
       throw usageError('NOT_ENOUGH_DATA', `bot '${bot.id}': only ${loaded.frame.length} candles in its range and ${warmupBars} are needed for warm-up; widen --from/--to or check the data's range`);
     }
+    // Several symbols: one timeline, bar k of every market at the same time (the runner steps them together).
+    for (let j = 1; j < loadedAll.length; j++) {
+      const a = loaded.frame.ts, b = loadedAll[j].frame.ts;
+      let k = 0;
+      while (k < a.length && k < b.length && a[k] === b[k]) k++;
+      if (k < a.length || k < b.length || loadedAll[j].startIndex !== loaded.startIndex) {
+        const at = k < a.length ? a[k] : b[k];
+        throw usageError('REPLAY_SYMBOLS_MISALIGNED', `bot '${bot.id}': the candles of ${bot.symbols[j]} and ${bot.symbols[0]} differ from ${new Date(at).toISOString()} on (${b.length} vs ${a.length} bars in the range): a bot of several symbols replays bars with the same times; pick a range both cover without gaps`);
+      }
+    }
+    const frames = loadedAll.map((l, j) => ({ ...l.frame, symbol: bot.symbols[j] }));
     const botId = bot.id;
-    const x = execReplay(this.store, bot, strategy.id, { ...loaded.frame, symbol }, loaded.startIndex, loaded.frame.length, {
+    const x = execReplay(this.store, bot, strategy.id, frames, loaded.startIndex, loaded.frame.length, {
       feeRate: s.feeRate, slippageBps: s.slippageBps, intrabarPath: s.intrabarPath, fillOn: s.fillOn, maxVolumeShare: s.maxVolumeShare,
     }, {
       journal: true, onCreate: this.deps.onCreateOrder ? () => this.deps.onCreateOrder?.(botId) : undefined,
     });
-    return { venue: x.adapter, clock: x.clock, frame: loaded.frame, startIndex: loaded.startIndex, path: x.path, placeAt: 'close' };
+    return { venue: x.adapter, clock: x.clock, frame: frames[0], frames, startIndex: loaded.startIndex, path: x.path, placeAt: 'close' };
   }
 
   /** Whether bots of this mode can run here (replay always; paper and live need a venue factory). */
@@ -186,13 +203,22 @@ export class BotHost {
     const feed = v.feed;
     const signal = task.abort.signal;
     const runner = feed ? {
-      run: () => runFeedBot({
+      run: () => (bot.symbols.length > 1 ? runFeedBots : runFeedBot)({
         store: this.store, bot, strategy, settings, venue: feed, path, log, now: this.now, signal,
         pause: (reason) => { this.service.transition(botId, 'paused', 'feed', reason); },
         onStep: this.deps.onStep ? (k) => this.deps.onStep?.(botId, k) : undefined,
         beforeClose: () => this.finishEnding(botId, task),
       }),
-    } : new BotRunner({
+    } : bot.symbols.length > 1 ? new MultiRunner({
+      store: this.store, bot, settings, timestamps: v.frame.ts, startIndex: v.startIndex, path, clock, log, signal, sleep: this.deps.sleep,
+      frames: new Map(bot.symbols.map((sym, j) => [sym, (v.frames ?? [v.frame])[j]])),
+      onStep: this.deps.onStep ? (k) => this.deps.onStep?.(botId, k) : undefined,
+      // one strategy instance per symbol: its own cursor, outbox and state under bot_state market = the symbol
+      runners: ((fillCounter) => bot.symbols.map((symbol, j) => new BotRunner({
+        store: this.store, bot, strategy, settings, symbol, stateKey: symbol, frame: (v.frames ?? [v.frame])[j], startIndex: v.startIndex, path, clock, log, placeAt: v.placeAt,
+        fillCounter,
+      })))({ n: 0 }),
+    }) : new BotRunner({
       store: this.store, bot, strategy, settings, frame: v.frame, startIndex: v.startIndex, path, clock, log, placeAt: v.placeAt,
       signal, sleep: this.deps.sleep, onStep: this.deps.onStep ? (k) => this.deps.onStep?.(botId, k) : undefined,
     });
@@ -360,7 +386,7 @@ export class BotHost {
     const v = await factory(bot, this.service.settings(botId), this);
     if (bot.mode === 'replay') {
       // The rebuilt venue comes up to the bot's last decided bar (its fills there are in the store already).
-      const cursor = this.store.bots.getState<number>(botId, '', 'cursor');
+      const cursor = this.store.bots.getState<number>(botId, stateKeyOf(bot, 0), 'cursor');
       if (cursor !== undefined) v.clock.setBar(lowerBound(v.frame.ts, cursor));
     }
     return v.path;
@@ -411,4 +437,9 @@ export class BotHost {
     }
     return { cancelled: [] };
   }
+}
+
+/** The bot_state market of the runner of the bot's j-th symbol: '' for a bot of one symbol, else the symbol. */
+export function stateKeyOf(bot: BotRow, j: number): string {
+  return bot.symbols.length > 1 ? bot.symbols[j] : '';
 }

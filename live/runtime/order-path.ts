@@ -51,7 +51,11 @@ export interface ReconcileSummary {
  * from that point of the bar's path on (the order simulator's onFill semantics).
  */
 export interface InBarPath {
-  setHandler(handler: ((f: NewFill) => void) | undefined): void;
+  /**
+   * Who receives the fills: with `symbol`, the fills of that market (a bot of several symbols: one runner each);
+   * without, every fill the market's own handler does not take.
+   */
+  setHandler(handler: ((f: NewFill) => void) | undefined, symbol?: string): void;
   /** Places at once, mid-bar; `refPrice`: the price of the moment (the fill's). */
   placeNow(req: PlaceRequest, refPrice: number): PlaceOutcome;
   cancelNow(symbol: string, tag: string): void;

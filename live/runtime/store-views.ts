@@ -1,7 +1,8 @@
 /**
  * What an order strategy sees of its orders and account in the live runner, read from the state store: the same
- * OrdersView / AccountView interfaces the order simulator gives it (engine/orders/views.ts). One market per bot
- * (index 0). Refreshed once per decision (a query each), never inside the strategy's loop.
+ * OrdersView / AccountView interfaces the order simulator gives it (engine/orders/views.ts). One market per strategy
+ * instance (index 0; a bot of several symbols runs one instance per symbol over one shared wallet). Refreshed once per
+ * decision (a query each), never inside the strategy's loop.
  */
 import type { AccountView, OpenOrderView, OrderSide, OrdersView } from '../../engine/orders/views.ts';
 import type { StateStore } from '../state/store.ts';
@@ -28,11 +29,18 @@ export class StoreViews {
   private realised = 0;
   private fees = 0;
   private mark = NaN;
+  /** Other markets of the bot: their resting buys' notional and their open lots' cost. */
+  private otherBuys = 0;
+  private otherCost = 0;
+  /** Other markets' positions at their marks. */
+  private otherValue = 0;
   readonly orders: OrdersView;
   readonly account: AccountView;
 
   constructor(private readonly store: StateStore, private readonly botId: string, private readonly symbol: string, private readonly budget: number,
-    private readonly feeRate: number, private readonly barOf: (ts: number) => number) {
+    private readonly feeRate: number, private readonly barOf: (ts: number) => number,
+    /** The mark of another market of the bot (NaN: unknown, its position is valued at cost). */
+    private readonly markOf: (symbol: string) => number = () => NaN) {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const v = this;
     this.orders = {
@@ -47,33 +55,47 @@ export class StoreViews {
       get initialCapital() { return v.budget; },
       get cash() { return v.cash(); },
       get freeCash() { return v.cash() - v.buyNotional() * (1 + v.feeRate); },
-      get equity() { return v.cash() + v.base * v.mark; },
+      get equity() { return v.cash() + v.base * v.mark + v.otherValue; },
       get capitalInUse() { return v.openCostV; },
       get openBuyNotional() { return v.buyNotional(); },
       get markets() { return 1; },
       base: () => v.base,
       freeBase: () => v.base - v.open.filter((o) => o.side === 'sell').reduce((s, o) => s + o.amount - o.filled, 0),
-      openCost: () => v.openCostV,
+      openCost: () => v.openCostV - v.otherCost,
     };
   }
 
   private cash(): number { return this.budget + this.realised - this.fees - this.openCostV; }
   private buyNotional(): number {
-    let s = 0;
+    let s = this.otherBuys;
     for (const o of this.open) if (o.side === 'buy' && o.price !== null) s += o.price * (o.amount - o.filled);
     return s;
   }
 
-  /** Reload orders and the position; `mark` = the price equity is valued at (the bar's close). */
+  /**
+   * Reload orders and the position; `mark` = the price equity is valued at (the bar's close). Orders and base are
+   * this market's; the wallet (cash, fees, capital in use, resting buys) is the bot's, shared by all its markets
+   * (another market's position is valued at cost).
+   */
   refresh(mark: number): void {
     this.mark = mark;
-    this.open = this.store.orders.unsettledOrders(this.botId).filter((o) => o.symbol === this.symbol);
+    const all = this.store.orders.unsettledOrders(this.botId);
+    this.open = all.length && all.some((o) => o.symbol !== this.symbol) ? all.filter((o) => o.symbol === this.symbol) : all;
+    this.otherBuys = 0;
+    for (const o of all) if (o.symbol !== this.symbol && o.side === 'buy' && o.price !== null) this.otherBuys += o.price * (o.amount - o.filled);
     this.byTag = new Map(this.open.map((o) => [o.tag, o]));
-    this.rejectedN = this.store.orders.ordersFor(this.botId, ['rejected']).length;
-    const p = this.store.orders.positionsFor(this.botId).find((x) => x.symbol === this.symbol);
-    this.base = p?.base ?? 0;
-    this.openCostV = p?.openCost ?? 0;
-    this.realised = p?.realised ?? 0;
-    this.fees = p?.fees ?? 0;
+    this.rejectedN = this.store.orders.countOrders(this.botId, 'rejected');
+    this.base = 0; this.openCostV = 0; this.realised = 0; this.fees = 0; this.otherCost = 0; this.otherValue = 0;
+    for (const p of this.store.orders.positionsFor(this.botId)) {
+      this.openCostV += p.openCost;
+      this.realised += p.realised;
+      this.fees += p.fees;
+      if (p.symbol === this.symbol) this.base = p.base;
+      else {
+        this.otherCost += p.openCost;
+        const m = p.base > 0 ? this.markOf(p.symbol) : NaN;
+        this.otherValue += Number.isFinite(m) ? p.base * m : p.openCost;
+      }
+    }
   }
 }

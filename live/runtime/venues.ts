@@ -62,13 +62,6 @@ export function liveVenues(cfg: LiveVenuesConfig): { paper: VenueFactory; live: 
   };
 }
 
-function oneSymbol(bot: BotRow): string {
-  if (bot.symbols.length !== 1) {
-    throw usageError('FEED_ONE_SYMBOL', `bot '${bot.id}' trades ${bot.symbols.length} symbols (${bot.symbols.join(', ')}); paper and live bots follow one market each for now: create one bot per symbol`);
-  }
-  return bot.symbols[0];
-}
-
 function ccxtPort(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, bot: BotRow, live: boolean, credentials: Parameters<typeof createCcxtAdapter>[0]['credentials']): CcxtAdapter {
   return createCcxtAdapter({
     exchangeId: bot.exchange, liveTradingEnabled: live, credentials, pollIntervalMs: cfg.pollIntervalMs, streams: cfg.streams,
@@ -156,10 +149,13 @@ export function paperWallet(store: StateStore, bot: BotRow, market: Market): Rec
 }
 
 async function paperVenue(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, bot: BotRow, s: RunnerSettings, host: BotHost): Promise<BotVenue> {
-  const symbol = oneSymbol(bot);
   const data = ccxtPort(cfg, deps, bot, false, undefined);
   await data.loadMarkets();
-  const market = data.market(symbol);
+  const markets = bot.symbols.map((sym) => data.market(sym)); // an unknown symbol fails here, with a did-you-mean
+  const quotes = new Set(markets.map((m) => m.quote));
+  if (quotes.size > 1) {
+    throw usageError('BOT_QUOTES_DIFFER', `bot '${bot.id}': its symbols are quoted in ${[...quotes].join(' and ')}; one bot's budget is one currency: pick symbols with the same quote, or one bot per quote`);
+  }
   // The bot's fee rate as maker and taker (as the backtest and replay charge it); the market's tick, step and minimums.
   const withFees = (m: Market): Market => ({ ...m, spec: { ...m.spec, makerFee: s.feeRate, takerFee: s.feeRate } });
   // A simulated venue numbers its orders from 0: a session mark in its id keeps the order ids of a restarted paper
@@ -172,21 +168,25 @@ async function paperVenue(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, bot: Bot
   // original time).
   let stamp: number | undefined;
   const now = (): number => stamp ?? deps.now();
+  // one virtual wallet for every market of the bot: quote from the store, base per market from its open lots
+  const balances: Record<string, number> = {};
+  for (const m of markets) Object.assign(balances, paperWallet(host.store, bot, m));
   const paper = createPaperAdapter(wrapped, {
-    balances: paperWallet(host.store, bot, market), timeframe: s.timeframe, now, graceMs, backgroundFeed: false,
+    balances, timeframe: s.timeframe, now, graceMs, backgroundFeed: false,
     fill: { slippageBps: s.slippageBps, intrabarPath: s.intrabarPath, fillOn: s.fillOn, maxVolumeShare: s.maxVolumeShare },
   });
   // paper fills carry the open time of the bar the order entered, up to graceMs before the order was written
   const path = new PaperOrderPath(omOf(host.store, bot, host, paper, deps, Math.max(60_000, graceMs + 1000), now), paper, host.store, bot.id, deps.now);
-  await reenterOpenOrders(host.store, bot, paper, symbol, (ts) => { stamp = ts; });
-  const update = (c: Candle) => ({ symbol, timeframe: s.timeframe, candle: c, closed: true });
+  for (const sym of bot.symbols) await reenterOpenOrders(host.store, bot, paper, sym, (ts) => { stamp = ts; });
+  const update = (c: Candle, symbol: string) => ({ symbol, timeframe: s.timeframe, candle: c, closed: true });
+  const feeds = new Map(bot.symbols.map((sym) => [sym, feedOf(cfg, deps, host, bot, s, data, sym)]));
   const feed: FeedVenue = {
-    port: paper, feed: feedOf(cfg, deps, host, bot, s, data, symbol),
-    playCandle: (c) => {
+    port: paper, feed: feeds.get(bot.symbols[0]) as CandleFeed, feeds,
+    playCandle: (c, symbol = bot.symbols[0]) => {
       stamp = c[0];
-      try { paper.playCandle(update(c)); } finally { stamp = undefined; }
+      try { paper.playCandle(update(c, symbol)); } finally { stamp = undefined; }
     },
-    seedCandle: (c) => { paper.seedCandle(update(c)); },
+    seedCandle: (c, symbol = bot.symbols[0]) => { paper.seedCandle(update(c, symbol)); },
     close: () => paper.close(),
   };
   return { venue: paper, clock: { setBar: () => {} }, frame: emptyFrame(bot, s), startIndex: 0, path, placeAt: 'close', feed };
@@ -196,16 +196,16 @@ async function liveVenue(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, bot: BotR
   if (cfg.liveTradingEnabled !== true) {
     throw new TradelabError('LIVE_TRADING_DISABLED', 'config', `bot '${bot.id}' is a live bot and LIVE_TRADING_ENABLED is not true in the environment of this tradelab process; set LIVE_TRADING_ENABLED=true to let it trade (it is off by default)`);
   }
-  const symbol = oneSymbol(bot);
   const creds = loadExchangeCredentials(bot.exchange, cfg.env, cfg.credentialsDeps);
   if (!creds.credentials) {
     throw new TradelabError('MISSING_CREDENTIALS', 'config', `live bot '${bot.id}' on ${bot.exchange} needs API keys: set TRADELAB_${bot.exchange.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY and _SECRET in the environment, or files of those names in the directory named by TRADELAB_SECRETS_DIR`);
   }
   const port = ccxtPort(cfg, deps, bot, true, creds.credentials);
   await port.loadMarkets();
-  port.market(symbol); // an unknown symbol fails here, with a did-you-mean
+  for (const sym of bot.symbols) port.market(sym); // an unknown symbol fails here, with a did-you-mean
   const path = new ExecOrderPath(omOf(host.store, bot, host, port, deps));
-  const feed: FeedVenue = { port, feed: feedOf(cfg, deps, host, bot, s, port, symbol), close: () => port.close() };
+  const feeds = new Map(bot.symbols.map((sym) => [sym, feedOf(cfg, deps, host, bot, s, port, sym)]));
+  const feed: FeedVenue = { port, feed: feeds.get(bot.symbols[0]) as CandleFeed, feeds, close: () => port.close() };
   return { venue: port, clock: { setBar: () => {} }, frame: emptyFrame(bot, s), startIndex: 0, path, placeAt: 'close', feed };
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../engine/random.ts';
 import { openStateStore } from './store.ts';
 import { BOT, dumpState, runSequence } from './test-fixtures/crash-sequence.ts';
 
@@ -34,9 +35,8 @@ describe('crash safety of the state store (child process SIGKILLed at a step, th
     expect(ref.kinds.filter((k) => k !== 'call').length).toBe(75); // 25 fills x 3 points inside each transaction
   });
 
-  // Seeded kill points across the whole sequence (mulberry32), plus the first and the last step.
-  let seed = 20251121;
-  const rnd = () => { seed |= 0; seed = (seed + 0x6d2b79f5) | 0; let t = Math.imul(seed ^ (seed >>> 15), 1 | seed); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  // Seeded kill points across the whole sequence (the project's one seeded PRNG), plus the first and the last step.
+  const rnd = seededRandom(20251121);
   // Inside transactions: the first fill insert, the first order update, and a sell's lot closes before commit.
   const inside = ['fill:inserted', 'fill:order-updated'].map((k) => ref.kinds.indexOf(k) + 1);
   inside.push(ref.kinds.findIndex((k, j) => k === 'fill:lots-applied' && j > ref.kinds.length / 2) + 1);

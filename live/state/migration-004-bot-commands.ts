@@ -7,8 +7,8 @@
  *   process waits for done_at.
  * - bot_tasks: which process runs a bot now (pid, host, heartbeat every second); a row whose pid is dead (same host)
  *   or whose heartbeat is stale is left over by a crash and is taken over. One task per bot across processes.
- * - lots_closed, fills_unmatched: the risk state reads the latest closed lots and the unmatched fees before every
- *   order; without them both scan the bot's whole history.
+ * - lots_closed, fills_unmatched, orders_unsettled: the risk state reads the latest closed lots, the unmatched fees
+ *   and the open orders of the exchange before every order; without them each scans the whole history.
  */
 export const MIGRATION_004_BOT_COMMANDS: { readonly version: number; readonly name: string; readonly sql: string } = {
   version: 4,
@@ -36,5 +36,6 @@ CREATE TABLE bot_tasks (
 );
 CREATE INDEX lots_closed ON lots(bot_id, status, close_ts, id);
 CREATE INDEX fills_unmatched ON fills(bot_id) WHERE unmatched > 0;
+CREATE INDEX orders_unsettled ON orders(bot_id, symbol) WHERE status IN ('pending', 'open', 'unknown');
 `,
 };

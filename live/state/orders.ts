@@ -146,6 +146,18 @@ export class OrdersRepo {
     return rows.map(toOrder);
   }
 
+  /** How many orders of the bot are in `status` (an index count, no rows read). */
+  countOrders(botId: string, status: StoredOrderStatus): number {
+    return (prep(this.db, 'SELECT COUNT(*) AS n FROM orders WHERE bot_id = ? AND status = ?').get(botId, status) as { n: number }).n;
+  }
+
+  /** The bot's unsettled (pending, open, unknown) order with this tag in this market, if any (index orders_unsettled). */
+  unsettledByTag(botId: string, symbol: string, tag: string): StoredOrder | undefined {
+    const r = prep(this.db, `SELECT * FROM orders WHERE bot_id = ? AND symbol = ? AND tag = ? AND status IN ('pending', 'open', 'unknown') ORDER BY id LIMIT 1`)
+      .get(botId, symbol, tag) as OrderDbRow | undefined;
+    return r && toOrder(r);
+  }
+
   /** Orders reconciliation must settle: pending, open and unknown. */
   unsettledOrders(botId: string): StoredOrder[] {
     return this.ordersFor(botId, UNSETTLED_STATUSES);
@@ -271,6 +283,18 @@ export class OrdersRepo {
   recentClosedLotPnl(botId: string, limit: number): number[] {
     const rows = prep(this.db, `SELECT realised - sell_fees - buy_fee AS pnl FROM lots WHERE bot_id = ? AND status = 'closed' ORDER BY close_ts DESC, id DESC LIMIT ?`).all(botId, limit) as { pnl: number }[];
     return rows.map((r) => r.pnl).reverse();
+  }
+
+  /**
+   * Closed lots at the end of the bot's history that lost money (net of fees), counted back to the last one that did
+   * not: the loss streak. Reads the lots after the last non-losing one only (index lots_closed).
+   */
+  lossStreak(botId: string): number {
+    const last = prep(this.db, `SELECT close_ts AS t, id FROM lots WHERE bot_id = ? AND status = 'closed' AND realised - sell_fees - buy_fee >= 0
+      ORDER BY close_ts DESC, id DESC LIMIT 1`).get(botId) as { t: number; id: number } | undefined;
+    const r = prep(this.db, `SELECT COUNT(*) AS n FROM lots WHERE bot_id = @bot AND status = 'closed'
+      AND (@t IS NULL OR close_ts > @t OR (close_ts = @t AND id > @id))`).get({ bot: botId, t: last?.t ?? null, id: last?.id ?? null }) as { n: number };
+    return r.n;
   }
 
   /** The virtual wallet for the risk rules: realised net P&L, and quote committed to open lots (with their buy fees) and resting buys. */

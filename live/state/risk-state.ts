@@ -38,16 +38,15 @@ export function buildRiskState(store: StateStore, botId: string, input: RiskStat
   const { now } = input;
   const snaps = equityPeakAndLast(store, botId, input.equitySinceTs);
   const day = utcDayStart(now), week = isoWeekStart(now);
-  const recent = store.orders.recentClosedLotPnl(botId, Math.max(input.tradeLookback ?? 100, 1000));
-  let losses = 0;
-  for (let k = recent.length - 1; k >= 0 && recent[k] < 0; k--) losses++;
+  const recent = store.orders.recentClosedLotPnl(botId, input.tradeLookback ?? 100);
+  const losses = store.orders.lossStreak(botId);
   return {
     now,
     wallet: store.orders.walletState(botId, bot.budget),
     equityHistory: snaps.length ? snaps.map((s) => ({ ts: s.ts, equity: s.equity })) : [{ ts: now, equity: bot.budget }],
     realisedByDay: { [utcDayKey(now)]: store.orders.realisedNetBetween(botId, day, day + DAY_MS) },
     realisedByWeek: { [isoWeekKey(now)]: store.orders.realisedNetBetween(botId, week, week + 7 * DAY_MS) },
-    recentTradePnl: recent.slice(-(input.tradeLookback ?? 100)),
+    recentTradePnl: recent,
     consecutiveLosses: losses,
     openOrders: store.orders.openOrderCounts({ exchange: bot.exchange }),
     recentPrices: input.recentPrices ?? {},

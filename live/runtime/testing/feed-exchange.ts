@@ -63,9 +63,16 @@ export interface ScriptedBinance {
 const BINANCE_INFO = { orderTypes: ['LIMIT', 'LIMIT_MAKER', 'MARKET'] };
 const ORDER_PATHS = ['/api/v3/order', '/api/v3/openOrders', '/api/v3/myTrades', '/api/v3/account', '/api/v3/allOrders', '/api/v3/openOrderList'];
 
-/** `truth`: the market's candles (1h unless `tfMs` says otherwise), ascending. */
-export function scriptedBinance(truth: readonly Candle[], startMs: number, tfMs = 3_600_000): ScriptedBinance {
-  const off = offlineExchange('binance', [{ id: 'BTCUSDT', symbol: 'BTC/USDT', price: 0.01, amount: 1e-8, info: BINANCE_INFO }]);
+/**
+ * `truth`: the BTC/USDT market's candles (1h unless `tfMs` says otherwise), ascending. `more`: other markets of the
+ * venue by symbol (e.g. { 'ETH/USDT': candles }), answered by their binance id the same way.
+ */
+export function scriptedBinance(truth: readonly Candle[], startMs: number, tfMs = 3_600_000, more: Readonly<Record<string, readonly Candle[]>> = {}): ScriptedBinance {
+  const bySymbol = new Map<string, readonly Candle[]>([['BTCUSDT', truth], ...Object.entries(more).map(([sym, c]) => [sym.replace('/', ''), c] as const)]);
+  const off = offlineExchange('binance', [
+    { id: 'BTCUSDT', symbol: 'BTC/USDT', price: 0.01, amount: 1e-8, info: BINANCE_INFO },
+    ...Object.keys(more).map((sym) => ({ id: sym.replace('/', ''), symbol: sym, price: 0.01, amount: 1e-5, info: BINANCE_INFO })),
+  ]);
   // ccxt's rate limiter would sleep in real time between calls; time here is virtual.
   (off.ex as unknown as { throttle: () => Promise<void> }).throttle = () => Promise.resolve();
   const clock = new VirtualClock(startMs);
@@ -77,12 +84,13 @@ export function scriptedBinance(truth: readonly Candle[], startMs: number, tfMs 
       return s.orderHandler(req);
     }
     const now = clock.now();
+    const market = bySymbol.get(u.searchParams.get('symbol') ?? 'BTCUSDT') ?? truth;
     if (u.pathname === '/api/v3/klines') {
       const start = Number(u.searchParams.get('startTime') ?? -Infinity);
       const limit = Number(u.searchParams.get('limit') ?? 500);
       const out: unknown[] = [];
       const hidden = new Set<number>();
-      for (const c of truth) {
+      for (const c of market) {
         if (out.length >= limit || c[0] > now) break;
         if (c[0] < start) continue;
         const h = s.hide.get(c[0]) ?? 0;
@@ -95,9 +103,9 @@ export function scriptedBinance(truth: readonly Candle[], startMs: number, tfMs 
       return out;
     }
     if (u.pathname === '/api/v3/ticker/24hr') {
-      let last = truth[0];
-      for (const c of truth) { if (c[0] + tfMs <= now) last = c; else break; }
-      return { symbol: 'BTCUSDT', lastPrice: String(last[4]), bidPrice: String(last[4]), askPrice: String(last[4]), highPrice: String(last[2]), lowPrice: String(last[3]), volume: String(last[5]), quoteVolume: '0', closeTime: String(now), openTime: String(now - 86_400_000) };
+      let last = market[0];
+      for (const c of market) { if (c[0] + tfMs <= now) last = c; else break; }
+      return { symbol: u.searchParams.get('symbol') ?? 'BTCUSDT', lastPrice: String(last[4]), bidPrice: String(last[4]), askPrice: String(last[4]), highPrice: String(last[2]), lowPrice: String(last[3]), volume: String(last[5]), quoteVolume: '0', closeTime: String(now), openTime: String(now - 86_400_000) };
     }
     throw new Error(`offline binance: no scripted reply for ${req.method} ${u.pathname}`);
   });
