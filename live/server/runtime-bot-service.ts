@@ -342,7 +342,7 @@ export class RuntimeBotService implements BotService {
     if (TERMINAL_ORDER.has(o.status)) throw usageError('ORDER_ALREADY_SETTLED', `order '${clientId}' is ${o.status}; only pending, open or unknown orders can be cancelled`);
     if (this.#tasks.has(botId)) {
       const t = this.#venues.get(botId);
-      if (!t) {
+      if (!t || !t.path.reconciled) {
         throw usageError('BOT_STARTING_CONFLICT', `bot '${botId}' is starting (loading its venue and reconciling its orders); cancel order '${clientId}' again in a few seconds`);
       }
       await t.path.exclusive(async () => {

@@ -12,6 +12,7 @@ export class SerialPath implements OrderPath {
   readonly inBar: OrderPath['inBar'];
   #tail: Promise<unknown> = Promise.resolve();
   #busy = 0;
+  #reconciled = false;
 
   constructor(readonly inner: OrderPath) {
     this.buyByCost = inner.buyByCost;
@@ -20,6 +21,9 @@ export class SerialPath implements OrderPath {
 
   /** Calls in flight or queued (the runner's and the server's). */
   get busy(): number { return this.#busy; }
+
+  /** True once the runner's startup reconciliation has completed: the venue and the store agree from then on. */
+  get reconciled(): boolean { return this.#reconciled; }
 
   /** Runs `f` alone: after every call queued before it, before any queued after it. */
   exclusive<T>(f: () => T | Promise<T>): Promise<T> {
@@ -32,6 +36,12 @@ export class SerialPath implements OrderPath {
   place(req: PlaceRequest): Promise<PlaceOutcome> { return this.exclusive(() => this.inner.place(req)); }
   syncFills(symbols: readonly string[]): Promise<NewFill[]> { return this.exclusive(() => this.inner.syncFills(symbols)); }
   cancel(symbol: string, tag: string): Promise<void> { return this.exclusive(() => this.inner.cancel(symbol, tag)); }
-  reconcile(symbols: readonly string[]): Promise<ReconcileSummary> { return this.exclusive(() => this.inner.reconcile(symbols)); }
+  reconcile(symbols: readonly string[]): Promise<ReconcileSummary> {
+    return this.exclusive(async () => {
+      const r = await this.inner.reconcile(symbols);
+      this.#reconciled = true;
+      return r;
+    });
+  }
   cancelAll(): Promise<{ cancelled: string[]; failed: { clientId: string; error: string }[] }> { return this.exclusive(() => this.inner.cancelAll()); }
 }
