@@ -3,7 +3,7 @@
  * (quote) volume over the last 24 hours of those candles. Candles come from what the server already knows, first
  * hit wins: the candle cache (paths.cacheDir; the bot default timeframe first, then any cached timeframe), then the
  * candle file of a replay bot trading the market (its runner settings' data.file). Markets without candles are
- * listed with `source: null`. Results are kept for a minute (a file or cache series is read once per minute at most).
+ * listed with `source: null`. A cache series is read again after a minute at most, a bot's file when it changes on disk.
  */
 import type { FastifyInstance } from 'fastify';
 import { statSync } from 'node:fs';
@@ -125,7 +125,8 @@ export function marketClosesRoutes(app: FastifyInstance, ctx: ServerContext): vo
       let stamp = series[0] ? `cache:${series[0].timeframe}` : file ? `file:${file.file}:${file.from}:${file.to}` : 'none';
       if (!series[0] && file) { try { stamp += `:${statSync(file.file).mtimeMs}`; } catch { /* missing: loadCandles says so */ } }
       const hit = cache.get(`${k}\u0000${points}`);
-      let value = hit && hit.stamp === stamp && now - hit.at < TTL_MS ? hit.value : null;
+      // A bot's file is re-read only when it changes on disk; the cache (which fetches append to) after a minute.
+      let value = hit && hit.stamp === stamp && (stamp.startsWith('file:') || now - hit.at < TTL_MS) ? hit.value : null;
       if (!value) {
         value = { source: null, timeframe: null, fromTs: null, toTs: null, closes: [], last: null, change24hPct: null, quoteVolume24h: null };
         try {
