@@ -19,7 +19,7 @@ import { dataError, invariantError, usageError } from '../errors.ts';
 import { lowerBound, type CandleFrame } from '../frame.ts';
 import { LotLedger, type Lot } from '../lots/ledger.ts';
 import type { ParamValues } from '../params.ts';
-import { type AnyStrategy, type DecideResult, type Intent, type PositionView } from '../strategy.ts';
+import { type AnyStrategy, type DecideResult, type Intent, type LimitIntent, type MarketIntent, type PositionView } from '../strategy.ts';
 import { FILL_ON, INTRABAR_PATHS } from './intrabar.ts';
 import { Book } from './book.ts';
 import { matchBarOf, type BarMatcher } from './bar-match.ts';
@@ -192,7 +192,13 @@ class SimAccount implements AccountView {
   get initialCapital(): number { return this.sim.initialCapital; }
   get cash(): number { return this.sim.cash; }
   get freeCash(): number { return this.sim.cash - this.sim.reservedCash; }
-  get equity(): number { return this.sim.equityNow(); }
+  get equity(): number {
+    // (computed here, not in a method of the simulator: a getter that only calls one would hand its result over boxed)
+    const sim = this.sim, base = sim.ledger.base, mark = sim.mark;
+    let e = sim.cash;
+    for (let m = 0; m < sim.M; m++) { const b = base[m]; if (b !== 0) e += b * mark[m]; }
+    return e;
+  }
   get capitalInUse(): number { return this.sim.ledger.totalOpenCost; }
   get openBuyNotional(): number { return this.sim.openBuyNotional; }
   get markets(): number { return this.sim.M; }
@@ -228,7 +234,7 @@ class OrderSim implements BarMatcher {
   readonly books: Book[];
   readonly store: OrderStore;
   readonly ledger: LotLedger;
-  private readonly mark: Float64Array;
+  readonly mark: Float64Array;
   private readonly barsSeen: Int32Array;
   private readonly fillCount: Int32Array;
   private readonly marketFills: FillView[][];
@@ -303,12 +309,6 @@ class OrderSim implements BarMatcher {
         record: (name: string, value: number) => this.record(m, name, value), fill: undefined,
       };
     });
-  }
-
-  equityNow(): number {
-    let e = this.cash;
-    for (let m = 0; m < this.M; m++) { const b = this.ledger.base[m]; if (b !== 0) e += b * this.mark[m]; }
-    return e;
   }
 
   private record(m: number, name: string, value: number): void {
@@ -466,8 +466,10 @@ class OrderSim implements BarMatcher {
       }
       const side = it.side;
       const isLimit = it.type === 'limit';
-      const price = isLimit ? roundPrice(spec, it.price, side) : ref;
-      const amount = roundAmount(spec, it.amount);
+      this.roundIntent(spec, it, side);
+      const rounded = this.rounded;
+      const price = isLimit ? rounded[0] : ref;
+      const amount = rounded[1];
       const lot = it.lot ?? -1;
       let reason: RejectReason | undefined = checkOrder(spec, price, amount);
       // The tag enters the book's tag map now, under the id the order is about to get (st.n): one map operation
@@ -530,6 +532,18 @@ class OrderSim implements BarMatcher {
         if (amt > 0) this.execute(id, ref, amt, 'taker', this.leg, bar);
       }
     }
+  }
+
+  /** [price, amount] of the intent being applied, rounded to the market's spec (by `roundIntent`). */
+  private readonly rounded = new Float64Array(2);
+
+  /**
+   * Round a limit or market intent's price (limits only) and amount into `rounded`: out of `apply`, so that these small
+   * functions are inlined here and their results reach `apply` unboxed.
+   */
+  private roundIntent(spec: MarketSpec, it: LimitIntent | MarketIntent, side: OrderSide): void {
+    if (it.type === 'limit') this.rounded[0] = roundPrice(spec, it.price, side);
+    this.rounded[1] = roundAmount(spec, it.amount);
   }
 
   /** The open order of this book with `tag` (the tag map holds exactly the open orders). */
