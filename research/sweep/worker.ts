@@ -40,6 +40,9 @@ function runTask(a: Active, first: number, step: number): number {
   const stride = job.stride;
   const rows: number[] = [];
   for (let r = first; r < job.params.length; r += step) rows.push(r);
+  // Odd tasks ask for their rows' columns last row first: two workers that start together then claim different shared
+  // columns first instead of waiting for each other's (shared-columns.ts).
+  if ((first & 1) === 1) for (let c = rows.length - 1; c >= 0; c--) strategy.indicators(frame, job.params[rows[c]], memo);
   // the task's rows advance together, block by block (runCombosStats)
   const stats = runCombosStats(strategy, frame, rows.map((r) => job.params[r]), fill, job.start, job.end, memo, scratch!) as unknown as Record<string, number>[];
   rows.forEach((r, c) => {
