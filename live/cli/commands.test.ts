@@ -38,6 +38,10 @@ describe('tradelab live commands', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/unknown strategy 'sma-crosss'/);
     expect((await runLiveCli(['bot', 'create', 'b3', '--strategy', 'sma-cross', '--symbol', 'X/Y', '--running-time', '3 days'], env, h)).err).toMatch(/30m, 12h, 3d, 2w, 1mo/);
+    // several symbols: one strategy instance each, one budget (--symbols is --symbol's other name)
+    const multi = await runLiveCli(['bot', 'create', 'b5', '--strategy', 'grid', '--symbols', 'BTC/USDT,ETH/USDT', '--budget', '5000'], env, h);
+    expect(multi.out).toMatch(/created bot b5 \(replay, grid@1.0.0, BTC\/USDT,ETH\/USDT\)/);
+    expect(JSON.parse((await runLiveCli(['bot', 'show', 'b5', '--json'], env, h)).out).bot).toMatchObject({ symbols: ['BTC/USDT', 'ETH/USDT'], budget: 5000 });
     const live = await runLiveCli(['bot', 'create', 'b4', '--strategy', 'sma-cross', '--symbol', 'X/Y', '--mode', 'live'], env, h);
     expect([live.code, live.err]).toEqual([2, expect.stringMatching(/LIVE_TRADING_ENABLED=true/)]);
   });
@@ -78,7 +82,8 @@ describe('tradelab live commands', () => {
   it('secrets: a run with keys in the environment leaves neither key nor secret in logs, results or the database', async () => {
     const h = home();
     const KEY = 'AKIAZZKEY1234567890abcdef', SECRET = 'sEcReT-9f8e7d6c5b4a3210-zz';
-    const env = { TRADELAB_HOME: h, BINANCE_API_KEY: KEY, BINANCE_SECRET: SECRET, TRADELAB_SECRETS_DIR: undefined };
+    // the names tradelab reads (live/secrets) and the bare ones, in case anything read those
+    const env = { TRADELAB_HOME: h, TRADELAB_BINANCE_API_KEY: KEY, TRADELAB_BINANCE_SECRET: SECRET, BINANCE_API_KEY: KEY, BINANCE_SECRET: SECRET, TRADELAB_SECRETS_DIR: undefined };
     const outputs: string[] = [];
     for (const argv of [
       ['replay', '--strategy', 'sma-cross', '--symbol', 'BTC/USDT', '--exchange', 'binance', '--data', FILE, '--from', '2022-03-01', '--to', '2022-04-01', '--name', 's1'],

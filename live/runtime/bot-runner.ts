@@ -403,8 +403,13 @@ export class BotRunner {
     return entries;
   }
 
-  /** After the bar's transaction: fills the hook did not see (none on a simulated venue), then the decided orders go out. */
+  /**
+   * After the bar's transaction: the decided orders go out at once (the decision saw every fill of the bar: the venue's
+   * hook delivers them inside the bar), then a fill sync catches anything the hook did not see (none on a simulated
+   * venue; a safety net that no longer sits between the close and the orders: bar-to-intent latency).
+   */
   async afterBar(k: number, entries: readonly OutboxEntry[], sync: boolean): Promise<void> {
+    if (entries.length) await this.flushOutbox(k);
     if (sync) {
       const late = await this.d.path.syncFills([this.symbol]);
       if (late.length) {
@@ -412,7 +417,6 @@ export class BotRunner {
         this.d.log({ event: 'fills.late', bot: this.botId, bar: k, fills: late.length });
       }
     }
-    if (entries.length) await this.flushOutbox(k);
   }
 
   /** Resuming: bars up to the last decided one are played again to bring the venue up; their fills are known. */

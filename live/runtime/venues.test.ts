@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -232,6 +232,17 @@ describe('live bot behind LIVE_TRADING_ENABLED', () => {
     // the first decision came from the same bar the backtest buys at
     const bt = backtest(truth, START, truth.length);
     expect(o.createdAt).toBe(truth[bt[0].bar][0] + 1000);
+    // secrets: neither the key nor the secret is in the database (every page of it) or in any file the run wrote
+    const db = w.store.db.serialize().toString('latin1');
+    expect(db.includes(FAKE_API_KEY)).toBe(false);
+    expect(db.includes(FAKE_SECRET)).toBe(false);
+    const files = (function walk(d: string): string[] { return readdirSync(d).flatMap((n) => { const p = join(d, n); return statSync(p).isDirectory() ? walk(p) : [p]; }); })(w.home);
+    expect(files.some((f) => f.endsWith('.jsonl'))).toBe(true);
+    for (const f of files) {
+      const text = readFileSync(f, 'latin1');
+      expect(text.includes(FAKE_API_KEY), f).toBe(false);
+      expect(text.includes(FAKE_SECRET), f).toBe(false);
+    }
   });
 });
 
