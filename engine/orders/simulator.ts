@@ -249,6 +249,8 @@ class OrderSim implements BarMatcher {
   private readonly bar = new Float64Array(5);
   private readonly through: boolean;
   private readonly slip: number;
+  // (double fields get an initial value: a field declared without one starts as undefined, and every double later
+  // stored into it is then a fresh heap number)
   cash = 0;
   reservedCash = 0;
   openBuyNotional = 0;
