@@ -91,6 +91,8 @@ interface TaskVenue {
   readonly venue: BotVenue;
   readonly path: SerialPath;
   readonly barMs: number;
+  /** The bot's markets, in the order of its frames. */
+  readonly symbols: readonly string[];
 }
 
 function lazyVenue(mode: 'paper' | 'live', liveTradingEnabled: boolean, env: Readonly<Record<string, string | undefined>>): VenueFactory {
@@ -426,7 +428,7 @@ export class RuntimeBotService implements BotService {
       if (!this.#launching.delete(bot.id)) return v;
       const path = new SerialPath(v.path);
       const venue: BotVenue = { ...v, path };
-      this.#venues.set(bot.id, { venue, path, barMs: timeframeMs(settings.timeframe) });
+      this.#venues.set(bot.id, { venue, path, barMs: timeframeMs(settings.timeframe), symbols: bot.symbols });
       return venue;
     };
   }
@@ -435,16 +437,22 @@ export class RuntimeBotService implements BotService {
   #onBar(botId: string, k: number): void {
     const t = this.#venues.get(botId);
     if (!t) return;
-    const frame = t.venue.feed ? t.venue.feed.feed.frame() : t.venue.frame;
-    const i = t.venue.feed ? frame.length - 1 : k;
-    if (i < 0 || i >= frame.length) return;
-    const price = frame.close[i];
-    if (!Number.isFinite(price)) return;
-    const ts = frame.ts[i] + t.barMs;
-    const symbol = frame.symbol ?? this.bots.get(botId).symbols[0];
+    const v = t.venue;
     let m = this.#marks.get(botId);
     if (!m) this.#marks.set(botId, (m = new Map()));
-    m.set(symbol, { price, ts, dirty: true });
+    let ts = -Infinity;
+    // Every market of the bot: replay frames share the bar index k; a feed's window ends at its newest closed bar.
+    for (let j = 0; j < t.symbols.length; j++) {
+      const symbol = t.symbols[j];
+      const frame = v.feed ? (v.feed.feeds?.get(symbol) ?? (j === 0 ? v.feed.feed : undefined))?.frame() : (v.frames ?? [v.frame])[j];
+      if (!frame) continue;
+      const i = v.feed ? frame.length - 1 : k;
+      if (i < 0 || i >= frame.length || !Number.isFinite(frame.close[i])) continue;
+      const at = frame.ts[i] + t.barMs;
+      m.set(symbol, { price: frame.close[i], ts: at, dirty: true });
+      if (at > ts) ts = at;
+    }
+    if (ts === -Infinity) return;
     try {
       const budget = (prep(this.#store.db, 'SELECT budget FROM bots WHERE id = ?').get(botId) as { budget: number } | undefined)?.budget;
       if (budget !== undefined) {

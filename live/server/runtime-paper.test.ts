@@ -1,12 +1,12 @@
-// A paper bot on a live candle feed (ccxt binance offline, virtual clock) run by the server's runtime: every closed bar
-// marks its market (price.update with the bar's close at its close time), a P&L snapshot per bar, positions valued at
-// the mark, the fiscal logs written from its fills.
+// Marks in the server's runtime. A paper bot on a live candle feed (ccxt binance offline, virtual clock): every closed
+// bar marks its market (price.update with the bar's close at its close time), a P&L snapshot per bar, positions valued
+// at the mark, the fiscal logs written from its fills. A replay bot of two markets: each market marked by its own close.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCandles } from '../../data/load-candles.ts';
-import { BTC_1H, sharedFile } from '../../test-support/shared-data.ts';
+import { BTC_1H, ETH_1H, sharedFile } from '../../test-support/shared-data.ts';
 import { expectRelClose } from '../../test-support/approx.ts';
 import type { Candle } from '../exchange/port.ts';
 import { openMemoryStateStore } from '../state/store.ts';
@@ -21,8 +21,8 @@ const HOUR = 3_600_000;
 const START = 60;
 const NEVER = 140; // the venue never publishes this candle: the feed pauses the bot there
 
-describe('a paper bot in the server runtime', () => {
-  it('marks each closed bar: price.update, P&L snapshots, unrealised P&L, fiscal logs', async () => {
+describe('marks in the server runtime', () => {
+  it('a paper bot: each closed bar marks its market: price.update, P&L snapshots, unrealised P&L, fiscal logs', async () => {
     const l = await loadCandles({ file: sharedFile(BTC_1H), exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' }, { from: Date.UTC(2022, 0, 1), to: Date.UTC(2022, 0, 20), warmupBars: 0 }, 'report');
     const f = l.frame;
     const truth: Candle[] = [];
@@ -75,5 +75,44 @@ describe('a paper bot in the server runtime', () => {
     expect(existsSync(trades)).toBe(true);
     expect(readFileSync(trades, 'utf8').trim().split('\n')).toHaveLength(1 + store.orders.fillsFor('p1').length);
     store.close();
+  }, 60_000);
+  it('a replay bot of two markets: each market marked at its own close, one snapshot per bar valuing both', async () => {
+    const FROM = Date.UTC(2022, 0, 1), TO = Date.UTC(2022, 0, 8);
+    const home = mkdtempSync(join(tmpdir(), 'tl-rt-multi-'));
+    dirs.push(home);
+    const store = openMemoryStateStore();
+    const rt = new RuntimeBotService({ store, home, cacheDir: join(home, 'cache'), cwd: home, liveTradingEnabled: false, pollMs: 10, fiscalLogs: false });
+    const events: LiveEvent[] = [];
+    rt.subscribe((e) => events.push(e));
+    const closes = new Map<string, Map<number, number>>();
+    for (const [sym, file] of [['BTC/USDT', BTC_1H], ['ETH/USDT', ETH_1H]] as const) {
+      const fr = (await loadCandles({ file: sharedFile(file), exchange: 'binance', symbol: sym, timeframe: '1h' }, { from: FROM - 100 * HOUR, to: TO, warmupBars: 0 }, 'report')).frame;
+      closes.set(sym, new Map(Array.from(fr.ts, (t, i) => [t + HOUR, fr.close[i]])));
+    }
+    try {
+      await rt.create({ name: 'm2', strategy: 'grid', symbols: ['BTC/USDT', 'ETH/USDT'], exchange: 'binance', mode: 'replay', budget: 10_000, risk: { openOrders: { maxTotal: 1_000_000 } },
+        settings: { timeframe: '1h', feeRate: 0.001, slippageBps: 0, data: { files: [sharedFile(BTC_1H), sharedFile(ETH_1H)], from: FROM, to: TO } } }, 'alice');
+      await rt.start('m2', 'alice');
+      while (rt.runningTasks.length > 0) await new Promise((r) => setTimeout(r, 5));
+      rt.poll();
+      for (const sym of ['BTC/USDT', 'ETH/USDT']) {
+        const mark = store.bots.getState<{ price: number; ts: number }>('m2', sym, 'mark')!;
+        expect(mark.price).toBe(closes.get(sym)!.get(mark.ts));
+        expect(rt.markPrice('m2', sym)).toBe(mark.price);
+        const ev = events.filter((e) => e.topic === 'price.update' && e.data.symbol === sym);
+        expect(ev.length).toBeGreaterThan(0);
+        for (const e of ev) expect(e.data.price).toBe(closes.get(sym)!.get(e.ts));
+      }
+      expect(rt.markPrice('m2', 'BTC/USDT')).not.toBe(rt.markPrice('m2', 'ETH/USDT'));
+      // The last snapshot values both positions at their own marks.
+      const last = store.orders.pnlHistory('m2').at(-1)!;
+      let unrealised = 0;
+      for (const p of store.orders.positionsFor('m2')) if (p.base > 0) unrealised += p.base * rt.markPrice('m2', p.symbol)! - p.openCost;
+      expectRelClose(last.unrealised, unrealised, 1e-9, 1e-9);
+      expect(store.orders.positionsFor('m2').filter((p) => p.base > 0).length).toBeGreaterThan(0);
+    } finally {
+      await rt.close();
+      store.close();
+    }
   }, 60_000);
 });
