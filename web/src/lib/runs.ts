@@ -306,3 +306,8 @@ export function sweepCellJobArgs(manifest: Obj, params: Readonly<Record<string, 
     from: String(d.from), to: String(d.to), gaps: String(d.gapPolicy ?? 'report'), fill,
   };
 }
+
+/** A plotly axis in the dark theme (a layout's own xaxis/yaxis replaces darkLayout's, so pages build theirs with this). */
+export function axis(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { gridcolor: '#30363d', zerolinecolor: '#30363d', ...extra };
+}
