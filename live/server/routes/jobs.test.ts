@@ -1,10 +1,12 @@
 // Background jobs through the API: validation (400 naming the field), roles, a real backtest and a real sweep run by
 // the tradelab CLI as a child process on ../shared/data (run id, progress, websocket events, audit), failures with the
 // CLI's message, the queue (server.maxJobs), cancel, and the children killed when the server closes.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { importCandles, writeCandles } from '../../../data/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BTC_1H, SHARED_DATA } from '../../../test-support/shared-data.ts';
+import { BTC_1H, SHARED_DATA, sharedFile } from '../../../test-support/shared-data.ts';
 import { makeHarness, type Harness } from '../server-harness.test-util.ts';
 import type { JobView } from '../jobs.ts';
 
@@ -146,4 +148,36 @@ describe('background jobs', () => {
     await other.close();
     expect(Date.now() - t0).toBeLessThan(6000);
   }, 30_000);
+});
+
+describe('background jobs on cached candles', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'tl-jobs-cache-'));
+    const btc = await importCandles(sharedFile(BTC_1H), { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' });
+    await writeCandles(cache, btc.frame);
+    h = await makeHarness({ env: { TRADELAB_CACHE: cache } }); // no TRADELAB_SAMPLE_DATA: no files offered
+  }, 60_000);
+  afterAll(async () => { await h.close(); });
+
+  it('lists the cached series and runs a backtest on them (the CLI gets the server\'s cache)', async () => {
+    const src = (await h.app.inject({ method: 'GET', url: '/api/data-sources', headers: h.auth('viewer') })).json();
+    expect(src.files).toEqual([]);
+    expect(src.cached).toEqual([expect.objectContaining({ exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', from: '2017-08-17T04:00:00.000Z' })]);
+    expect(src.cached[0].bars).toBeGreaterThan(30_000);
+    const file = await h.app.inject({ method: 'POST', url: '/api/jobs', headers: { ...h.auth('operator'), 'content-type': 'application/json' }, payload: JSON.stringify({ kind: 'backtest', args: BACKTEST }) });
+    expect(file.json().error.message).toContain('this server offers no candle files');
+    const res = await h.app.inject({ method: 'POST', url: '/api/jobs', headers: { ...h.auth('operator'), 'content-type': 'application/json' },
+      payload: JSON.stringify({ kind: 'backtest', args: { ...BACKTEST, data: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' } } }) });
+    const id = (res.json() as JobView).id;
+    let j: JobView;
+    for (;;) {
+      j = (await h.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: h.auth('viewer') })).json() as JobView;
+      if (j.finishedAt !== null) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(j.status, j.error ?? '').toBe('done');
+    const run = (await h.app.inject({ method: 'GET', url: `/api/results/${j.resultRunId}`, headers: h.auth('viewer') })).json();
+    expect(run.manifest.data).toMatchObject({ exchange: 'binance', symbol: 'BTC/USDT', source: { kind: 'cache' } });
+  }, 90_000);
 });

@@ -31,7 +31,7 @@ export interface JobRoutesOptions {
 /** Registers the job routes and returns the manager (an event source for the websocket). */
 export function jobRoutes(app: FastifyInstance, ctx: ServerContext, opts: JobRoutesOptions = {}): JobManager {
   const cfg = ctx.deps.config.config;
-  const childEnv: Record<string, string> = { TRADELAB_HOME: cfg.paths.home, TRADELAB_RESULTS: cfg.paths.resultsDir };
+  const childEnv: Record<string, string> = { TRADELAB_HOME: cfg.paths.home, TRADELAB_RESULTS: cfg.paths.resultsDir, TRADELAB_CACHE: cfg.paths.cacheDir };
   if (cfg.paths.sampleDataDir) childEnv.TRADELAB_SAMPLE_DATA = cfg.paths.sampleDataDir;
   const jobs = new JobManager({
     kinds: opts.kinds, command: opts.command, maxConcurrent: cfg.server.maxJobs ?? 1, childEnv,
