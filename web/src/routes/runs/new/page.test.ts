@@ -67,6 +67,27 @@ describe('new backtest page', () => {
     await waitFor(() => expect(navigations.at(-1)).toBe('/runs/run-42'), { timeout: 4000 });
   });
 
+  it('cancels a running job and says so', async () => {
+    session.set('t', 'op', 'operator');
+    let cancelled = false;
+    setFetch(async (url, init) => {
+      const u = String(url);
+      if (u === '/api/strategies') return new Response(JSON.stringify(STRATEGIES));
+      if (u === '/api/data-sources') return new Response(JSON.stringify(SOURCES));
+      const job = { id: 'job-2', kind: 'backtest', progress: 0, args: {}, resultRunId: null, error: null };
+      if (u === '/api/jobs' && init?.method === 'POST') return new Response(JSON.stringify({ ...job, status: 'running', message: 'running backtest' }), { status: 201 });
+      if (u === '/api/jobs/job-2/cancel') { cancelled = true; return new Response(JSON.stringify({ ...job, status: 'running', message: 'running backtest' })); }
+      if (u === '/api/jobs/job-2') return new Response(JSON.stringify({ ...job, status: cancelled ? 'cancelled' : 'running', message: cancelled ? 'cancelled' : 'running backtest' }));
+      return new Response('{}', { status: 404 });
+    });
+    render(Page);
+    await waitFor(() => screen.getByLabelText('fast'));
+    await fireEvent.click(screen.getByTestId('run-backtest'));
+    await fireEvent.click(await screen.findByTestId('cancel-job'));
+    await waitFor(() => expect(screen.getByTestId('submit-error').textContent).toBe('the backtest was cancelled'), { timeout: 4000 });
+    expect(screen.queryByTestId('job-status')).toBeNull();
+  });
+
   it('switches to another strategy\'s parameters (grid) and cached candles; viewers see why they cannot run', async () => {
     session.set('t', 'op', 'operator');
     fakeServer();
