@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { AnyObject, Id, responses } from '../schemas.ts';
+import { AnyObject, EmptyBody, Id, responses } from '../schemas.ts';
 import type { ServerContext } from '../context.ts';
 import { JOB_KINDS, JobManager, type JobKindSpec } from '../jobs.ts';
 
@@ -71,11 +71,11 @@ export function jobRoutes(app: FastifyInstance, ctx: ServerContext, opts: JobRou
   };
   app.post<{ Params: Static<typeof IdParams> }>('/api/jobs/:id/cancel', {
     config: { access: 'operator' },
-    schema: { tags: ['jobs'], summary: 'Cancel a queued or running job (its process is killed)', params: IdParams, response: responses(JobS) },
+    schema: { tags: ['jobs'], summary: 'Cancel a queued or running job (its process is killed)', params: IdParams, body: EmptyBody, response: responses(JobS) },
   }, async (req) => cancel(req));
   app.delete<{ Params: Static<typeof IdParams> }>('/api/jobs/:id', {
     config: { access: 'operator' },
-    schema: { tags: ['jobs'], summary: 'Same as POST /api/jobs/:id/cancel', params: IdParams, response: responses(JobS) },
+    schema: { tags: ['jobs'], summary: 'Same as POST /api/jobs/:id/cancel', params: IdParams, body: EmptyBody, response: responses(JobS) },
   }, async (req) => cancel(req));
   return jobs;
 }
