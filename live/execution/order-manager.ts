@@ -9,7 +9,7 @@
  *                            not found → resend under the SAME client id (policy 'same-client-id') or leave it
  *                            'unknown' and ask for reconciliation (policy 'never', the ccxt default)
  *   submit(cancel):          cancel by client id (idempotent, retried); the store follows the venue's answer
- *   syncFills():             my trades since the oldest unsettled order / last applied fill → applyFill (idempotent)
+ *   syncFills(symbols?):     my trades since the oldest unsettled order / last applied fill → applyFill (idempotent)
  */
 import { TradelabError } from '../../engine/errors.ts';
 import { roundAmount, roundPrice } from '../../engine/orders/market-spec.ts';
@@ -388,13 +388,14 @@ export class OrderManager {
    * orders the venue has closed are settled (a buy by cost takes its filled amount; an unfilled or partly filled
    * one that the venue cancelled or rejected becomes 'cancelled'). Read failures are retried, then thrown.
    */
-  async syncFills(): Promise<AppliedFill[]> {
-    const symbols = new Set(this.store.bots.require(this.botId).symbols);
-    for (const o of this.store.orders.unsettledOrders(this.botId)) symbols.add(o.symbol);
+  async syncFills(only?: readonly string[]): Promise<AppliedFill[]> {
+    // `only`: these markets (a bot of several symbols syncs each runner's market apart, so each gets its own fills)
+    const symbols = new Set(only ?? this.store.bots.require(this.botId).symbols);
+    if (!only) for (const o of this.store.orders.unsettledOrders(this.botId)) symbols.add(o.symbol);
     const out: AppliedFill[] = [];
     for (const s of symbols) out.push(...(await this.syncSymbol(s, this.syncSince(s))));
     for (const o of this.store.orders.unsettledOrders(this.botId)) {
-      if (o.type !== 'market' || o.status !== 'open') continue;
+      if (o.type !== 'market' || o.status !== 'open' || !symbols.has(o.symbol)) continue;
       const v = await this.call(() => this.port.fetchOrderByClientId(o.clientId, o.symbol));
       if (!v || v.status === 'open') continue;
       const now = this.deps.now();

@@ -66,8 +66,8 @@ export class ExecOrderPath implements OrderPath {
     await this.om.submit({ type: 'cancel', symbol, tag });
   }
 
-  async syncFills(): Promise<NewFill[]> {
-    return (await this.om.syncFills()).map(toNew);
+  async syncFills(symbols?: readonly string[]): Promise<NewFill[]> {
+    return (await this.om.syncFills(symbols)).map(toNew);
   }
 
   async reconcile(): Promise<ReconcileSummary> {

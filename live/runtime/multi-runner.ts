@@ -80,8 +80,8 @@ export class MultiRunner {
         this.d.clock.setBar(k);
         entries = rs.map((r) => r.finishBar(k, end));
       }).immediate();
-      // one fill sync covers every market of the bot
-      for (let j = 0; j < rs.length; j++) await rs[j].afterBar(k, entries[j], j === 0);
+      // each runner's orders go out, then each syncs its own market's late fills
+      for (let j = 0; j < rs.length; j++) await rs[j].afterBar(k, entries[j], true);
       steps++;
       this.d.onStep?.(k);
       const speed = this.d.settings.speed;
