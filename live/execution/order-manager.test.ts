@@ -205,3 +205,46 @@ describe('faults: 10 % of calls fail (NetworkError, RateLimitExceeded, RequestTi
     expect(clean.store.checkInvariants(clean.botId)).toEqual([]);
   }, 20_000);
 });
+
+describe('orders as the venue holds them; fills per market', () => {
+  it('records a limit price on the tick (buys down, sells up) and the amount on the step, as the venue and the backtest round them', async () => {
+    const { store, rp, om } = setup();
+    const px = rp.venue.lastClose[0];
+    const raw = px * 0.97 + 0.0049, amt = 0.0012345678;
+    expect((await om.submit({ type: 'limit', symbol: S, side: 'buy', price: raw, amount: amt, tag: 'r1' })).kind).toBe('placed');
+    const o = store.orders.ordersFor('bot-1')[0];
+    expect(spec.priceTick).toBeGreaterThan(0);
+    expect(spec.amountStep).toBeGreaterThan(0);
+    expect(Math.abs(o.price! / spec.priceTick - Math.round(o.price! / spec.priceTick))).toBeLessThan(1e-6); // on the tick
+    expect(o.price! <= raw && raw - o.price! < spec.priceTick).toBe(true); // a buy rounds down
+    expect(o.amount).not.toBe(amt);
+    expect(o.amount).toBe(roundAmount(spec, amt));
+    expect((await rp.fetchOpenOrders(S))[0]).toMatchObject({ price: o.price, amount: o.amount });
+    // an amount below one step is refused before the venue, nothing recorded
+    expect(await om.submit({ type: 'limit', symbol: S, side: 'buy', price: raw, amount: spec.amountStep / 3, tag: 'r2' })).toMatchObject({ kind: 'invalid', code: 'INTENT_AMOUNT_TOO_SMALL' });
+    expect(store.orders.ordersFor('bot-1').length).toBe(1);
+  });
+
+  it('syncFills(symbols) applies and returns the fills of those markets only (each runner of a bot of several symbols its own)', async () => {
+    const frame = sliceFrame(FULL, 5_000, 5_100);
+    const store = openMemoryStateStore();
+    const E = 'ETH/USDT';
+    store.bots.create({ name: 'two', strategy: 'ladder@1.0.0', symbols: [S, E], exchange: 'replay', mode: 'replay', budget: 10_000, risk: {} }, 'test', 0);
+    const rp = createReplayAdapter({
+      markets: [{ frame, spec }, { frame: { ...frame, symbol: E }, spec: marketSpec(E) }], balances: { USDT: 10_000 }, startTs: frame.ts[1],
+    });
+    const om = createOrderManager({ store, port: rp, botId: 'two', deps: { now: rp.now, ...fast } });
+    for (const sym of [S, E]) {
+      expect((await om.submit({ type: 'market', symbol: sym, side: 'buy', amount: 0.001, tag: `m-${sym}` }, { refPrice: rp.venue.lastClose[0] })).kind).toBe('placed');
+    }
+    rp.advance();
+    const eth = await om.syncFills([E]);
+    expect(eth.length).toBe(1);
+    expect(eth[0].order.symbol).toBe(E);
+    expect(store.orders.fillsFor('two').map((f) => f.symbol)).toEqual([E]);
+    const btc = await om.syncFills([S]);
+    expect(btc.map((a) => a.order.symbol)).toEqual([S]);
+    expect(await om.syncFills()).toEqual([]);
+    expect(store.checkInvariants('two')).toEqual([]);
+  });
+});
