@@ -68,11 +68,28 @@ function ccxtPort(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, bot: BotRow, liv
   }, { ...deps, exchange: cfg.exchange?.(bot.exchange) });
 }
 
-function feedOf(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, host: BotHost, bot: BotRow, s: RunnerSettings, port: ExchangePort, symbol: string): CandleFeed {
+/** Most bars a restarted paper bot plays to catch up on the time it was down (older ones are skipped, logged). */
+export const PAPER_CATCH_UP_BARS = 2000;
+
+/**
+ * The candle feed of one market. Paper, after a restart: the window also reaches back to the bar after the last
+ * decided one (up to PAPER_CATCH_UP_BARS), so the bars that closed while the bot was down are played into the new
+ * venue (its resting orders fill there, as the old venue's would have) — feed-runner plays them, undecided.
+ */
+function feedOf(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, host: BotHost, bot: BotRow, s: RunnerSettings, port: ExchangePort, symbol: string, catchUp = false): CandleFeed {
   const strategy = host.service.strategyOf(bot);
   const warm = strategy.warmup(strategy.resolveParams(bot.params));
+  let windowBars = windowBarsFor(warm);
+  const cursor = catchUp ? host.store.bots.getState<number>(bot.id, bot.symbols.length > 1 ? symbol : '', 'cursor') : undefined;
+  if (cursor !== undefined) {
+    const down = Math.ceil((deps.now() - cursor) / timeframeMs(s.timeframe)) + 1;
+    windowBars = Math.max(windowBars, Math.min(down, PAPER_CATCH_UP_BARS));
+    if (down > PAPER_CATCH_UP_BARS) {
+      host.store.journal.raiseAlert({ botId: bot.id, ts: deps.now(), level: 'warning', code: 'PAPER_CATCH_UP_CUT', message: `${symbol}: down for ${down} bars; only the last ${PAPER_CATCH_UP_BARS} are played into the paper venue` });
+    }
+  }
   return new CandleFeed({
-    port, symbol, timeframe: s.timeframe, windowBars: windowBarsFor(warm), now: deps.now, sleep: deps.sleep,
+    port, symbol, timeframe: s.timeframe, windowBars, now: deps.now, sleep: deps.sleep,
     pollIntervalMs: cfg.pollIntervalMs, ...cfg.feed,
   });
 }
@@ -179,7 +196,7 @@ async function paperVenue(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, bot: Bot
   const path = new PaperOrderPath(omOf(host.store, bot, host, paper, deps, Math.max(60_000, graceMs + 1000), now), paper, host.store, bot.id, deps.now);
   for (const sym of bot.symbols) await reenterOpenOrders(host.store, bot, paper, sym, (ts) => { stamp = ts; });
   const update = (c: Candle, symbol: string) => ({ symbol, timeframe: s.timeframe, candle: c, closed: true });
-  const feeds = new Map(bot.symbols.map((sym) => [sym, feedOf(cfg, deps, host, bot, s, data, sym)]));
+  const feeds = new Map(bot.symbols.map((sym) => [sym, feedOf(cfg, deps, host, bot, s, data, sym, true)]));
   const feed: FeedVenue = {
     port: paper, feed: feeds.get(bot.symbols[0]) as CandleFeed, feeds,
     playCandle: (c, symbol = bot.symbols[0]) => {
