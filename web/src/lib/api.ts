@@ -63,11 +63,6 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   return json as T;
 }
 
-/** A file URL the browser can open directly (downloads, report pages): the token rides in the query. */
-export function fileUrl(path: string, query?: RequestOptions['query']): string {
-  return apiUrl(path, { ...query, ...(session.token ? { token: session.token } : {}) });
-}
-
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) return `${e.message} (${e.code})`;
   return e instanceof Error ? e.message : String(e);
