@@ -618,11 +618,11 @@ class OrderSim implements BarMatcher {
       warm[m] = ptr[m] + Math.max(0, Math.floor(this.strategy.warmup(this.params) || 0));
     }
     const marks: MarkSource = { frames, start: Int32Array.from(ptr), end, mark0: Float64Array.from(this.mark) };
-    // The per-step series are logged where they change (see step-log.ts): the account after a step with a fill, the
-    // open-order count after a step that changed it. Step 0 is always logged.
+    // The per-step series are not recorded every step (see step-log.ts): the account is logged after a step with a fill
+    // (and at step 0); the open-order counts come from the orders' bars when the columns are read.
     const log = new StepLog(M);
     const fl = this.fills;
-    let lastFills = -1, lastOpen = -1;
+    let lastFills = -1;
     const decide = this.strategy.decide;
     let maxOpen = 0, maxCap = 0;
     if (M === 1) {
@@ -643,7 +643,6 @@ class OrderSim implements BarMatcher {
         }
         if (fl.n !== lastFills) { lastFills = fl.n; log.cash = this.cash; log.account(s, ledger); }
         const open = this.openTotal, inUse = ledger.totalOpenCost;
-        if (open !== lastOpen) { lastOpen = open; log.open(s, open); }
         if (open > maxOpen) maxOpen = open;
         if (inUse > maxCap) maxCap = inUse;
       }
@@ -670,7 +669,6 @@ class OrderSim implements BarMatcher {
       }
       if (fl.n !== lastFills) { lastFills = fl.n; log.cash = this.cash; log.account(s, ledger); }
       const open = this.openTotal, inUse = ledger.totalOpenCost;
-      if (open !== lastOpen) { lastOpen = open; log.open(s, open); }
       if (open > maxOpen) maxOpen = open;
       if (inUse > maxCap) maxCap = inUse;
     }
@@ -724,14 +722,14 @@ class OrderSim implements BarMatcher {
       strategy: this.strategy.ref, params: this.params, fillModel: fm, initialCash: this.cfg.initialCash, markets,
       ts: T,
       // the per-step series, expanded from the step log on first read (see step-log.ts)
-      get equity(): Float64Array { return (cols ??= log.expand(T, marks)).equity; },
-      get cash(): Float64Array { return (cols ??= log.expand(T, marks)).cash; },
-      get inventoryValue(): Float64Array { return (cols ??= log.expand(T, marks)).inv; },
-      get capitalInUse(): Float64Array { return (cols ??= log.expand(T, marks)).cap; },
-      get openOrders(): Float64Array { return (cols ??= log.expand(T, marks)).openOrders; },
-      get realised(): Float64Array { return (cols ??= log.expand(T, marks)).realised; },
-      get unrealised(): Float64Array { return (cols ??= log.expand(T, marks)).unrealised; },
-      get fees(): Float64Array { return (cols ??= log.expand(T, marks)).fees; },
+      get equity(): Float64Array { return (cols ??= log.expand(T, marks, store)).equity; },
+      get cash(): Float64Array { return (cols ??= log.expand(T, marks, store)).cash; },
+      get inventoryValue(): Float64Array { return (cols ??= log.expand(T, marks, store)).inv; },
+      get capitalInUse(): Float64Array { return (cols ??= log.expand(T, marks, store)).cap; },
+      get openOrders(): Float64Array { return (cols ??= log.expand(T, marks, store)).openOrders; },
+      get realised(): Float64Array { return (cols ??= log.expand(T, marks, store)).realised; },
+      get unrealised(): Float64Array { return (cols ??= log.expand(T, marks, store)).unrealised; },
+      get fees(): Float64Array { return (cols ??= log.expand(T, marks, store)).fees; },
       // built on first read (one handle per order; the grid places ~100k a year on 1m bars)
       get orders(): readonly OrderRecord[] { return (orders ??= Array.from({ length: store.n }, (_, id): OrderRecord => new OrderHandle(store, id))); },
       get fills(): readonly FillView[] { return (fillRows ??= Array.from({ length: fl.n }, (_, k) => fl.row(k, store))); },

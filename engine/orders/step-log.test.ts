@@ -38,9 +38,13 @@ describe('StepLog.expand = recording every step', () => {
       const log = new StepLog(M);
       const S = T.length;
       const want = { equity: new Float64Array(S), cash: new Float64Array(S), inv: new Float64Array(S), cap: new Float64Array(S), openOrders: new Float64Array(S), realised: new Float64Array(S), unrealised: new Float64Array(S), fees: new Float64Array(S) };
-      let cash = 1000, open = 0, lastOpen = -1;
+      let cash = 1000, open = 0;
+      // orders as the store keeps them: placed and closed at bars of their market (each the bar of a step)
+      const orders = { n: 0, market: new Int32Array(S), placedBar: new Int32Array(S), doneBar: new Int32Array(S) };
+      const openIds: number[] = [];
       for (let s = 0; s < S; s++) {
-        for (let m = 0; m < M; m++) if (ptr[m] < end[m] && frames[m].ts[ptr[m]] === T[s]) mark[m] = frames[m].close[ptr[m]++];
+        const here: number[] = [];
+        for (let m = 0; m < M; m++) if (ptr[m] < end[m] && frames[m].ts[ptr[m]] === T[s]) { here.push(m); mark[m] = frames[m].close[ptr[m]++]; }
         const changed = s === 0 || rnd() < 0.2;
         if (changed && s > 0) {
           // move the account the way fills do: buys open lots, sells close them (base may return to exactly 0)
@@ -57,7 +61,13 @@ describe('StepLog.expand = recording every step', () => {
             cash += px * size - fee;
           }
         }
-        if (rnd() < 0.3) open += rnd() < 0.5 && open > 0 ? -1 : 1;
+        // place or close orders of markets with a bar at this step (some placed and closed within the step)
+        for (const m of here) {
+          const bar = ptr[m] - 1;
+          if (rnd() < 0.3) { const id = orders.n++; orders.market[id] = m; orders.placedBar[id] = bar; orders.doneBar[id] = -1; openIds.push(id); open++; }
+          const k = openIds.findIndex((id) => orders.market[id] === m);
+          if (k >= 0 && rnd() < 0.3) { orders.doneBar[openIds[k]] = bar; openIds.splice(k, 1); open--; }
+        }
         // the recording this replaced
         let iv = 0, un = 0;
         for (let m = 0; m < M; m++) {
@@ -68,12 +78,13 @@ describe('StepLog.expand = recording every step', () => {
         want.realised[s] = ledger.realised; want.unrealised[s] = un; want.fees[s] = ledger.fees;
         // the log
         if (changed) { log.cash = cash; log.account(s, ledger); }
-        if (open !== lastOpen) { lastOpen = open; log.open(s, open); }
       }
-      const got = log.expand(T, { frames, start, end, mark0 });
+      const got = log.expand(T, { frames, start, end, mark0 }, orders);
       for (const k of Object.keys(want) as (keyof typeof want)[]) expect(bits(got[k]), k).toEqual(bits(want[k]));
       expect(log.lastEquity(T, { frames, start, end, mark0 })).toBe(want.equity[S - 1]);
       expect(ledger.n).toBeGreaterThan(10);
+      expect(orders.n).toBeGreaterThan(50);
+      expect(openIds.length).toBeLessThan(orders.n);
     });
   }
 });

@@ -2,12 +2,13 @@
  * The order simulator's per-step account series (equity, cash, inventory value, capital in use, open orders,
  * realised, unrealised, fees), kept as a log of changes and expanded into one column per series on first read.
  *
- * Cash, the ledger and the open-order count change only at some steps: the account (cash, capital in use, realised,
- * fees, and each market's base and open cost) only at a step with a fill, the open-order count at a step that places
- * or closes an order. The simulator logs those values at the end of such a step (`account`, `open`); every other step
- * repeats them. Equity, inventory value and unrealised P&L also move with the marks, each market's latest close: they
- * are recomputed from the logged values and the candles, with the same float operations in the same order as a
- * per-step recording would use, so every column is bit-identical to one filled step by step.
+ * The account (cash, capital in use, realised, fees, and each market's base and open cost) changes only at a step with
+ * a fill: the simulator logs it at the end of such a step (`account`); every other step repeats it. The open-order
+ * count is that of the orders placed at or before the step and not closed by it, counted from the order columns (an
+ * order is placed and closed at bars of its market, each the bar of a step). Equity, inventory value and unrealised
+ * P&L also move with the marks, each market's latest close: they are recomputed from the logged values and the
+ * candles, with the same float operations in the same order as a per-step recording would use, so every column is
+ * bit-identical to one filled step by step.
  */
 import type { CandleFrame } from '../frame.ts';
 import type { LotLedger } from '../lots/ledger.ts';
@@ -24,6 +25,14 @@ export interface StepColumns {
   readonly fees: Float64Array;
 }
 
+/** Where orders were placed and closed (the order store's columns): bars of each order's market; doneBar -1 = open. */
+export interface OrderBars {
+  readonly n: number;
+  readonly market: Int32Array;
+  readonly placedBar: Int32Array;
+  readonly doneBar: Int32Array;
+}
+
 /** The marks as the simulator sets them: where each market's rows start and end, and its mark before its first bar. */
 export interface MarkSource {
   readonly frames: readonly CandleFrame[];
@@ -38,9 +47,6 @@ export class StepLog {
   private nAcc = 0;
   private accStep = new Int32Array(256);
   private acc: Float64Array;
-  private nOpen = 0;
-  private openStep = new Int32Array(1024);
-  private openVal = new Int32Array(1024);
 
   constructor(readonly markets: number) {
     this.width = 4 + 2 * markets;
@@ -64,17 +70,6 @@ export class StepLog {
     for (let m = 0; m < M; m++) { a[o + 4 + m] = base[m]; a[o + 4 + M + m] = openCost[m]; }
   }
 
-  /** Log the open-order count at the end of step `s` (once per step at most, steps ascending). */
-  open(s: number, count: number): void {
-    if (this.nOpen === this.openStep.length) {
-      const st = new Int32Array(this.nOpen * 2); st.set(this.openStep); this.openStep = st;
-      const v = new Int32Array(this.nOpen * 2); v.set(this.openVal); this.openVal = v;
-    }
-    const k = this.nOpen++;
-    this.openStep[k] = s;
-    this.openVal[k] = count;
-  }
-
   /** Equity at the last step (the one value the totals need), computed as `expand` does. */
   lastEquity(T: Float64Array, src: MarkSource): number {
     const S = T.length;
@@ -90,14 +85,13 @@ export class StepLog {
   }
 
   /** The columns for timeline `T`. */
-  expand(T: Float64Array, src: MarkSource): StepColumns {
+  expand(T: Float64Array, src: MarkSource, orders: OrderBars): StepColumns {
     const S = T.length, M = this.markets, W = this.width;
     const equity = new Float64Array(S), cash = new Float64Array(S), inv = new Float64Array(S), cap = new Float64Array(S);
-    const openOrders = new Float64Array(S), realised = new Float64Array(S), unrealised = new Float64Array(S), fees = new Float64Array(S);
+    const openOrders = openCounts(T, src, orders), realised = new Float64Array(S), unrealised = new Float64Array(S), fees = new Float64Array(S);
     const a = this.acc, accStep = this.accStep, nAcc = this.nAcc;
-    const openStep = this.openStep, openVal = this.openVal, nOpen = this.nOpen;
-    let ja = -1, jo = -1;
-    let c = 0, inUse = 0, re = 0, fe = 0, open = 0;
+    let ja = -1;
+    let c = 0, inUse = 0, re = 0, fe = 0;
     if (M === 1) {
       // one market: step s is row start + s, its mark that row's close
       const close = src.frames[0].close, r0 = src.start[0];
@@ -107,10 +101,9 @@ export class StepLog {
           const o = ++ja * W;
           c = a[o]; inUse = a[o + 1]; re = a[o + 2]; fe = a[o + 3]; b = a[o + 4]; oc = a[o + 5];
         }
-        if (jo + 1 < nOpen && openStep[jo + 1] === s) open = openVal[++jo];
         let iv = 0, un = 0;
         if (b !== 0) { const mk = close[r0 + s]; iv += b * mk; un += b * mk - oc; }
-        equity[s] = c + iv; cash[s] = c; inv[s] = iv; cap[s] = inUse; openOrders[s] = open;
+        equity[s] = c + iv; cash[s] = c; inv[s] = iv; cap[s] = inUse;
         realised[s] = re; unrealised[s] = un; fees[s] = fe;
       }
       return { equity, cash, inv, cap, openOrders, realised, unrealised, fees };
@@ -127,7 +120,6 @@ export class StepLog {
         o = ++ja * W;
         c = a[o]; inUse = a[o + 1]; re = a[o + 2]; fe = a[o + 3];
       }
-      if (jo + 1 < nOpen && openStep[jo + 1] === s) open = openVal[++jo];
       let iv = 0, un = 0;
       if (ja >= 0) {
         for (let m = 0; m < M; m++) {
@@ -135,11 +127,34 @@ export class StepLog {
           if (b !== 0) { iv += b * mark[m]; un += b * mark[m] - a[o + 4 + M + m]; }
         }
       }
-      equity[s] = c + iv; cash[s] = c; inv[s] = iv; cap[s] = inUse; openOrders[s] = open;
+      equity[s] = c + iv; cash[s] = c; inv[s] = iv; cap[s] = inUse;
       realised[s] = re; unrealised[s] = un; fees[s] = fe;
     }
     return { equity, cash, inv, cap, openOrders, realised, unrealised, fees };
   }
+}
+
+/** Open orders at the end of each step: placed at or before it, not closed at or before it. */
+function openCounts(T: Float64Array, src: MarkSource, orders: OrderBars): Float64Array {
+  const S = T.length;
+  const delta = new Int32Array(S + 1);
+  const stepOf = (m: number, bar: number): number => {
+    if (src.frames.length === 1) return bar - src.start[0];
+    const t = src.frames[m].ts[bar];
+    let lo = 0, hi = S;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (T[mid] < t) lo = mid + 1; else hi = mid; }
+    return lo;
+  };
+  for (let id = 0; id < orders.n; id++) {
+    const m = orders.market[id];
+    delta[stepOf(m, orders.placedBar[id])]++;
+    const done = orders.doneBar[id];
+    if (done >= 0) delta[stepOf(m, done)]--;
+  }
+  const out = new Float64Array(S);
+  let open = 0;
+  for (let s = 0; s < S; s++) { open += delta[s]; out[s] = open; }
+  return out;
 }
 
 /** Market m's mark at timeline timestamp t: the close of its last row at or before t, else its mark before its first bar. */
