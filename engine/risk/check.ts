@@ -6,6 +6,7 @@ import {
   DEFAULT_MAX_OPEN_ORDERS, apiErrorRule, dailyLossRule, drawdownRule, kellyRule, openOrdersGlobalRule, openOrdersMarketRule,
   stopLossRule, volatilityRule, walletRule, weeklyLossRule, type RiskConfig,
 } from './rules.ts';
+import { validateRotationSettings } from './rotation.ts';
 
 /** The first denial of `rules` in order, or allow. Cheap rules first is the caller's choice of order. */
 export function checkRisk(intent: RiskIntent, state: RiskState, rules: readonly RiskRule[]): RiskDecision {
@@ -36,12 +37,13 @@ function checkPctOrAbs(name: string, v: PctOrAbs | undefined, maxPct = 100): voi
   if (hasAbs && !(v.abs! > 0 && Number.isFinite(v.abs!))) throw bad(`${name}.abs must be a positive finite quote amount, got ${v.abs}`);
 }
 
-const KNOWN = ['wallet', 'stopLoss', 'drawdown', 'dailyLoss', 'weeklyLoss', 'kelly', 'volatility', 'apiErrors', 'openOrders'];
+const KNOWN = ['wallet', 'stopLoss', 'drawdown', 'dailyLoss', 'weeklyLoss', 'kelly', 'volatility', 'apiErrors', 'openOrders', 'rotation'];
 
 /** Throws a usage error (RISK_CONFIG_INVALID) naming the first bad setting and what is allowed. */
 export function validateRiskConfig(cfg: RiskConfig): void {
   for (const k of Object.keys(cfg)) if (!KNOWN.includes(k)) throw bad(`unknown risk setting '${k}'; known: ${KNOWN.join(', ')}`);
   checkPctOrAbs('stopLoss', cfg.stopLoss, 99.999999);
+  if (cfg.rotation !== undefined) validateRotationSettings(cfg.rotation);
   checkPctOrAbs('drawdown', cfg.drawdown);
   checkPctOrAbs('dailyLoss', cfg.dailyLoss);
   checkPctOrAbs('weeklyLoss', cfg.weeklyLoss);

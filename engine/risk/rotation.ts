@@ -14,6 +14,17 @@ export interface RotationConfig {
   readonly maxRotations: number;
 }
 
+/** A strategy the bot may rotate to: `id` or `id@version`, with its parameters (defaults for those omitted). */
+export interface RotationCandidate {
+  readonly strategy: string;
+  readonly params?: Readonly<Record<string, unknown>>;
+}
+
+/** The bot's risk setting `rotation`: the state machine's config and the candidates, in order of preference. */
+export interface RotationSettings extends RotationConfig {
+  readonly candidates: readonly RotationCandidate[];
+}
+
 export interface RotationState {
   /** Strategy in use (`id@version` or any label the caller uses in `candidates`). */
   readonly current: string;
@@ -45,6 +56,24 @@ export function validateRotationConfig(cfg: RotationConfig): void {
   if (!Number.isInteger(cfg.maxRotations) || cfg.maxRotations < 0) {
     throw usageError('RISK_CONFIG_INVALID', `rotation.maxRotations must be an integer >= 0, got ${cfg.maxRotations}`);
   }
+}
+
+/** Throws a usage error (RISK_CONFIG_INVALID) naming what is wrong with a `rotation` setting. */
+export function validateRotationSettings(s: RotationSettings): void {
+  if (s === null || typeof s !== 'object') throw usageError('RISK_CONFIG_INVALID', `rotation must be an object { maxConsecutiveLosses, maxRotations, candidates: [{ strategy, params? }] }, got ${JSON.stringify(s)}`);
+  for (const k of Object.keys(s)) {
+    if (!['maxConsecutiveLosses', 'maxRotations', 'candidates'].includes(k)) throw usageError('RISK_CONFIG_INVALID', `unknown rotation setting '${k}'; known: maxConsecutiveLosses, maxRotations, candidates`);
+  }
+  validateRotationConfig(s);
+  if (!Array.isArray(s.candidates)) throw usageError('RISK_CONFIG_INVALID', `rotation.candidates must be a list of { strategy: 'id' or 'id@version', params?: {...} }, got ${JSON.stringify(s.candidates)}`);
+  s.candidates.forEach((c, j) => {
+    if (c === null || typeof c !== 'object' || typeof c.strategy !== 'string' || c.strategy === '') {
+      throw usageError('RISK_CONFIG_INVALID', `rotation.candidates[${j}] must be { strategy: 'id' or 'id@version', params?: {...} }, got ${JSON.stringify(c)}`);
+    }
+    if (c.params !== undefined && (c.params === null || typeof c.params !== 'object' || Array.isArray(c.params))) {
+      throw usageError('RISK_CONFIG_INVALID', `rotation.candidates[${j}].params must be an object of parameter values, got ${JSON.stringify(c.params)}`);
+    }
+  });
 }
 
 /**

@@ -125,6 +125,14 @@ describe('daily and weekly loss limits (UTC)', () => {
     expect(run({ weeklyLoss: { abs: 100 } }, buy(0.1), { ...s, now: Date.UTC(2025, 2, 17) }).allow).toBe(true);
     expectDenied(run({ weeklyLoss: { abs: 100 } }, buy(0.1), { ...s, now: Date.UTC(2025, 2, 17) - 1 }), 'weekly-loss');
   });
+  it('a loss-limit denial says when its pause ends: the next UTC day, the next ISO week', () => {
+    const d = run({ dailyLoss: { abs: 10 } }, buy(0.1), state({ realisedByDay: { '2025-03-12': -50 } }));
+    expect(!d.allow && d.until).toBe(Date.UTC(2025, 2, 13));
+    const w = run({ weeklyLoss: { abs: 10 } }, buy(0.1), state({ realisedByWeek: { '2025-W11': -50 } }));
+    expect(!w.allow && w.until).toBe(Date.UTC(2025, 2, 17));
+    const dd = run({ drawdown: { pct: 5 } }, buy(0.1), state({ equityHistory: [{ ts: T0 - 1, equity: 1000 }, { ts: T0, equity: 900 }] }));
+    expect(!dd.allow && dd.effect === 'emergency-stop' && dd.until).toBeUndefined();
+  });
 });
 
 describe('Kelly sizing rule', () => {
@@ -165,6 +173,8 @@ describe('API error-rate breaker', () => {
     expectDenied(run(cfg, sell(0.1), state({ apiErrorTs: errs })), 'api-errors', 'pause-orders');
     expectDenied(run(cfg, buy(0.1), state({ apiErrorTs: errs, now: T0 + 38_999 })), 'api-errors');
     expect(run(cfg, buy(0.1), state({ apiErrorTs: errs, now: T0 + 39_000 })).allow).toBe(true); // cool-down over
+    const p = run(cfg, buy(0.1), state({ apiErrorTs: errs }));
+    expect(!p.allow && p.until).toBe(T0 + 39_000);
   });
   it('K errors, or errors spread wider than W, do not trip', () => {
     expect(run(cfg, buy(0.1), state({ apiErrorTs: [T0 - 3000, T0 - 2000, T0 - 1000] })).allow).toBe(true);

@@ -3,7 +3,8 @@
  * A rule that is not configured is not built, except the global open-order cap (490 by default).
  */
 import { RISK_ALLOW, riskDeny, type PctOrAbs, type RiskLot, type RiskRule, type RiskState, type WalletState } from './types.ts';
-import { isoWeekKey, utcDayKey } from './calendar.ts';
+import { isoWeekKey, isoWeekStart, utcDayKey, utcDayStart } from './calendar.ts';
+import type { RotationSettings } from './rotation.ts';
 import { kellyFraction, type KellyConfig } from './kelly.ts';
 
 /** Coinbase allows 500 open orders per account; keep a margin. */
@@ -52,6 +53,8 @@ export interface RiskConfig {
   readonly volatility?: VolatilityConfig;
   readonly apiErrors?: ApiErrorConfig;
   readonly openOrders?: OpenOrdersConfig;
+  /** Consecutive-loss rotation (rotation.ts): not a per-order rule; the runtime feeds it every closed trade. */
+  readonly rotation?: RotationSettings;
 }
 
 // ---------- wallet ----------
@@ -151,13 +154,15 @@ export function drawdownRule(cfg: PctOrAbs): RiskRule {
 function lossLimitRule(rule: 'daily-loss' | 'weekly-loss', cfg: PctOrAbs): RiskRule {
   const keyOf = rule === 'daily-loss' ? utcDayKey : isoWeekKey;
   const book = rule === 'daily-loss' ? 'realisedByDay' : 'realisedByWeek';
+  // the effect lasts until the next calendar boundary (a new day / week starts with no realised loss)
+  const nextBoundary = rule === 'daily-loss' ? (t: number) => utcDayStart(t) + 86_400_000 : (t: number) => isoWeekStart(t) + 7 * 86_400_000;
   return (intent, state) => {
     if (intent.side !== 'buy') return RISK_ALLOW;
     const key = keyOf(state.now);
     const pnl = state[book][key] ?? 0;
     const limit = cfg.pct !== undefined ? (state.wallet.budget * cfg.pct) / 100 : (cfg.abs ?? Infinity);
     if (-pnl >= limit) {
-      return riskDeny(rule, `realised loss ${fmt(-pnl)} quote in ${rule === 'daily-loss' ? 'UTC day' : 'ISO week'} ${key} reached the limit of ${fmt(limit)} quote${cfg.pct !== undefined ? ` (${cfg.pct} % of the budget)` : ''}`, 'pause-entries');
+      return riskDeny(rule, `realised loss ${fmt(-pnl)} quote in ${rule === 'daily-loss' ? 'UTC day' : 'ISO week'} ${key} reached the limit of ${fmt(limit)} quote${cfg.pct !== undefined ? ` (${cfg.pct} % of the budget)` : ''}`, 'pause-entries', nextBoundary(state.now));
     }
     return RISK_ALLOW;
   };
@@ -232,7 +237,7 @@ export function apiErrorRule(cfg: ApiErrorConfig): RiskRule {
   return (_intent, state) => {
     const at = apiBreakerTrippedAt(state.apiErrorTs, state.now, cfg);
     if (at === at && state.now < at + cfg.cooldownMs) {
-      return riskDeny('api-errors', `more than ${cfg.maxErrors} API errors within ${cfg.windowMs} ms (tripped at ${new Date(at).toISOString()}): new orders paused until ${new Date(at + cfg.cooldownMs).toISOString()}`, 'pause-orders');
+      return riskDeny('api-errors', `more than ${cfg.maxErrors} API errors within ${cfg.windowMs} ms (tripped at ${new Date(at).toISOString()}): new orders paused until ${new Date(at + cfg.cooldownMs).toISOString()}`, 'pause-orders', at + cfg.cooldownMs);
     }
     return RISK_ALLOW;
   };

@@ -102,6 +102,12 @@ export interface RiskDenial {
   /** Human-readable: what limit was hit, with the numbers. */
   readonly reason: string;
   readonly effect: RiskEffect;
+  /**
+   * When the effect ends by itself (epoch ms), for limits tied to a known time: the next UTC day (daily loss), the
+   * next ISO week (weekly loss), the end of the cool-down (API errors). Absent: the effect lasts as long as the
+   * condition (volatility) or until a manual resume (emergency stop).
+   */
+  readonly until?: number;
 }
 
 export type RiskDecision = RiskAllow | RiskDenial;
@@ -111,8 +117,8 @@ export type RiskRule = (intent: RiskIntent, state: RiskState) => RiskDecision;
 
 export const RISK_ALLOW: RiskAllow = Object.freeze({ allow: true });
 
-export function riskDeny(rule: RiskRuleName, reason: string, effect: RiskEffect = 'deny'): RiskDenial {
-  return { allow: false, rule, reason, effect };
+export function riskDeny(rule: RiskRuleName, reason: string, effect: RiskEffect = 'deny', until?: number): RiskDenial {
+  return until === undefined ? { allow: false, rule, reason, effect } : { allow: false, rule, reason, effect, until };
 }
 
 /** A limit given either as a percentage or as an absolute quote amount (exactly one). */

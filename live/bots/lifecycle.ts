@@ -5,7 +5,7 @@
  *   created            → running | stopped
  *   running            → paused | stopped | hold | emergency-stopped
  *   paused             → running | stopped | emergency-stopped      (no new orders; resting orders stay)
- *   hold               → running | paused | stopped | emergency-stopped   (grid capital cap: sells only)
+ *   hold               → running | paused | stopped | emergency-stopped   (grid capital cap, daily/weekly loss limit: sells only)
  *   stopped            → running | stopped                          (restart; stop again = cancel leftovers)
  *   emergency-stopped  → running (manual resume only) | stopped
  */

@@ -99,6 +99,7 @@ export class BotService {
     const params = strategy.resolveParams(input.params ?? {});
     const risk = input.risk ?? {};
     validateRiskConfig(risk);
+    this.validateRotationCandidates(risk);
     const settings = validateSettings(input.settings ?? {});
     const ts = this.now();
     const bot = this.store.db.transaction(() => {
@@ -110,6 +111,21 @@ export class BotService {
       return b;
     }).immediate();
     return bot;
+  }
+
+  /**
+   * The strategies a `rotation` setting names must resolve here, with their params (usage errors UNKNOWN_STRATEGY,
+   * STRATEGY_VERSION_MISMATCH or the strategy's param errors, prefixed with the candidate).
+   */
+  validateRotationCandidates(risk: RiskConfig): void {
+    (risk.rotation?.candidates ?? []).forEach((c, j) => {
+      try {
+        resolveBotStrategy(c.strategy, this.strategies).resolveParams(c.params ?? {});
+      } catch (e) {
+        if (e instanceof TradelabError) throw new TradelabError(e.code, e.family, `risk.rotation.candidates[${j}] (${c.strategy}): ${e.message}`);
+        throw e;
+      }
+    });
   }
 
   get(id: string): BotRow { return this.store.bots.require(id); }

@@ -141,6 +141,8 @@ export class OrderManager {
     };
     const decision = checkRisk(rIntent, buildRiskState(this.store, this.botId, {
       now, recentPrices: this.cfg.riskInputs?.().recentPrices, apiErrorTs: this.errorTs,
+      // after a manual resume from a drawdown stop, the drawdown is measured from the resume (live/runtime/risk-supervisor.ts)
+      equitySinceTs: this.store.bots.getState<number>(this.botId, '', 'risk.equitySince'),
     }), this.rules);
     if (!decision.allow) {
       this.store.journal.recordRiskDenial({

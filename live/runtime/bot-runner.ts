@@ -28,6 +28,8 @@ import type { LogFn } from './logger.ts';
 import { NOT_ON_VENUE, type NewFill, type OrderPath } from './order-path.ts';
 import { StoreViews } from './store-views.ts';
 import type { FillView } from '../../engine/orders/views.ts';
+import type { RiskDenial } from '../../engine/risk/types.ts';
+import type { RiskSupervisor } from './risk-supervisor.ts';
 
 /** True when `v` survives JSON (plain objects, arrays, numbers, strings, booleans, null). */
 function isPlainJson(v: unknown, depth = 0): boolean {
@@ -89,6 +91,12 @@ export interface BotRunnerDeps {
    * bar is played). Accepted for the callers that say so; the 'next-open' mode of the former runtime venue is gone.
    */
   readonly placeAt?: 'close';
+  /**
+   * The bot's risk supervisor (risk-supervisor.ts; shared by the runners of a bot of several symbols): denials' effects,
+   * equity snapshots for the drawdown limit, the consecutive-loss rotation (the strategy in use may differ from
+   * `strategy`: the rotation's current one).
+   */
+  readonly risk?: RiskSupervisor;
 }
 
 /** 'gap': a live feed met a gap it could not fill; the bot was paused (feed-runner.ts). */
@@ -111,8 +119,8 @@ export class BotRunner {
   readonly symbol: string;
   /** bot_state market of the cursor, outbox and strategy state ('' or the symbol). */
   private readonly key: string;
-  private readonly strategy: AnyStrategy;
-  private readonly params: ParamValues;
+  private strategy: AnyStrategy;
+  private params: ParamValues;
   /** The candles; a live feed replaces it by its rolling window every bar (stepLive). */
   private frame: CandleFrame;
   private ind!: Indicators;
@@ -124,9 +132,11 @@ export class BotRunner {
     i: number; frame: CandleFrame; ind: Indicators; params: ParamValues; position: PositionView; state: unknown; symbol?: string; market?: number;
     fills?: readonly FillView[]; orders?: StoreViews['orders']; account?: StoreViews['account']; record?: (name: string, value: number) => void; fill?: FillView;
   };
-  private readonly views: StoreViews | undefined;
+  private views: StoreViews | undefined;
   /** False when the strategy keeps state JSON cannot hold (class instances, typed arrays): it cannot resume after a restart. */
-  private readonly stateSavable: boolean;
+  private stateSavable = true;
+  /** The risk supervisor's rotation generation this runner's strategy belongs to. */
+  private riskGen = 0;
   /** Fill numbers (FillView.seq): the bot's, shared by the runners of a bot of several symbols (the backtest numbers all markets' fills). */
   private readonly fillSeq: { n: number };
   /** In-bar paths (simulated venues): the fills of the bar in progress (and their views), handed over by the venue's hook. */
@@ -149,24 +159,81 @@ export class BotRunner {
     this.symbol = d.symbol ?? d.bot.symbols[0];
     this.key = d.stateKey ?? '';
     this.fillSeq = d.fillCounter ?? { n: 0 };
-    this.strategy = d.strategy;
-    this.params = d.strategy.resolveParams(d.bot.params) as ParamValues;
     this.frame = d.frame;
     this.status = d.bot.status;
-    const saved = this.store.bots.getState<unknown>(this.botId, this.key, K_STRATEGY);
-    const initial = d.strategy.initState(this.params);
+    this.ctx = { i: 0, frame: d.frame, ind: {}, params: {}, position: FLAT_POSITION, state: undefined, symbol: this.symbol, market: 0 };
+    const cur = d.risk?.current();
+    this.riskGen = d.risk?.generation ?? 0;
+    this.strategy = cur?.strategy ?? d.strategy;
+    this.params = {} as ParamValues;
+    this.useStrategy(this.strategy, cur?.params ?? d.bot.params, true);
+    d.path.inBar?.setHandler((f) => this.onBarFill(f), d.bot.symbols.length > 1 ? this.symbol : undefined);
+  }
+
+  /**
+   * Puts a strategy in use: its params, its state (the saved one when `restore`, else fresh), its views (order
+   * strategies) and, once the candles are known, its indicators.
+   */
+  private useStrategy(strategy: AnyStrategy, rawParams: Readonly<Record<string, unknown>>, restore: boolean): void {
+    const d = this.d;
+    this.strategy = strategy;
+    this.params = strategy.resolveParams(rawParams) as ParamValues;
+    const saved = restore ? this.store.bots.getState<unknown>(this.botId, this.key, K_STRATEGY) : undefined;
+    const initial = strategy.initState(this.params);
     // A strategy with saveState/loadState hooks (engine/strategy.ts) stores anything; others need plain JSON.
-    this.stateSavable = d.strategy.saveState !== undefined || isPlainJson(initial);
-    this.state = saved !== undefined && this.stateSavable ? loadStrategyState(d.strategy, saved, this.params) : initial;
-    this.ctx = { i: 0, frame: d.frame, ind: {}, params: this.params, position: FLAT_POSITION, state: this.state, symbol: this.symbol, market: 0 };
-    if (d.strategy.kind === 'orders') {
+    this.stateSavable = strategy.saveState !== undefined || isPlainJson(initial);
+    this.state = saved !== undefined && this.stateSavable ? loadStrategyState(strategy, saved, this.params) : initial;
+    this.ctx.params = this.params;
+    this.ctx.state = this.state;
+    if (strategy.kind === 'orders' && !this.views) {
       this.views = new StoreViews(this.store, this.botId, this.symbol, d.bot.budget, d.settings.feeRate, (ts) => lowerBound(this.frame.ts, ts),
         (sym) => this.peerMark(sym));
       this.ctx.orders = this.views.orders;
       this.ctx.account = this.views.account;
       this.ctx.record = (name, value) => this.record(name, value);
     }
-    d.path.inBar?.setHandler((f) => this.onBarFill(f), d.bot.symbols.length > 1 ? this.symbol : undefined);
+    if (this.ind !== undefined) {
+      this.ind = strategy.indicators(this.frame, this.params);
+      this.ctx.ind = this.ind;
+    }
+    this.positionDirty = true;
+  }
+
+  /**
+   * At bar k's close, before deciding: the risk supervisor's look at the bar (timed effects end, equity snapshot,
+   * closed trades through the rotation) and, after a rotation, the new strategy put in use (fresh state; the old
+   * one's outbox was never decided, its resting orders are cancelled by `settleRisk` before anything goes out).
+   */
+  private riskAtClose(k: number): void {
+    const risk = this.d.risk;
+    if (!risk) return;
+    risk.mark(this.symbol, this.frame.close[k]);
+    risk.atClose(this.frame.ts[k]);
+    if (risk.generation !== this.riskGen) {
+      this.riskGen = risk.generation;
+      const cur = risk.current();
+      this.store.bots.deleteState(this.botId, this.key, K_STRATEGY);
+      this.useStrategy(cur.strategy, cur.params, false);
+      this.d.log({ event: 'strategy.swap', bot: this.botId, symbol: this.symbol, strategy: cur.label, bar: this.frame.ts[k] });
+    }
+    this.status = this.readStatus();
+  }
+
+  /** A denied order: its effect through the supervisor, and the runner's status refreshed (the bar goes on under it). */
+  private onDenied(denial: RiskDenial | undefined, k: number): void {
+    if (!denial || !this.d.risk) return;
+    this.d.risk.onDenial(denial, this.frame.ts[k] + this.barMs());
+    this.status = this.readStatus();
+  }
+
+  private barMs(): number {
+    const f = this.frame;
+    return f.length > 1 ? f.ts[f.length - 1] - f.ts[f.length - 2] : 0;
+  }
+
+  /** Cancels owed by an emergency stop or a rotation (never a sell). */
+  private async settleRisk(): Promise<void> {
+    if (this.d.risk) await this.d.risk.settle(() => this.d.path.cancelAll());
   }
 
   /** Bar index of the first decision. */
@@ -204,6 +271,7 @@ export class BotRunner {
     if (cursorTs !== undefined) {
       // Orders decided at the last saved close and not placed before the process ended go out now, before any bar.
       const k0 = lowerBound(frame.ts, cursorTs);
+      await this.settleRisk();
       await this.flushOutbox(k0);
     }
     let k = cursorTs === undefined ? start : lowerBound(frame.ts, cursorTs) + 1;
@@ -262,7 +330,7 @@ export class BotRunner {
       throw usageError('STRATEGY_STATE_NOT_SAVABLE', `bot '${this.botId}': strategy '${this.strategy.id}' keeps state that cannot be saved (class instances or typed arrays), so it cannot resume after a restart; start a new bot`);
     }
     this.status = this.readStatus();
-    if (cursorTs !== undefined) await this.flushOutbox(k);
+    if (cursorTs !== undefined) { await this.settleRisk(); await this.flushOutbox(k); }
     return cursorTs;
   }
 
@@ -322,6 +390,7 @@ export class BotRunner {
       this.store.bots.setState(this.botId, this.key, K_CURSOR, this.frame.ts[k], this.now(k));
       return;
     }
+    this.riskAtClose(k);
     const intents = this.strategy.kind === 'orders' ? this.decideOrders(k, fills) : this.decide(k);
     const ts = this.frame.ts[k];
     const entries = this.outboxEntries(intents, ts);
@@ -330,7 +399,9 @@ export class BotRunner {
       this.saveStrategyState(ts);
       this.store.bots.setState(this.botId, this.key, K_CURSOR, ts, ts);
     }).immediate();
+    await this.settleRisk();
     if (entries.length) await this.flushOutbox(k);
+    await this.settleRisk();
   }
 
   /** The other markets of the bot (same timestamps), whose positions the account views value at their marks. */
@@ -391,6 +462,7 @@ export class BotRunner {
     const fills = this.barFills.splice(0);
     if (fills.length) this.positionDirty = true;
     const ts = this.frame.ts[k];
+    this.riskAtClose(k);
     if (k < end - 1) {
       // (the last bar: no next bar to fill a decision; the backtest does not decide there either)
       const intents = this.strategy.kind === 'orders' ? this.decideOrders(k, fills, true) : this.decide(k);
@@ -409,7 +481,9 @@ export class BotRunner {
    * venue; a safety net that no longer sits between the close and the orders: bar-to-intent latency).
    */
   async afterBar(k: number, entries: readonly OutboxEntry[], sync: boolean): Promise<void> {
+    await this.settleRisk();
     if (entries.length) await this.flushOutbox(k);
+    await this.settleRisk();
     if (sync) {
       const late = await this.d.path.syncFills([this.symbol]);
       if (late.length) {
@@ -441,6 +515,7 @@ export class BotRunner {
 
   /** The orders decided at the last saved close and never placed go out (bar k: the bar of that close). */
   async resumeOutbox(k: number): Promise<void> {
+    await this.settleRisk();
     await this.flushOutbox(k);
   }
 
@@ -485,10 +560,11 @@ export class BotRunner {
       if (it.type === 'target') throw usageError('TARGET_INTENT_IN_ORDER_RUN', `strategy '${this.strategy.id}' returned a 'target' intent from onFill; order strategies return limit, market and cancel intents`);
       if (it.type === 'cancel') { inBar.cancelNow(this.symbol, it.tag); continue; }
       if (!mayPlace(this.status, it.side)) continue;
-      inBar.placeNow({
+      const out = inBar.placeNow({
         symbol: this.symbol, side: it.side, type: it.type, amount: it.amount, price: it.type === 'limit' ? it.price : undefined,
         tag: it.tag || `f${ts}:${fv.seq}:${j}`, lot: it.lot ?? null,
       }, f.fill.price);
+      if (out.kind === 'denied') this.onDenied(out.denial, k);
     }
   }
 
@@ -568,7 +644,7 @@ export class BotRunner {
     if (name === 'hold') {
       const st = this.readStatus();
       if (value === 1 && st === 'running') this.store.bots.setStatus(this.botId, 'hold', 'runner', ts);
-      else if (value === 0 && st === 'hold') this.store.bots.setStatus(this.botId, 'running', 'runner', ts);
+      else if (value === 0 && st === 'hold' && !this.d.risk?.holdsStatus()) this.store.bots.setStatus(this.botId, 'running', 'runner', ts);
     }
   }
 
@@ -629,6 +705,7 @@ export class BotRunner {
       const want = it.side === 'long' ? 1 : 0; // long-only: short means flat
       if (want === 0 && pos > 0) {
         const r = await this.d.path.place({ symbol: this.symbol, side: 'sell', type: 'market', amount: pos, tag: e.tag });
+        if (r.kind === 'denied') this.onDenied(r.denial, k);
         this.positionDirty = true;
         return [...r.fills];
       }
@@ -645,6 +722,7 @@ export class BotRunner {
           const amount = cost / (frame.open[k] * (1 + s.slippageBps / 1e4));
           r = await this.d.path.place({ symbol: this.symbol, side: 'buy', type: 'market', amount, tag: e.tag });
         }
+        if (r.kind === 'denied') this.onDenied(r.denial, k);
         this.positionDirty = true;
         return [...r.fills];
       }
@@ -654,6 +732,7 @@ export class BotRunner {
     const r = await this.d.path.place({
       symbol: this.symbol, side: it.side, type: it.type, amount: it.amount, price: it.type === 'limit' ? it.price : undefined, tag: e.tag, lot: it.lot ?? null,
     });
+    if (r.kind === 'denied') this.onDenied(r.denial, k);
     this.positionDirty = true;
     return [...r.fills];
   }

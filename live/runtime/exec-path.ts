@@ -25,7 +25,7 @@ function toIntent(req: PlaceRequest): ExecIntent {
 function toOutcome(out: SubmitOutcome): PlaceOutcome {
   switch (out.kind) {
     case 'placed': return { kind: 'placed', order: out.order, fills: [] };
-    case 'denied': return { kind: 'denied', reason: out.denial.reason, fills: [] };
+    case 'denied': return { kind: 'denied', reason: out.denial.reason, denial: out.denial, fills: [] };
     case 'invalid': return { kind: 'invalid', reason: out.reason, fills: [] };
     case 'rejected': return { kind: 'rejected', order: out.order, reason: out.error.message, fills: [] };
     case 'unknown': return { kind: 'unknown', order: out.order, reason: out.error.message, fills: [] };

@@ -22,6 +22,7 @@ import { BotRunner, type RunOutcome } from './bot-runner.ts';
 import type { CandleFeed, FeedGap } from './feed.ts';
 import type { LogFn } from './logger.ts';
 import type { OrderPath } from './order-path.ts';
+import type { RiskSupervisor } from './risk-supervisor.ts';
 
 /** What a paper / live venue factory gives the host besides the order path. */
 export interface FeedVenue {
@@ -66,6 +67,8 @@ export interface FeedRunArgs {
   readonly closeVenue?: boolean;
   /** The loops of a bot of several symbols share one fill counter (BotRunnerDeps.fillCounter). */
   readonly fillCounter?: { n: number };
+  /** The bot's risk supervisor (shared by the loops of a bot of several symbols): denials' effects and the rotation. */
+  readonly risk?: RiskSupervisor;
 }
 
 /**
@@ -131,7 +134,7 @@ export async function runFeedBot(a: FeedRunArgs): Promise<RunOutcome> {
     log({ event: 'feed.backfill', bot: botId, bars: frame0.length, from: frame0.ts[0], to: frame0.ts[frame0.length - 1] });
     const runner = new BotRunner({
       store, bot, strategy, settings: a.settings, frame: frame0, startIndex: 0, path: a.path, clock: { setBar: () => {} },
-      log, placeAt: 'close', signal: a.signal, symbol, stateKey: a.stateKey, fillCounter: a.fillCounter,
+      log, placeAt: 'close', signal: a.signal, symbol, stateKey: a.stateKey, fillCounter: a.fillCounter, risk: a.risk,
     });
     // the bot's other markets are marked at the newest close their own feeds have (one bar older while a feed lags)
     if (venue.feeds && venue.feeds.size > 1) runner.setPeerMarks((s) => venue.feeds?.get(s)?.lastClose ?? NaN);

@@ -26,6 +26,8 @@ import type { ExchangePort } from '../exchange/port.ts';
 import { execReplay } from './exec-replay.ts';
 import { MultiRunner } from './multi-runner.ts';
 import { runFeedBot, runFeedBots, type FeedVenue } from './feed-runner.ts';
+import { RiskSupervisor } from './risk-supervisor.ts';
+import { timeframeMs } from '../../engine/timeframe.ts';
 
 export interface BotVenue {
   readonly venue: ExchangePort;
@@ -202,9 +204,15 @@ export class BotHost {
     const path = v.path;
     const feed = v.feed;
     const signal = task.abort.signal;
+    // Risk effects and the consecutive-loss rotation: one supervisor per bot task, shared by its runners.
+    const risk = new RiskSupervisor({
+      store: this.store, bot, log, barMs: timeframeMs(settings.timeframe),
+      transition: (to, reason) => { this.service.transition(botId, to, 'risk', reason); },
+      resolve: (ref) => this.service.strategyOf({ ...bot, strategy: ref }),
+    });
     const runner = feed ? {
       run: () => (bot.symbols.length > 1 ? runFeedBots : runFeedBot)({
-        store: this.store, bot, strategy, settings, venue: feed, path, log, now: this.now, signal,
+        store: this.store, bot, strategy, settings, venue: feed, path, log, now: this.now, signal, risk,
         pause: (reason) => { this.service.transition(botId, 'paused', 'feed', reason); },
         onStep: this.deps.onStep ? (k) => this.deps.onStep?.(botId, k) : undefined,
         beforeClose: () => this.finishEnding(botId, task),
@@ -216,10 +224,10 @@ export class BotHost {
       // one strategy instance per symbol: its own cursor, outbox and state under bot_state market = the symbol
       runners: ((fillCounter) => bot.symbols.map((symbol, j) => new BotRunner({
         store: this.store, bot, strategy, settings, symbol, stateKey: symbol, frame: (v.frames ?? [v.frame])[j], startIndex: v.startIndex, path, clock, log, placeAt: v.placeAt,
-        fillCounter,
+        fillCounter, risk,
       })))({ n: 0 }),
     }) : new BotRunner({
-      store: this.store, bot, strategy, settings, frame: v.frame, startIndex: v.startIndex, path, clock, log, placeAt: v.placeAt,
+      store: this.store, bot, strategy, settings, frame: v.frame, startIndex: v.startIndex, path, clock, log, placeAt: v.placeAt, risk,
       signal, sleep: this.deps.sleep, onStep: this.deps.onStep ? (k) => this.deps.onStep?.(botId, k) : undefined,
     });
     log({ event: 'start', bot: botId, mode: bot.mode, strategy: bot.strategy, symbols: bot.symbols });

@@ -8,4 +8,8 @@ export { ExecOrderPath } from './exec-path.ts';
 export { execReplay, storeReplayJournal, type ExecReplay, type ExecReplayOptions } from './exec-replay.ts';
 export { CandleFeed, windowBarsFor, type CandleFeedOptions, type FeedEvent, type FeedBar, type FeedGap } from './feed.ts';
 export { runFeedBot, type FeedVenue, type FeedRunArgs } from './feed-runner.ts';
+export {
+  RiskSupervisor, candidateLabel, K_RISK_EFFECT, K_ROTATION, K_EQUITY_SINCE,
+  type RiskSupervisorDeps, type RiskEffectState, type StoredRotationState, type CancelAll,
+} from './risk-supervisor.ts';
 // venues.ts (paper / live venue factories) loads ccxt: import it directly where a paper or live bot is started.

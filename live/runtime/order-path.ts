@@ -4,6 +4,7 @@
  * write protocol (docs/state.md), fill sync, reconciliation by client id and the kill switch.
  */
 import type { TradelabError } from '../../engine/errors.ts';
+import type { RiskDenial } from '../../engine/risk/types.ts';
 import type { Fill } from '../exchange/port.ts';
 import type { StoredOrder } from '../state/types.ts';
 import { NEVER_REACHED_VENUE } from '../execution/reconcile.ts';
@@ -36,6 +37,8 @@ export interface PlaceOutcome {
   readonly reason?: string;
   readonly fills: readonly NewFill[];
   readonly error?: TradelabError;
+  /** kind 'denied': the rule's denial, whose `effect` the runner carries out (risk-supervisor.ts). */
+  readonly denial?: RiskDenial;
 }
 
 export interface ReconcileSummary {

@@ -306,7 +306,8 @@ export class OrdersRepo {
 
   /**
    * Computes and stores a P&L snapshot at `ts` from the positions, marking each open position at `marks[symbol]`
-   * (a position without a mark is valued at cost and counted as 0 unrealised).
+   * (a position without a mark is valued at cost and counted as 0 unrealised). It replaces a snapshot of the bot at
+   * the same `ts`.
    */
   snapshotPnl(botId: string, budget: number, ts: number, marks: Readonly<Record<string, number>>): PnlSnapshot {
     return this.db.transaction(() => {
@@ -323,6 +324,8 @@ export class OrdersRepo {
         botId, ts, equity: budget + realised + unrealised - fees, cash: budget - openCost + realised - fees,
         realised, unrealised, fees, capitalInUse: openCost, openOrders,
       };
+      // one snapshot per bot and time: the runtime (drawdown limit) and the server may both write the same bar's close
+      prep(this.db, 'DELETE FROM pnl_snapshots WHERE bot_id = ? AND ts = ?').run(botId, ts);
       prep(this.db, `INSERT INTO pnl_snapshots (bot_id, ts, equity, cash, realised, unrealised, fees, capital_in_use, open_orders)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(botId, ts, snap.equity, snap.cash, realised, unrealised, fees, openCost, openOrders);
       return snap;
