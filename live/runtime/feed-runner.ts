@@ -22,7 +22,7 @@ import { BotRunner, type RunOutcome } from './bot-runner.ts';
 import type { CandleFeed, FeedGap } from './feed.ts';
 import type { LogFn } from './logger.ts';
 import type { OrderPath } from './order-path.ts';
-import type { RiskSupervisor } from './risk-supervisor.ts';
+import { rotationWarmupBars, type RiskSupervisor } from './risk-supervisor.ts';
 
 /** What a paper / live venue factory gives the host besides the order path. */
 export interface FeedVenue {
@@ -128,7 +128,7 @@ export async function runFeedBot(a: FeedRunArgs): Promise<RunOutcome> {
   };
   try {
     const params = strategy.resolveParams(bot.params);
-    const gap0 = await feed.backfill(Math.max(0, Math.ceil(strategy.warmup(params))) + 1);
+    const gap0 = await feed.backfill(Math.max(0, Math.ceil(strategy.warmup(params)), rotationWarmupBars(bot, (ref) => a.risk?.resolve(ref) ?? strategy)) + 1);
     if (gap0) return onGap(gap0, 0);
     const frame0 = feed.frame();
     log({ event: 'feed.backfill', bot: botId, bars: frame0.length, from: frame0.ts[0], to: frame0.ts[frame0.length - 1] });

@@ -26,7 +26,7 @@ import type { ExchangePort } from '../exchange/port.ts';
 import { execReplay } from './exec-replay.ts';
 import { MultiRunner } from './multi-runner.ts';
 import { runFeedBot, runFeedBots, type FeedVenue } from './feed-runner.ts';
-import { RiskSupervisor } from './risk-supervisor.ts';
+import { RiskSupervisor, rotationWarmupBars } from './risk-supervisor.ts';
 import { timeframeMs } from '../../engine/timeframe.ts';
 
 export interface BotVenue {
@@ -116,7 +116,8 @@ export class BotHost {
   async replayVenue(bot: BotRow, s: RunnerSettings): Promise<BotVenue> {
     const strategy = this.service.strategyOf(bot);
     const params = strategy.resolveParams(bot.params);
-    const warmupBars = Math.max(0, Math.ceil(strategy.warmup(params)));
+    // (a strategy the bot may rotate to needs its warm-up in the candles too)
+    const warmupBars = Math.max(0, Math.ceil(strategy.warmup(params)), rotationWarmupBars(bot, (ref) => this.service.strategyOf({ ...bot, strategy: ref })));
     const files = s.data?.files ?? (s.data?.file !== undefined ? [s.data.file] : undefined);
     if (files && files.length !== bot.symbols.length) {
       throw usageError('REPLAY_DATA_PER_SYMBOL', `bot '${bot.id}' trades ${bot.symbols.length} symbols (${bot.symbols.join(', ')}) and has ${files.length} candle file(s): give one file per symbol in the same order (--data a.json,b.json), or none to use the candle cache`);

@@ -8,11 +8,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sharedFile, BTC_1H } from '../../test-support/shared-data.ts';
+import { sharedFile, BTC_1H, ETH_1H } from '../../test-support/shared-data.ts';
 import { openStateStore } from '../state/store.ts';
 import { BotService, type CreateBotInput } from '../bots/service.ts';
 import { BotHost } from './host.ts';
 import { K_ROTATION, type StoredRotationState } from './risk-supervisor.ts';
+import { loadCandles } from '../../data/load-candles.ts';
+import { openMemoryStateStore } from '../state/store.ts';
+import type { Candle } from '../exchange/port.ts';
+import { liveVenues } from './venues.ts';
+import { scriptedBinance } from './testing/feed-exchange.ts';
 
 const FILE = sharedFile(BTC_1H);
 const FROM = Date.parse('2021-01-01T00:00:00Z');
@@ -168,6 +173,28 @@ describe('risk effects in the runtime', () => {
     expect(fills(s2.store, 'split')).toEqual(fills(store, 'whole'));
   }, 180_000);
 
+  it('a bot of several symbols (one strategy instance each): the drawdown stop and the rotation act on the whole bot', async () => {
+    const { home, store, service, host } = setup();
+    const data = { files: [sharedFile(BTC_1H), sharedFile(ETH_1H)], from: FROM, to: FROM + 30 * DAY };
+    service.create(bot('mg', 30, { symbols: ['BTC/USDT', 'ETH/USDT'], risk: { drawdown: { pct: 3 } }, settings: { timeframe: '1h', speed: 'max', data } }));
+    expect((await host.runBot('mg')).end).toBe('stopped');
+    expect(store.bots.require('mg').status).toBe('emergency-stopped');
+    expect(store.journal.listAlerts({ botId: 'mg' }).map((a) => a.code)).toEqual(['RISK_EMERGENCY_STOP']);
+    expect(store.orders.unsettledOrders('mg')).toEqual([]);
+    const trip = store.journal.listRiskDenials('mg')[0].ts;
+    expect(store.orders.fillsFor('mg').filter((f) => f.ts > trip)).toEqual([]);
+    expect(new Set(store.orders.openLotsFor('mg').map((l) => l.symbol)).size).toBeGreaterThan(0);
+
+    service.create({ ...rotating('mr'), symbols: ['BTC/USDT', 'ETH/USDT'], settings: { timeframe: '1h', speed: 'max', data } });
+    expect((await host.runBot('mr')).end).toBe('end-of-data');
+    const r = rows(store, 'mr');
+    expect(r.map((x) => x.action)).toEqual(['rotate', 'pause']);
+    // both markets' runners swapped to the new strategy (one log line each)
+    const swaps = readFileSync(join(home, 'logs', 'mr.jsonl'), 'utf8').split('\n').filter((x) => x.includes('"strategy.swap"'));
+    expect(swaps.map((x) => JSON.parse(x).symbol).sort()).toEqual(['BTC/USDT', 'ETH/USDT']);
+    expect(store.orders.ordersFor('mr').filter((o) => o.createdAt > r[1].ts)).toEqual([]);
+  }, 180_000);
+
   it('a rotation setting is validated when the bot is created', () => {
     const { service } = setup();
     expect(() => service.create(bot('bad1', 30, { risk: { rotation: { ...ROTATION, maxConsecutiveLosses: 0 } } }))).toThrow(/maxConsecutiveLosses must be an integer >= 1/);
@@ -175,4 +202,58 @@ describe('risk effects in the runtime', () => {
     expect(() => service.create(bot('bad3', 30, { risk: { rotation: { ...ROTATION, candidates: [{ strategy: 'sma-cross', params: { fast: 'x' } }] } } }))).toThrow(/candidates\[0\]/);
     expect(() => service.create(bot('bad4', 30, { risk: { rotation: { ...ROTATION, extra: 1 } as never } }))).toThrow(/unknown rotation setting 'extra'/);
   });
+
+  it('paper: the same drawdown stop on a live candle feed (a grid bot, the simulated venue): emergency-stopped, orders cancelled, nothing sold', async () => {
+    const { store, service, host, sb } = await paperWorld();
+    service.create({ name: 'pg', strategy: 'grid', symbols: ['BTC/USDT'], exchange: 'binance', mode: 'paper', budget: 10_000, risk: { drawdown: { pct: 1 } }, settings: { timeframe: '1h', feeRate: 0.001, slippageBps: 5 } });
+    const out = await sb.clock.drive(host.runBot('pg'));
+    expect(out.end).toBe('stopped');
+    expect(sb.forbidden).toEqual([]);
+    expect(store.bots.require('pg').status).toBe('emergency-stopped');
+    const denials = store.journal.listRiskDenials('pg');
+    expect(denials.map((d) => d.effect)).toEqual(['emergency-stop']);
+    expect(store.journal.listAlerts({ botId: 'pg' }).map((a) => a.code)).toEqual(['RISK_EMERGENCY_STOP']);
+    expect(store.orders.unsettledOrders('pg')).toEqual([]);
+    const trip = denials[0].ts;
+    expect(store.orders.ordersFor('pg').filter((o) => o.createdAt > trip)).toEqual([]);
+    expect(store.orders.fillsFor('pg').filter((f) => f.ts > trip)).toEqual([]);
+    expect(store.orders.openLotsFor('pg').length).toBeGreaterThan(0);
+    expect(store.checkInvariants('pg')).toEqual([]);
+  }, 120_000);
+
+  it('paper: the rotation on a live candle feed: rotates once, then pauses with an alert; the rotated-to strategy trades (its warm-up is in the feed window)', async () => {
+    const { store, service, host, sb } = await paperWorld(1500);
+    service.create({ ...rotating('pr'), mode: 'paper', settings: { timeframe: '1h', feeRate: 0.001, slippageBps: 5 } });
+    const out = await sb.clock.drive(host.runBot('pr'));
+    expect(out.end).toBe('gap');
+    expect(sb.forbidden).toEqual([]);
+    const r = rows(store, 'pr');
+    expect(r.map((x) => [x.action, x.from, x.to])).toEqual([
+      ['rotate', 'sma-cross@1.0.0', 'sma-cross@1.0.0 {"fast":5,"slow":20}'],
+      ['pause', 'sma-cross@1.0.0 {"fast":5,"slow":20}', null],
+    ]);
+    // (the feed's end is a gap: FEED_GAP)
+    expect(store.journal.listAlerts({ botId: 'pr' }).map((a) => a.code)).toEqual(['LOSS_STREAK_ROTATION', 'LOSS_STREAK_PAUSE', 'FEED_GAP']);
+    expect(store.orders.ordersFor('pr').filter((o) => o.createdAt > r[1].ts)).toEqual([]);
+    expect(store.orders.fillsFor('pr').filter((f) => f.ts > r[0].ts && f.ts < r[1].ts).length).toBeGreaterThanOrEqual(4);
+    expect(store.checkInvariants('pr')).toEqual([]);
+  }, 120_000);
 });
+
+/** A paper world: the scripted binance feed of 2022 from ../shared/data (bots start at bar 60, the feed ends at bar `end`). */
+async function paperWorld(end = 500) {
+  const l = await loadCandles({ file: FILE, exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' }, { from: Date.UTC(2022, 0, 1), to: Date.UTC(2022, 0, 1) + (end + 20) * 3_600_000, warmupBars: 0 }, 'report');
+  const truth: Candle[] = [];
+  for (let i = 0; i < l.frame.length; i++) truth.push([l.frame.ts[i], l.frame.open[i], l.frame.high[i], l.frame.low[i], l.frame.close[i], l.frame.volume[i]]);
+  const home = mkdtempSync(join(tmpdir(), 'tl-risk-fx-paper-'));
+  homes.push(home);
+  const sb = scriptedBinance(truth, truth[60][0] + 1000);
+  sb.hide.set(truth[end][0], Infinity); // the feed ends there (a gap pauses a bot still running)
+  const store = openMemoryStateStore();
+  const service = new BotService(store, { liveTradingEnabled: false }, sb.clock.now);
+  const host = new BotHost(store, service, {
+    home, cacheDir: join(home, 'cache'), cwd: home, now: sb.clock.now,
+    venues: liveVenues({ liveTradingEnabled: false, env: {}, exchange: () => sb.off.ex, deps: { now: sb.clock.now, sleep: sb.clock.sleep, random: () => 0.5 }, pollIntervalMs: 20 * 60_000, feed: { gapRetries: 2, gapRetryDelayMs: 10_000 } }),
+  });
+  return { store, service, host, sb };
+}

@@ -73,6 +73,19 @@ export function candidateLabel(strategy: AnyStrategy, params: Readonly<Record<st
   return params && Object.keys(params).length > 0 ? `${strategy.ref} ${JSON.stringify(params)}` : strategy.ref;
 }
 
+/**
+ * The longest warm-up (bars) among the bot's rotation candidates (0 without a rotation): a bot's candles (replay) or
+ * feed window (paper, live) cover it too, so that a strategy rotated to decides on warm indicators.
+ */
+export function rotationWarmupBars(bot: BotRow, resolve: (ref: string) => AnyStrategy): number {
+  let w = 0;
+  for (const c of (bot.risk as RiskConfig).rotation?.candidates ?? []) {
+    const s = resolve(c.strategy);
+    w = Math.max(w, Math.ceil(s.warmup(s.resolveParams(c.params ?? {}))));
+  }
+  return w;
+}
+
 /** Cancels every resting order of the bot (never sells). */
 export type CancelAll = () => Promise<{ cancelled: string[]; failed: { clientId: string; error: string }[] }>;
 
@@ -108,6 +121,9 @@ export class RiskSupervisor {
     const eff = this.effect();
     this.killOwed = eff?.effect === 'emergency-stop' && eff.cancelled !== true;
   }
+
+  /** Resolves a strategy reference as the bot's own is resolved. */
+  resolve(ref: string): AnyStrategy { return this.d.resolve(ref); }
 
   /** The strategy in use and its params: the rotation's current one, else the bot's own. */
   current(): Choice & { readonly label: string } {

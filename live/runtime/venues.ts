@@ -32,6 +32,7 @@ import type { RunnerSettings } from '../bots/service.ts';
 import type { StateStore } from '../state/store.ts';
 import { ExecOrderPath } from './exec-path.ts';
 import { CandleFeed, windowBarsFor, type CandleFeedOptions } from './feed.ts';
+import { rotationWarmupBars } from './risk-supervisor.ts';
 import type { FeedVenue } from './feed-runner.ts';
 import type { BotHost, BotVenue, VenueFactory } from './host.ts';
 
@@ -78,7 +79,8 @@ export const PAPER_CATCH_UP_BARS = 2000;
  */
 function feedOf(cfg: LiveVenuesConfig, deps: CcxtAdapterDeps, host: BotHost, bot: BotRow, s: RunnerSettings, port: ExchangePort, symbol: string, catchUp = false): CandleFeed {
   const strategy = host.service.strategyOf(bot);
-  const warm = strategy.warmup(strategy.resolveParams(bot.params));
+  // (a strategy the bot may rotate to needs its own warm-up in the window too)
+  const warm = Math.max(strategy.warmup(strategy.resolveParams(bot.params)), rotationWarmupBars(bot, (ref) => host.service.strategyOf({ ...bot, strategy: ref })));
   let windowBars = windowBarsFor(warm);
   const cursor = catchUp ? host.store.bots.getState<number>(bot.id, bot.symbols.length > 1 ? symbol : '', 'cursor') : undefined;
   if (cursor !== undefined) {
