@@ -62,6 +62,8 @@ export interface E2E {
   readonly runId: string;
   /** A new page at a viewport width (375 mobile, 1280 desktop), logged in as `role` unless null. */
   page(opts?: { width?: number; height?: number; role?: Role | null }): Promise<Page>;
+  /** Stops the server and starts it again on the same port with the same state (what a deploy or crash does). */
+  restart(opts?: { downMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,17 +80,25 @@ export async function startE2E(opts: { env?: Readonly<Record<string, string>> } 
   const dir = tempDir('tl-web-e2e-');
   const runId = await seedRun(dir);
   const env = { TRADELAB_HOME: join(dir, 'home'), TRADELAB_RESULTS: join(dir, 'results'), TRADELAB_SAMPLE_DATA: SHARED_DATA, ...opts.env };
-  const server = await startServer({
+  const serve = (port: number) => startServer({
     env, cwd: dir, configDir: REPO_CONFIG, logger: false, scrypt: FAST_SCRYPT, web: WEB_BUILD_DIR,
     probeExchange: async () => ({ ok: true, detail: 'e2e' }), exchangeMarkets: async () => [],
-    host: '127.0.0.1', port: 0, alertPollMs: 50, runtime: { pollMs: 50 },
+    host: '127.0.0.1', port, alertPollMs: 50, runtime: { pollMs: 50 },
   });
+  let server = await serve(0);
   const users = new UsersRepo(server.store.db, FAST_SCRYPT);
   for (const role of ['admin', 'operator', 'viewer'] as const) await users.create(role, PASSWORD, role, 'e2e', Date.now());
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
   const contexts: BrowserContext[] = [];
   return {
-    server, url: server.url, dir, browser, runId,
+    get server() { return server; },
+    url: server.url, dir, browser, runId,
+    async restart({ downMs = 1500 } = {}) {
+      const port = server.port;
+      await server.close();
+      await new Promise((r) => setTimeout(r, downMs));
+      server = await serve(port);
+    },
     async page({ width = 1280, height = 860, role = 'admin' } = {}) {
       const ctx = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, colorScheme: 'dark' });
       contexts.push(ctx);

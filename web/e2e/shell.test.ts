@@ -47,3 +47,24 @@ describe.skipIf(!HAVE_CHROMIUM)('web shell', () => {
     expect(await overflowsHorizontally(page)).toBe(false);
   });
 });
+
+describe.skipIf(!HAVE_CHROMIUM)('web shell across a server restart', () => {
+  let e: E2E;
+  beforeAll(async () => { e = await startE2E(); }, 180_000);
+  afterAll(async () => { await e?.close(); });
+
+  it('shows the connection dropping, reconnects with backoff when the server is back, and keeps the session', async () => {
+    const page = await e.page({ role: 'operator' });
+    await page.goto(`${e.url}/bots`);
+    await expect.poll(() => page.getByTestId('conn').textContent()).toMatch(/live/);
+    const restarted = e.restart({ downMs: 2500 });
+    await expect.poll(() => page.getByTestId('conn').textContent(), { timeout: 10_000 }).toMatch(/reconnecting/);
+    await restarted;
+    await expect.poll(() => page.getByTestId('conn').textContent(), { timeout: 20_000 }).toMatch(/live/);
+    // Still logged in (sessions live in the database), and the page still works against the new process.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
+    await page.waitForURL(/\/runs$/);
+    await expect.poll(() => page.locator('.who').textContent()).toMatch(/operator/);
+    await expect.poll(() => page.getByText(e.runId).count()).toBeGreaterThan(0);
+  });
+});
