@@ -182,6 +182,8 @@ describe.skipIf(!HAVE_CHROMIUM)('bot pages', () => {
     expect(bots.map((b) => b.status)).toEqual(['emergency-stopped', 'emergency-stopped']);
     expect((await api<{ items: unknown[] }>('GET', '/api/orders?status=resting')).items).toEqual([]);
     await expect.poll(() => op.getByTestId('toasts').textContent()).toContain('Kill switch pressed');
+    // The server's alert for the same kill reaches the page over the websocket as a toast too.
+    await expect.poll(() => op.getByTestId('toasts').textContent(), { timeout: 10_000 }).toMatch(/CRITICAL kill switch/);
   }, 45_000);
 
   it('a viewer sees the kill switch and the bot controls disabled with the reason', async () => {
