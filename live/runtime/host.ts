@@ -26,7 +26,7 @@ import type { ExchangePort } from '../exchange/port.ts';
 import { execReplay } from './exec-replay.ts';
 import { MultiRunner } from './multi-runner.ts';
 import { runFeedBot, runFeedBots, type FeedVenue } from './feed-runner.ts';
-import { RiskSupervisor, rotationWarmupBars } from './risk-supervisor.ts';
+import { K_RISK_EFFECT, RiskSupervisor, rotationWarmupBars, type RiskEffectState } from './risk-supervisor.ts';
 import { timeframeMs } from '../../engine/timeframe.ts';
 
 export interface BotVenue {
@@ -383,8 +383,31 @@ export class BotHost {
 
   /** Auto-resume: every bot whose status is running, hold or paused (it was running when the process ended). */
   async resumeAll(): Promise<BotTaskResult[]> {
+    await this.settleRiskStops();
     const ids = this.service.list().filter((b) => ACTIVE_STATUSES.includes(b.status)).map((b) => b.id);
     return this.runMany(ids);
+  }
+
+  /**
+   * A risk emergency stop whose cancels the process ending did not finish (bot_state `risk.effect` with cancelled
+   * false): its resting orders are cancelled now, through a venue rebuilt for the purpose (never a sell). Returns the
+   * bots settled. A failure is an alert; the bot stays emergency-stopped either way.
+   */
+  async settleRiskStops(): Promise<string[]> {
+    const done: string[] = [];
+    for (const b of this.service.list('emergency-stopped')) {
+      const eff = this.store.bots.getState<RiskEffectState>(b.id, '', K_RISK_EFFECT);
+      if (!eff || eff.effect !== 'emergency-stop' || eff.cancelled !== false || this.tasks.has(b.id) || this.store.commands.liveTask(b.id)) continue;
+      try {
+        const r = await (await this.orderPathFor(b.id)).cancelAll();
+        this.store.bots.setState(b.id, '', K_RISK_EFFECT, { ...eff, cancelled: r.failed.length === 0 }, this.now());
+        this.logger(b.id)({ event: 'risk.cancel-all', bot: b.id, cancelled: r.cancelled.length, failed: r.failed.length, after: 'restart' });
+        done.push(b.id);
+      } catch (e) {
+        this.store.journal.raiseAlert({ botId: b.id, ts: this.now(), level: 'critical', code: 'CANCEL_ALL_INCOMPLETE', message: `risk emergency stop: the resting orders could not be cancelled after a restart: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
+    return done;
   }
 
   /** An order path for admin actions on a bot (kill switch, stop with --cancel-orders). */

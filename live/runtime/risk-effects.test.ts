@@ -12,7 +12,7 @@ import { sharedFile, BTC_1H, ETH_1H } from '../../test-support/shared-data.ts';
 import { openStateStore } from '../state/store.ts';
 import { BotService, type CreateBotInput } from '../bots/service.ts';
 import { BotHost } from './host.ts';
-import { K_ROTATION, type StoredRotationState } from './risk-supervisor.ts';
+import { K_RISK_EFFECT, K_ROTATION, type RiskEffectState, type StoredRotationState } from './risk-supervisor.ts';
 import { loadCandles } from '../../data/load-candles.ts';
 import { openMemoryStateStore } from '../state/store.ts';
 import type { Candle } from '../exchange/port.ts';
@@ -194,6 +194,28 @@ describe('risk effects in the runtime', () => {
     expect(swaps.map((x) => JSON.parse(x).symbol).sort()).toEqual(['BTC/USDT', 'ETH/USDT']);
     expect(store.orders.ordersFor('mr').filter((o) => o.createdAt > r[1].ts)).toEqual([]);
   }, 180_000);
+
+  it('a process that ended between a drawdown stop and its cancels: the next start (auto-resume) cancels the resting orders, sells nothing', async () => {
+    let steps = 0;
+    const { store, service, mk } = setup((h) => { if (++steps === 100) h.shutdown(); });
+    service.create(bot('cut', 30, {}));
+    expect((await mk().runBot('cut')).end).toBe('aborted');
+    const resting = store.orders.unsettledOrders('cut').length;
+    expect(resting).toBeGreaterThan(0);
+    // the state the trip leaves before its cancels (one transaction: status, effect, alert), then the process is gone
+    service.transition('cut', 'emergency-stopped', 'risk', 'risk: drawdown: test');
+    store.bots.setState('cut', '', K_RISK_EFFECT, { rule: 'drawdown', effect: 'emergency-stop', status: 'emergency-stopped', reason: 'test', ts: FROM, cancelled: false } satisfies RiskEffectState, FROM);
+    const lots = store.orders.openLotsFor('cut').map((l) => [l.id, l.remaining]);
+    const fillsBefore = store.orders.fillsFor('cut').length;
+    const next = mk();
+    expect(await next.resumeAll()).toEqual([]); // nothing to run: the bot stays emergency-stopped
+    expect(store.bots.require('cut').status).toBe('emergency-stopped');
+    expect(store.orders.unsettledOrders('cut')).toEqual([]);
+    expect(store.bots.getState<RiskEffectState>('cut', '', K_RISK_EFFECT)?.cancelled).toBe(true);
+    expect(store.orders.fillsFor('cut').length).toBe(fillsBefore);
+    expect(store.orders.openLotsFor('cut').map((l) => [l.id, l.remaining])).toEqual(lots);
+    expect(await next.settleRiskStops()).toEqual([]); // once
+  }, 120_000);
 
   it('a rotation setting is validated when the bot is created', () => {
     const { service } = setup();

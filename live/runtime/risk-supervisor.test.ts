@@ -83,6 +83,21 @@ describe('RiskSupervisor', () => {
     expect(service.get('b').status).toBe('paused');
   });
 
+  it('a daily-loss hold that ends while the grid holds for itself (series.hold = 1) leaves the bot in hold', () => {
+    const { store, service, sup } = setup();
+    const s = sup();
+    s.onDenial(riskDeny('daily-loss', 'realised loss 5 quote', 'pause-entries', T0 + 14 * HOUR), T0);
+    expect(s.holdsStatus()).toBe(true);
+    store.bots.setState('b', 'BTC/USDT', 'series.hold', 1, T0);
+    s.atClose(T0 + 13 * HOUR);
+    expect(service.get('b').status).toBe('hold');
+    expect(s.holdsStatus()).toBe(false);
+    store.bots.setState('b', 'BTC/USDT', 'series.hold', 0, T0);
+    s.onDenial(riskDeny('daily-loss', 'realised loss 6 quote', 'pause-entries', T0 + 38 * HOUR), T0 + 20 * HOUR);
+    s.atClose(T0 + 37 * HOUR);
+    expect(service.get('b').status).toBe('running');
+  });
+
   it('volatility pause-entries has no end: the status stays, the rule decides order by order', () => {
     const { service, sup } = setup();
     sup().onDenial(riskDeny('volatility', 'BTC/USDT price deviates 9 %', 'pause-entries'), T0);

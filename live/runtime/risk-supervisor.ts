@@ -161,7 +161,8 @@ export class RiskSupervisor {
     const eff = this.effect();
     if (eff && eff.until !== undefined && ts >= eff.until && this.status() === eff.status) {
       this.store.bots.deleteState(this.botId, '', K_RISK_EFFECT);
-      this.d.transition('running', `risk: ${eff.rule} ${eff.effect} ended at ${new Date(eff.until).toISOString()}`);
+      // a hold the strategy asked for itself (a grid's capital cap: series.hold = 1) outlives the risk hold
+      if (!(eff.status === 'hold' && this.strategyHolds())) this.d.transition('running', `risk: ${eff.rule} ${eff.effect} ended at ${new Date(eff.until).toISOString()}`);
       this.d.log({ event: 'risk.effect.end', bot: this.botId, rule: eff.rule, effect: eff.effect, until: eff.until });
     }
     if (this.snapshots) {
@@ -220,6 +221,10 @@ export class RiskSupervisor {
   private status(): BotStatus {
     const r = prep(this.store.db, 'SELECT status FROM bots WHERE id = ?').get(this.botId) as { status: BotStatus } | undefined;
     return r ? r.status : 'stopped';
+  }
+
+  private strategyHolds(): boolean {
+    return prep(this.store.db, "SELECT 1 FROM bot_state WHERE bot_id = ? AND key = 'series.hold' AND CAST(value AS REAL) = 1 LIMIT 1").get(this.botId) !== undefined;
   }
 
   private effect(): RiskEffectState | undefined {

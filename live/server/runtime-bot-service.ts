@@ -387,6 +387,8 @@ export class RuntimeBotService implements BotService {
   /** Auto-resume: starts a task for every bot that was running, paused or on hold. Never throws (failures are logged). */
   resumeAll(): string[] {
     const ids = this.bots.list().filter((b) => ACTIVE_STATUSES.includes(b.status) && !this.#tasks.has(b.id)).map((b) => b.id);
+    // a risk emergency stop whose cancels a previous process did not finish: done now (never a sell; failures are alerts)
+    void this.host.settleRiskStops().catch(() => {});
     for (const id of ids) void this.#launch(id).catch(() => {});
     return ids;
   }
