@@ -46,6 +46,21 @@ describe('tradelab live commands', () => {
     expect([live.code, live.err]).toEqual([2, expect.stringMatching(/LIVE_TRADING_ENABLED=true/)]);
   });
 
+  it('replay with a --risk rotation: bot show lists the rotation and the pause; a bad rotation is a usage error', async () => {
+    const h = home();
+    const env = { TRADELAB_HOME: h };
+    const risk = JSON.stringify({ rotation: { maxConsecutiveLosses: 2, maxRotations: 1, candidates: [{ strategy: 'sma-cross', params: { fast: 5, slow: 20 } }] } });
+    const r = await runLiveCli(['replay', '--strategy', 'sma-cross', '--param', 'fast=3', '--param', 'slow=8', '--symbol', 'BTC/USDT', '--data', FILE, '--from', '2021-01-01', '--to', '2021-01-31', '--name', 'rot1', '--risk', risk], env, h);
+    expect(r.code).toBe(0);
+    const show = await runLiveCli(['bot', 'show', 'rot1'], env, h);
+    expect(show.out).toMatch(/rotate\s+sma-cross@1.0.0\s+sma-cross@1.0.0 \{"fast":5,"slow":20\}\s+2 losing trades in a row on sma-cross@1.0.0/);
+    expect(show.out).toMatch(/pause\s+sma-cross@1.0.0 \{"fast":5,"slow":20\}\s+-\s+.*1 of 1 rotations used/);
+    const j = JSON.parse((await runLiveCli(['bot', 'show', 'rot1', '--json'], env, h)).out) as { rotations: { action: string }[] };
+    expect(j.rotations.map((x) => x.action)).toEqual(['rotate', 'pause']);
+    const bad = await runLiveCli(['bot', 'create', 'rot2', '--strategy', 'sma-cross', '--symbol', 'BTC/USDT', '--risk', JSON.stringify({ rotation: { maxConsecutiveLosses: 2, maxRotations: 1, candidates: [{ strategy: 'nope' }] } })], env, h);
+    expect([bad.code, bad.err]).toEqual([2, expect.stringMatching(/rotation.candidates\[0\] \(nope\): unknown strategy 'nope'/)]);
+  });
+
   it('parity exits 0 on identical runs and prints the counts; replay runs a bot in one step', async () => {
     const h = home();
     const p = await runLiveCli(['parity', '--strategy', 'sma-cross', '--data', FILE, '--from', '2022-03-01', '--to', '2022-04-01', '--slippage-bps', '2'], { TRADELAB_HOME: h }, h);

@@ -14,7 +14,7 @@ import { loadCandles } from '../../data/load-candles.ts';
 import { parseTimestamp } from '../../data/import/timestamps.ts';
 import { acquireWriterLock } from '../state/lock.ts';
 import { openStateStore, type StateStore } from '../state/store.ts';
-import type { BotMode, BotRow, BotStatus } from '../state/types.ts';
+import type { BotMode, BotRow, BotStatus, StoredRotation } from '../state/types.ts';
 import { BotService, parseRunningTime, formatRunningTime, resolveBotStrategy, type RunnerSettings } from '../bots/index.ts';
 import { BotHost, type BotTaskResult, type VenueFactory } from '../runtime/host.ts';
 import { runParity, type ParityReport } from '../runtime/parity.ts';
@@ -182,6 +182,7 @@ function showBot(o: Opened, id: string): Record<string, unknown> {
     wallet: o.store.orders.walletState(id, bot.budget),
     state: o.store.bots.allState(id),
     alerts: o.store.journal.listAlerts({ botId: id }),
+    rotations: o.store.journal.listRotations(id),
   };
 }
 
@@ -241,6 +242,8 @@ const botCommand: LiveCliCommand = {
             ctx.stdout(`orders ${String(s.orders)}  fills ${String(s.fills)}  open orders ${(s.openOrders as unknown[]).length}\n`);
             const pos = s.positions as { symbol: string; base: number; openCost: number; realised: number; fees: number }[];
             if (pos.length) ctx.stdout(table(['symbol', 'base', 'open cost', 'realised', 'fees'], pos.map((p) => [p.symbol, String(p.base), p.openCost.toFixed(2), p.realised.toFixed(2), p.fees.toFixed(2)])));
+            const rot = s.rotations as StoredRotation[];
+            if (rot.length) ctx.stdout(table(['time', 'rotation', 'action', 'from', 'to', 'reason'], rot.map((r) => [new Date(r.ts).toISOString(), String(r.rotation), r.action, r.from, r.to ?? '-', r.reason])));
           }
           break;
         }
