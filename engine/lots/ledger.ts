@@ -84,8 +84,14 @@ export class LotLedger {
   closeTs = new Float64Array(256);
   /** Size reserved by open sell orders naming the lot (simulator bookkeeping). */
   reserved = new Float64Array(256);
-  readonly buyTags: string[] = [];
-  readonly sellTags: string[] = [];
+  /**
+   * Buy and sell tags by lot id: a string, or a number `r` whose string is `tagOf(r)` (made when read: the order
+   * simulator passes the order id of an order with a numeric tag, so that a lot costs no string; see engine/orders/tag-code.ts).
+   */
+  readonly buyTags: (string | number)[] = [];
+  readonly sellTags: (string | number)[] = [];
+  /** Spells a tag given as a number (set by whoever passes numbers). */
+  tagOf: (ref: number) => string = (ref) => String(ref);
   /** Per market: base inventory, cost of open lots, gross realised, fees. */
   readonly base: Float64Array;
   readonly openCost: Float64Array;
@@ -139,7 +145,7 @@ export class LotLedger {
   }
 
   /** Open a lot; returns its id. */
-  open(market: number, ts: number, bar: number, price: number, size: number, fee: number, tag: string): number {
+  open(market: number, ts: number, bar: number, price: number, size: number, fee: number, tag: string | number): number {
     if (this.n === this.size.length) this.grow();
     const id = this.n++;
     this.market[id] = market; this.openTs[id] = ts; this.openBar[id] = bar; this.entryPrice[id] = price; this.size[id] = size;
@@ -158,7 +164,7 @@ export class LotLedger {
   }
 
   /** Close `size` of lot `id` at `price`; `fee` is the sell fee for this part. Returns the gross realised P&L. */
-  close(id: number, size: number, price: number, fee: number, ts: number, bar: number, tag: string): number {
+  close(id: number, size: number, price: number, fee: number, ts: number, bar: number, tag: string | number): number {
     const m = this.market[id];
     const rem = this.remaining[id];
     const take = size > rem ? rem : size;
@@ -207,7 +213,7 @@ export class LotLedger {
    * Close `size` first-in-first-out over the parts of open lots not reserved by other sells; the fee is
    * shared pro rata. Returns the first lot closed (-1 if none).
    */
-  closeFifo(market: number, size: number, price: number, fee: number, ts: number, bar: number, tag: string): number {
+  closeFifo(market: number, size: number, price: number, fee: number, ts: number, bar: number, tag: string | number): number {
     let left = size;
     let first = -1;
     for (const id of this.openLotIds(market)) {
@@ -233,7 +239,7 @@ export class LotHandle implements Lot {
   constructor(private readonly L: LotLedger, readonly id: number) {}
   get market(): number { return this.L.market[this.id]; }
   get symbol(): string { return this.L.symbols[this.L.market[this.id]]; }
-  get buyTag(): string { return this.L.buyTags[this.id]; }
+  get buyTag(): string { const t = this.L.buyTags[this.id]; return typeof t === 'number' ? this.L.tagOf(t) : t; }
   get openTs(): number { return this.L.openTs[this.id]; }
   get openBar(): number { return this.L.openBar[this.id]; }
   get entryPrice(): number { return this.L.entryPrice[this.id]; }
@@ -247,7 +253,7 @@ export class LotHandle implements Lot {
   get closeTs(): number { return this.L.closeTs[this.id]; }
   get closeBar(): number { return this.L.closeBar[this.id]; }
   get status(): LotStatus { return this.L.status[this.id] === LOT_OPEN ? 'open' : 'closed'; }
-  get sellTag(): string { return this.L.sellTags[this.id]; }
+  get sellTag(): string { const t = this.L.sellTags[this.id]; return typeof t === 'number' ? this.L.tagOf(t) : t; }
   /** Size reserved by open sell orders naming this lot (simulator bookkeeping). */
   get reserved(): number { return this.L.reserved[this.id]; }
   set reserved(x: number) { this.L.reserved[this.id] = x; }

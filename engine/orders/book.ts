@@ -1,13 +1,15 @@
 /** One market's book of resting order ids (the order simulator's, reused by the paper and replay venues). */
 import type { OrderStore } from './order-store.ts';
 import { TagIndex } from './tag-index.ts';
+import { NumTagIndex } from './tag-code.ts';
 
 /** One market's book of order ids: buys best (highest) first, sells best (lowest) first; equal prices keep time priority. */
 export class Book {
   readonly buys: number[] = [];
   readonly sells: number[] = [];
-  /** Open orders' tags -> ids. */
+  /** Open orders' tags -> ids (the order simulator keeps numeric tags, tag-code.ts, in `numTags` instead). */
   readonly tags = new TagIndex();
+  readonly numTags = new NumTagIndex();
   readonly pendingMarket: number[] = [];
   readonly arrivals: number[] = [];
 

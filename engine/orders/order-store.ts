@@ -5,6 +5,7 @@
  */
 import type { OrderRecord, OrderStatus } from './types.ts';
 import type { OpenOrderView, OrderSide } from './views.ts';
+import { TagPrefixes } from './tag-code.ts';
 
 export const ST_OPEN = 0;
 export const ST_FILLED = 1;
@@ -34,7 +35,14 @@ export class OrderStore {
   lot = new Int32Array(1024);
   flags = new Uint8Array(1024);
   status = new Uint8Array(1024);
+  /**
+   * Tags: a numeric tag (tag-code.ts) as its prefix id (`tagPre`) and number (`tagNum`), its string built on read;
+   * any other tag as a string in `tags` (`tagPre` -1, `tagNum` its index there). Read them with `tagOf`.
+   */
   readonly tags: string[] = [];
+  tagPre = new Int32Array(1024);
+  tagNum = new Int32Array(1024);
+  readonly prefixes = new TagPrefixes();
 
   constructor(readonly symbols: readonly string[]) {}
 
@@ -47,6 +55,7 @@ export class OrderStore {
     this.avgPrice = f(this.avgPrice); this.fees = f(this.fees); this.placedTs = f(this.placedTs); this.doneTs = f(this.doneTs);
     this.reservedCash = f(this.reservedCash);
     this.market = i(this.market); this.placedBar = i(this.placedBar); this.doneBar = i(this.doneBar); this.lot = i(this.lot);
+    this.tagPre = i(this.tagPre); this.tagNum = i(this.tagNum);
     this.flags = u(this.flags); this.status = u(this.status);
   }
 
@@ -59,11 +68,17 @@ export class OrderStore {
   add(market: number, tag: string, flags: number, price: number, amount: number, placedBar: number, placedTs: number, lot: number): number {
     if (this.n === this.price.length) this.grow();
     const id = this.n++;
-    this.market[id] = market; this.tags.push(tag); this.flags[id] = flags;
+    this.market[id] = market; this.tagPre[id] = -1; this.tagNum[id] = this.tags.length; this.tags.push(tag); this.flags[id] = flags;
     this.price[id] = price; this.amount[id] = amount; this.filled[id] = 0; this.remaining[id] = amount;
     this.avgPrice[id] = NaN; this.fees[id] = 0; this.placedBar[id] = placedBar; this.placedTs[id] = placedTs;
     this.doneBar[id] = -1; this.doneTs[id] = NaN; this.reservedCash[id] = 0; this.lot[id] = lot; this.status[id] = ST_OPEN;
     return id;
+  }
+
+  /** The tag of order `id` as a string. */
+  tagOf(id: number): string {
+    const pre = this.tagPre[id];
+    return pre < 0 ? this.tags[this.tagNum[id]] : this.prefixes.names[pre] + this.tagNum[id];
   }
 
   isSell(id: number): boolean { return (this.flags[id] & F_SELL) !== 0; }
@@ -75,7 +90,7 @@ export class OrderHandle implements OrderRecord, OpenOrderView {
   constructor(private readonly s: OrderStore, readonly id: number) {}
   get market(): number { return this.s.market[this.id]; }
   get symbol(): string { return this.s.symbols[this.s.market[this.id]]; }
-  get tag(): string { return this.s.tags[this.id]; }
+  get tag(): string { return this.s.tagOf(this.id); }
   get side(): OrderSide { return this.s.flags[this.id] & F_SELL ? 'sell' : 'buy'; }
   get type(): 'limit' | 'market' { return this.s.flags[this.id] & F_MARKET ? 'market' : 'limit'; }
   get price(): number { return this.s.price[this.id]; }

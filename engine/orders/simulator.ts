@@ -30,6 +30,7 @@ import type {
 } from './types.ts';
 import type { AccountView, FillLiquidity, FillView, OpenOrderView, OrderSide, OrdersView } from './views.ts';
 import { StepLog, type MarkSource, type StepColumns } from './step-log.ts';
+import { MAX_TAG_NUM, TAG_NUM, TAG_PREFIX, tagNumberAt, tagNumberStart, type NumericTag } from './tag-code.ts';
 import { F_ARRIVAL, F_FROM_FILL, F_MARKET, F_SELL, OrderHandle, OrderStore, ST_CANCELLED, ST_FILLED, ST_OPEN, ST_REJECTED } from './order-store.ts';
 
 /**
@@ -78,7 +79,14 @@ class FillHandle implements FillView {
   get symbol(): string { return this.o.symbols[this.s.market[this.seq]]; }
   get bar(): number { return this.s.bar[this.seq]; }
   get ts(): number { return this.s.ts[this.seq]; }
-  get tag(): string { return this.o.tags[this.s.orderId[this.seq]]; }
+  get tag(): string { return this.o.tagOf(this.s.orderId[this.seq]); }
+  /** The numeric spelling of the tag (tag-code.ts): its prefix, or undefined when the tag is kept as a string. */
+  get [TAG_PREFIX](): string | undefined {
+    const pre = this.o.tagPre[this.s.orderId[this.seq]];
+    return pre < 0 ? undefined : this.o.prefixes.names[pre];
+  }
+  /** The numeric spelling's number (meaningful when `[TAG_PREFIX]` is defined). */
+  get [TAG_NUM](): number { return this.o.tagNum[this.s.orderId[this.seq]]; }
   get orderId(): number { return this.s.orderId[this.seq]; }
   get side(): OrderSide { return this.o.isSell(this.s.orderId[this.seq]) ? 'sell' : 'buy'; }
   get type(): 'limit' | 'market' { return this.o.isMarket(this.s.orderId[this.seq]) ? 'market' : 'limit'; }
@@ -215,10 +223,10 @@ class SimOrders implements OrdersView {
     const b = this.sim.books[m];
     return side === 'buy' ? b.buys.length : side === 'sell' ? b.sells.length : b.buys.length + b.sells.length + b.pendingMarket.length;
   }
-  has(m: number, tag: string): boolean { return this.sim.books[m].tags.has(tag); }
+  has(m: number, tag: string): boolean { return this.sim.findOpen(this.sim.books[m], tag) >= 0; }
   get(m: number, tag: string): OpenOrderView | undefined {
-    const id = this.sim.books[m].tags.get(tag);
-    return id === undefined ? undefined : new OrderHandle(this.sim.store, id);
+    const id = this.sim.findOpen(this.sim.books[m], tag);
+    return id < 0 ? undefined : new OrderHandle(this.sim.store, id);
   }
   list(m: number): OpenOrderView[] {
     const b = this.sim.books[m];
@@ -276,6 +284,8 @@ class OrderSim implements BarMatcher {
     this.store = new OrderStore(this.symbols);
     this.books = markets.map(() => new Book(this.store));
     this.ledger = new LotLedger(this.symbols);
+    const store = this.store;
+    this.ledger.tagOf = (id) => store.tagOf(id);
     this.mark = new Float64Array(M);
     this.barsSeen = new Int32Array(M);
     this.fillCount = new Int32Array(M);
@@ -346,7 +356,8 @@ class OrderSim implements BarMatcher {
     st.status[id] = status;
     st.doneBar[id] = bar;
     if (bar >= 0) st.doneTs[id] = this.frames[m].ts[bar]; else st.doneTs[id] = NaN;
-    b.tags.delete(st.tags[id]);
+    const pre = st.tagPre[id];
+    if (pre >= 0) b.numTags.delete(pre, st.tagNum[id]); else b.tags.delete(st.tags[st.tagNum[id]]);
     this.openTotal--;
     const rem = st.remaining[id];
     if (st.isMarket(id)) {
@@ -378,7 +389,8 @@ class OrderSim implements BarMatcher {
     const m = st.market[id];
     const spec = this.specs[m];
     const ts = this.frames[m].ts[bar];
-    const tag = st.tags[id];
+    // (a numeric tag goes to the ledger as the order id, spelled when a lot's tag is read)
+    const tag = st.tagPre[id] >= 0 ? id : st.tags[st.tagNum[id]];
     const sell = st.isSell(id);
     const market = st.isMarket(id);
     const notional = price * amount;
@@ -462,8 +474,9 @@ class OrderSim implements BarMatcher {
         throw usageError('TARGET_INTENT_IN_ORDER_RUN', `strategy '${this.strategy.id}' returned a 'target' intent; order strategies return limit, market and cancel intents`);
       }
       if (it.type === 'cancel') {
-        const o = book.tags.get(it.tag);
-        if (o !== undefined) this.cancel(o, bar); else this.reject(m, bar, it, 'unknown-tag');
+        this.resolveTag(it);
+        const o = this.tagPre >= 0 ? book.numTags.get(this.tagPre, this.tagNum) : book.tags.get(this.tagStr) ?? -1;
+        if (o >= 0) this.cancel(o, bar); else this.reject(m, bar, it, 'unknown-tag');
         continue;
       }
       const side = it.side;
@@ -478,10 +491,15 @@ class OrderSim implements BarMatcher {
       // for both the duplicate check and the insertion. A rejection below takes it out again.
       let mapped = false;
       if (!reason) {
-        const tags = book.tags, size = tags.size;
-        tags.set(it.tag, st.n);
-        if (tags.size !== size) mapped = true;
-        else { tags.set(it.tag, this.openOrderWithTag(book, it.tag)); reason = 'duplicate-tag'; }
+        this.resolveTag(it);
+        if (this.tagPre >= 0) {
+          if (book.numTags.add(this.tagPre, this.tagNum, st.n)) mapped = true; else reason = 'duplicate-tag';
+        } else {
+          const tags = book.tags, size = tags.size, tag = this.tagStr;
+          tags.set(tag, st.n);
+          if (tags.size !== size) mapped = true;
+          else { tags.set(tag, this.openOrderWithTag(book, tag)); reason = 'duplicate-tag'; }
+        }
       }
       if (!reason && side === 'buy') {
         const need = (isLimit ? price : ref * (1 + this.slip)) * amount * (1 + this.maxFee[m]);
@@ -496,7 +514,7 @@ class OrderSim implements BarMatcher {
         if (!reason && amount > this.ledger.base[m] - this.ledger.reservedBase[m] + DUST * amount) reason = 'insufficient-inventory';
       }
       if (reason) {
-        if (mapped) book.tags.delete(it.tag);
+        if (mapped) { if (this.tagPre >= 0) book.numTags.delete(this.tagPre, this.tagNum); else book.tags.delete(this.tagStr); }
         this.reject(m, bar, it, reason, price, amount);
         continue;
       }
@@ -504,7 +522,10 @@ class OrderSim implements BarMatcher {
       // st.add, written out: its double arguments would be boxed on every order
       st.ensure();
       const id = st.n++;
-      st.market[id] = m; st.tags.push(it.tag); st.flags[id] = flags;
+      st.market[id] = m; st.flags[id] = flags;
+      const pre = this.tagPre;
+      st.tagPre[id] = pre;
+      if (pre >= 0) st.tagNum[id] = this.tagNum; else { st.tagNum[id] = st.tags.length; st.tags.push(this.tagStr); }
       st.price[id] = isLimit ? price : NaN; st.amount[id] = amount; st.filled[id] = 0; st.remaining[id] = amount;
       st.avgPrice[id] = NaN; st.fees[id] = 0; st.placedBar[id] = bar; st.placedTs[id] = this.frames[m].ts[bar];
       st.doneBar[id] = -1; st.doneTs[id] = NaN; st.reservedCash[id] = 0; st.lot[id] = side === 'sell' ? lot : -1; st.status[id] = ST_OPEN;
@@ -548,10 +569,60 @@ class OrderSim implements BarMatcher {
     this.rounded[1] = roundAmount(spec, it.amount);
   }
 
-  /** The open order of this book with `tag` (the tag map holds exactly the open orders). */
+  /**
+   * The tag of the intent being applied, set by `resolveTag`: a numeric tag (tag-code.ts) as (`tagPre` >= 0, `tagNum`),
+   * else the string `tagStr` (`tagPre` -1). Fields, not a returned object: no allocation per intent.
+   */
+  private tagPre = -1;
+  private tagNum = 0;
+  private tagStr = '';
+
+  /** The prefix (and its id) of the last numeric tag resolved: the common case costs one comparison, no lookup. */
+  private lastPrefix: unknown = null;
+  private lastPre = -1;
+
+  private resolveTag(it: { readonly tag: string }): void {
+    const nt = it as Partial<NumericTag>;
+    const num = nt[TAG_NUM];
+    if (nt[TAG_PREFIX] === this.lastPrefix && typeof num === 'number' && (num | 0) === num && num >= 0 && num <= MAX_TAG_NUM) {
+      this.tagPre = this.lastPre; this.tagNum = num; this.tagStr = '';
+      return;
+    }
+    this.resolveTagSlow(it);
+  }
+
+  /** `resolveTag` for an intent whose numeric prefix is not the last one, or that has none (out of line). */
+  private resolveTagSlow(it: { readonly tag: string }): void {
+    const nt = it as Partial<NumericTag>;
+    const pfx = nt[TAG_PREFIX], num = nt[TAG_NUM];
+    if (typeof pfx === 'string' && typeof num === 'number' && (num | 0) === num && num >= 0 && num <= MAX_TAG_NUM) {
+      const pre = this.store.prefixes.id(pfx);
+      if (pre >= 0) { this.lastPrefix = pfx; this.lastPre = pre; this.tagPre = pre; this.tagNum = num; this.tagStr = ''; return; }
+    }
+    this.resolveTagString(it.tag);
+  }
+
+  /** `resolveTag` for a tag given as a string (out of line: rare on the grid's hot path). */
+  private resolveTagString(s: string): void {
+    const j = tagNumberStart(s);
+    const pre = j > 0 ? this.store.prefixes.idIn(s, j) : -1;
+    this.tagPre = pre;
+    this.tagNum = pre >= 0 ? tagNumberAt(s, j) : 0;
+    this.tagStr = pre >= 0 ? '' : s;
+  }
+
+  /** The open order of `book` with `tag`, or -1. */
+  findOpen(book: Book, tag: string): number {
+    const j = tagNumberStart(tag);
+    const pre = j > 0 ? this.store.prefixes.idIn(tag, j) : -1;
+    if (pre >= 0) return book.numTags.get(pre, tagNumberAt(tag, j));
+    return book.tags.get(tag) ?? -1;
+  }
+
+  /** The open order of this book with string tag `tag` (the tag map holds exactly the open orders). */
   private openOrderWithTag(book: Book, tag: string): number {
-    const tags = this.store.tags;
-    for (const list of [book.buys, book.sells, book.pendingMarket]) for (const id of list) if (tags[id] === tag) return id;
+    const st = this.store;
+    for (const list of [book.buys, book.sells, book.pendingMarket]) for (const id of list) if (st.tagPre[id] < 0 && st.tags[st.tagNum[id]] === tag) return id;
     throw invariantError('ORDER_BOOK_BROKEN', `tag '${tag}' is mapped but no open order has it`);
   }
 
@@ -569,7 +640,7 @@ class OrderSim implements BarMatcher {
     const amt = Math.min(st.remaining[id], this.capacity);
     if (!sell && px * amt * (1 + this.specs[m].takerFee) > this.cash - this.reservedCash + 1e-9) {
       this.closeOrder(id, ST_REJECTED, bar);
-      this.reject(m, bar, { type: 'market', side: 'buy', amount: st.amount[id], tag: st.tags[id] }, 'insufficient-cash', px, st.amount[id]);
+      this.reject(m, bar, { type: 'market', side: 'buy', amount: st.amount[id], tag: st.tagOf(id) }, 'insufficient-cash', px, st.amount[id]);
       return;
     }
     if (amt > 0) this.execute(id, px, amt, 'taker', leg, bar);

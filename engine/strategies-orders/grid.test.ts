@@ -138,3 +138,29 @@ describe('grid: caps', () => {
     }
   });
 });
+
+describe('grid: tags', () => {
+  it("hands out intents that read, list and serialise as plain ones ('b<n>' tags), booked by their numeric spelling", () => {
+    // the wrapper records each decision as the live runtime would store it (JSON, own keys), then passes it on
+    const seen: string[] = [];
+    const wrapped = {
+      ...grid,
+      decide: (ctx: Parameters<typeof grid.decide>[0]) => {
+        const out = grid.decide(ctx);
+        if (out !== undefined) for (const it of Array.isArray(out) ? out : [out]) seen.push(`${Object.keys(it).join(',')} ${JSON.stringify(it)}`);
+        return out;
+      },
+    };
+    const rows = [[100, 100.1, 99.9, 100], [100, 100, 98.5, 98.6], [98.6, 103, 98.6, 102.9]];
+    const r = runOrderBacktest(wrapped, [{ frame: frame(rows), spec: spec() }], { ...base, maxBuys: 3 }, { initialCash: 100_000 });
+    const parsed = seen.map((x) => [x.slice(0, x.indexOf(' ')), JSON.parse(x.slice(x.indexOf(' ') + 1))] as const);
+    // the first pass: three buys, each with the plain intent's keys in the plain order, the tag a string 'b<n>'
+    expect(parsed.slice(0, 3).map(([keys, it]) => [keys, it.type, it.side, it.tag])).toEqual([0, 1, 2].map((k) => ['type,side,price,amount,tag', 'limit', 'buy', `b${k}`]));
+    expect(parsed[0][1].price).toBe(99);
+    expect(parsed[0][1].amount).toBe(100_000 * 0.0033 / 99);
+    expect(parsed.filter(([, it]) => it.type === 'cancel').map(([keys, it]) => [keys, typeof it.tag, it.tag[0]])).toContainEqual(['type,tag', 'string', 'b']);
+    expect(r.orders.filter((o) => o.side === 'buy').map((o) => o.tag)).toEqual(r.orders.filter((o) => o.side === 'buy').map((_, k) => `b${k}`));
+    expect(r.fills[0].tag).toBe('b0');
+    expect(r.lots[0].buyTag).toBe('b0');
+  });
+});

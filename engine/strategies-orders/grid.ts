@@ -26,6 +26,8 @@
 import { asArray, asObject, decF64, decNum, encF64, encNum, type JsonNum } from './state-codec.ts';
 import { Type } from '@sinclair/typebox';
 import { defineStrategy, type BarContext, type FillContext, type Intent } from '../strategy.ts';
+import { TAG_NUM, TAG_PREFIX, type NumericTag } from '../orders/tag-code.ts';
+import { usageError } from '../errors.ts';
 
 export const gridParams = Type.Object({
   gridStepPct: Type.Number({ default: 0.33, minimum: 0.01, maximum: 20, description: 'distance between grid levels, % of price' }),
@@ -113,9 +115,48 @@ export class PriceSet {
   }
 }
 
-/** The mutable intents a grid pass hands out (typed as `Intent`, read-only, to the runner). */
-interface PooledCancel { type: 'cancel'; tag: string }
-interface PooledBuy { type: 'limit'; side: 'buy'; price: number; amount: number; tag: string }
+/**
+ * The mutable intents a grid pass hands out (typed as `Intent`, read-only, to the runner). Their tag is the grid buy's
+ * `b<number>`, held as a number (tag-code.ts): `tag` is a getter that spells it for whoever reads it (the live runtime,
+ * reports); the order simulator books the number.
+ */
+interface PooledCancel extends NumericTag { readonly type: 'cancel'; readonly tag: string; [TAG_NUM]: number }
+interface PooledBuy extends NumericTag { readonly type: 'limit'; readonly side: 'buy'; price: number; amount: number; readonly tag: string; [TAG_NUM]: number }
+
+/** The grid's buy tags: 'b' and the buy's number. */
+const BUY_PREFIX = 'b';
+
+function spellBuyTag(this: NumericTag): string {
+  return BUY_PREFIX + this[TAG_NUM];
+}
+
+/**
+ * `o` with the grid buy tag fields after its own: `tag` (an enumerable getter, so that JSON and key order are those of
+ * a plain intent), then the numeric spelling under its symbols. (A getter written in the object literal would leave
+ * the object in V8's slow dictionary mode; one defined afterwards keeps it fast.)
+ */
+function withBuyTag(o: object): object {
+  Object.defineProperty(o, 'tag', { get: spellBuyTag, enumerable: true, configurable: true });
+  const t = o as { [TAG_PREFIX]: string; [TAG_NUM]: number };
+  t[TAG_PREFIX] = BUY_PREFIX;
+  t[TAG_NUM] = 0;
+  return o;
+}
+
+/** The number of a grid buy tag ('b' and a number without leading zeros), or -1 for any other tag. */
+export function buyTagNum(tag: string): number {
+  if (tag.charCodeAt(0) !== 98) return -1;
+  const n = Number(tag.slice(1));
+  return Number.isInteger(n) && n >= 0 && BUY_PREFIX + n === tag ? n : -1;
+}
+
+/** The number of the grid buy a fill is of (-1: not a grid buy), from its numeric tag when it has one. */
+function fillBuyNum(f: { readonly tag: string }): number {
+  const nt = f as Partial<NumericTag>;
+  const pfx = nt[TAG_PREFIX];
+  if (pfx !== undefined) return pfx === BUY_PREFIX ? nt[TAG_NUM]! : -1;
+  return buyTagNum(f.tag);
+}
 
 /** Per-market grid state. */
 export class GridMarket {
@@ -123,9 +164,9 @@ export class GridMarket {
   gridTop = NaN;
   /** Levels taken: open grid buys and open lots, by their level price. */
   readonly taken = new PriceSet();
-  /** Open grid buys (unsorted, in placement order; small) as parallel columns: tag, level price, sequence, notional. */
+  /** Open grid buys (unsorted, in placement order; small) as parallel columns: tag number (tag 'b<n>'), level price, sequence, notional. */
   nBuys = 0;
-  readonly buyTag: string[] = [];
+  buyNum = new Float64Array(32);
   buyLevel = new Float64Array(32);
   buySeq = new Float64Array(32);
   buyNotional = new Float64Array(32);
@@ -152,25 +193,25 @@ export class GridMarket {
     this.nBuy = 0;
   }
 
-  /** Append a cancel of `tag` to `out`. */
-  pushCancel(tag: string): void {
+  /** Append a cancel of grid buy `num` (tag 'b<num>') to `out`. */
+  pushCancel(num: number): void {
     let it = this.cancelPool[this.nCancel];
-    if (it === undefined) { it = { type: 'cancel', tag }; this.cancelPool.push(it); }
+    if (it === undefined) { it = withBuyTag({ type: 'cancel' }) as PooledCancel; this.cancelPool.push(it); }
     this.nCancel++;
-    it.tag = tag;
+    it[TAG_NUM] = num;
     this.out.push(it);
   }
 
-  /** Append a grid buy at `buyPrice` for `buyAmount` with `tag` to `out` (prices in fields: V8 boxes double arguments). */
+  /** Append grid buy `num` (tag 'b<num>') at `buyPrice` for `buyAmount` to `out` (prices in fields: V8 boxes double arguments). */
   buyPrice = 0;
   buyAmount = 0;
-  pushBuy(tag: string): void {
+  pushBuy(num: number): void {
     let it = this.buyPool[this.nBuy];
-    if (it === undefined) { it = { type: 'limit', side: 'buy', price: 0.5, amount: 0.5, tag }; this.buyPool.push(it); }
+    if (it === undefined) { it = withBuyTag({ type: 'limit', side: 'buy', price: 0.5, amount: 0.5 }) as PooledBuy; this.buyPool.push(it); }
     this.nBuy++;
     it.price = this.buyPrice;
     it.amount = this.buyAmount;
-    it.tag = tag;
+    it[TAG_NUM] = num;
     this.out.push(it);
   }
   lastK0 = -1;
@@ -200,7 +241,7 @@ export class GridMarket {
   private growBuys(): void {
     const n = this.nBuys;
     const grow = (a: Float64Array) => { const b = new Float64Array(n * 2); b.set(a); return b; };
-    this.buyLevel = grow(this.buyLevel); this.buySeq = grow(this.buySeq); this.buyNotional = grow(this.buyNotional);
+    this.buyNum = grow(this.buyNum); this.buyLevel = grow(this.buyLevel); this.buySeq = grow(this.buySeq); this.buyNotional = grow(this.buyNotional);
   }
 
   setLotLevel(lot: number, level: number): void {
@@ -216,10 +257,9 @@ export class GridMarket {
   removeBuy(j: number): void {
     const n = this.nBuys - 1;
     for (let k = j; k < n; k++) {
-      this.buyTag[k] = this.buyTag[k + 1]; this.buyLevel[k] = this.buyLevel[k + 1];
+      this.buyNum[k] = this.buyNum[k + 1]; this.buyLevel[k] = this.buyLevel[k + 1];
       this.buySeq[k] = this.buySeq[k + 1]; this.buyNotional[k] = this.buyNotional[k + 1];
     }
-    this.buyTag.pop(); // (the last slot, now a copy; pop is cheaper than a length reset)
     this.nBuys = n;
   }
 
@@ -252,7 +292,7 @@ function saveGridMarket(g: GridMarket): Record<string, unknown> {
   for (const f of NUM_FIELDS) o[f] = encNum(g[f]);
   for (const f of BOOL_FIELDS) o[f] = g[f];
   o.taken = encF64(g.taken.a, g.taken.n);
-  o.buyTag = g.buyTag.slice(0, g.nBuys);
+  o.buyTag = Array.from(g.buyNum.subarray(0, g.nBuys), (num) => BUY_PREFIX + num);
   o.buyLevel = encF64(g.buyLevel, g.nBuys);
   o.buySeq = encF64(g.buySeq, g.nBuys);
   o.buyNotional = encF64(g.buyNotional, g.nBuys);
@@ -274,8 +314,13 @@ function loadGridMarket(x: unknown, m: number): GridMarket {
   g.taken.n = asArray(o.taken, 'grid.taken').length;
   const tags = asArray(o.buyTag, 'grid.buyTag').map(String);
   g.nBuys = tags.length;
-  g.buyTag.push(...tags);
   const cap = Math.max(32, tags.length);
+  g.buyNum = new Float64Array(cap);
+  tags.forEach((tag, j) => {
+    const num = buyTagNum(tag);
+    if (num < 0) throw usageError('BAD_STRATEGY_STATE', `saved strategy state: grid.buyTag[${j}] must be a grid buy tag ('b' and a number), got ${JSON.stringify(tag)}`);
+    g.buyNum[j] = num;
+  });
   g.buyLevel = decF64(o.buyLevel, 'grid.buyLevel', cap);
   g.buySeq = decF64(o.buySeq, 'grid.buySeq', cap);
   g.buyNotional = decF64(o.buyNotional, 'grid.buyNotional', cap);
@@ -393,17 +438,17 @@ function fullPass(
   // placed at wanted levels, above it); between passes buys only go (fills). So with the same GridTop and no new
   // rejection, buys need cancelling only if the range's bottom moved up (a higher floor).
   if (verify || G !== g.lastTop || g.lastKEnd < 0 || kEnd < g.lastKEnd) {
-    const tags = g.buyTag, lv = g.buyLevel, sq = g.buySeq, nt = g.buyNotional;
+    const nums = g.buyNum, lv = g.buyLevel, sq = g.buySeq, nt = g.buyNotional;
     const n = g.nBuys;
     let w = 0;
     for (let j = 0; j < n; j++) {
-      const tag = tags[j], level = lv[j];
-      if (verify && !orders.has(m, tag)) { taken.x = level; taken.removeX(); continue; }
-      if (level < floor) { g.pushCancel(tag); taken.x = level; taken.removeX(); continue; }
-      if (w !== j) { tags[w] = tag; lv[w] = level; sq[w] = sq[j]; nt[w] = nt[j]; }
+      const num = nums[j], level = lv[j];
+      if (verify && !orders.has(m, BUY_PREFIX + num)) { taken.x = level; taken.removeX(); continue; }
+      if (level < floor) { g.pushCancel(num); taken.x = level; taken.removeX(); continue; }
+      if (w !== j) { nums[w] = num; lv[w] = level; sq[w] = sq[j]; nt[w] = nt[j]; }
       w++;
     }
-    if (w !== n) { while (tags.length > w) tags.pop(); g.nBuys = w; }
+    g.nBuys = w;
   }
   // the account is read once, when the first free level is found
   let ready = false;
@@ -444,7 +489,7 @@ function fullPass(
         if (w < 0 || lv[j] < lv[w] || (lv[j] === lv[w] && sq[j] < sq[w])) w = j;
       }
       if (w < 0 || !(lv[w] < level)) { incomplete = g.nBuys < p.maxBuys; break; }
-      g.pushCancel(g.buyTag[w]);
+      g.pushCancel(g.buyNum[w]);
       taken.x = lv[w];
       taken.removeX();
       taken.cur = -1;
@@ -453,13 +498,13 @@ function fullPass(
       total--; mine--;
       if (g.nBuys >= p.maxBuys || mine >= softCap || total >= p.maxOpenOrders) { incomplete = true; break; }
     }
-    const tag = `b${g.seq++}`;
+    const num = g.seq++;
     g.buyPrice = level;
     g.buyAmount = notional / level;
-    g.pushBuy(tag);
+    g.pushBuy(num);
     g.reserveBuy();
     const nb = g.nBuys++;
-    g.buyTag[nb] = tag; g.buyLevel[nb] = level; g.buySeq[nb] = g.seq; g.buyNotional[nb] = notional;
+    g.buyNum[nb] = num; g.buyLevel[nb] = level; g.buySeq[nb] = g.seq; g.buyNotional[nb] = notional;
     taken.x = level;
     taken.addX();
     committed += notional;
@@ -481,8 +526,9 @@ function onGridFill(ctx: FillContext<GridParams, Record<string, Float64Array>, G
   const g = market(ctx.state, f.market);
   g.dirty = true;
   if (f.side === 'buy') {
+    const num = fillBuyNum(f);
     let k = g.nBuys - 1;
-    while (k >= 0 && g.buyTag[k] !== f.tag) k--;
+    while (k >= 0 && g.buyNum[k] !== num) k--;
     const level = k >= 0 ? g.buyLevel[k] : f.price;
     // The level passes from the buy to its lot: when the buy is complete, taking its level out of `taken` and putting
     // it back would leave the same multiset, so only a level that is not there is added.
