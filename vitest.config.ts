@@ -26,6 +26,7 @@ export default defineConfig({
           conditions: ['browser'],
           alias: {
             $lib: web('lib'),
+            $engine: resolve(import.meta.dirname, 'engine'),
             '$app/navigation': web('test-shims/app-navigation.ts'),
             '$app/state': web('test-shims/app-state.svelte.ts'),
           },

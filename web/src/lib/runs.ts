@@ -3,6 +3,8 @@
  * formatted (the same labels as the CLI and the HTML reports), sweep rows shaped into a heatmap, walk-forward folds
  * into in- vs out-of-sample pairs. Pure functions: the pages under routes/runs render them.
  */
+import { STAT_LABELS as ENGINE_STAT_LABELS, type StatFormat } from '$engine/metrics/stat-labels.ts';
+import { LOWER_IS_BETTER as ENGINE_LOWER_IS_BETTER } from '$engine/sweep/metric.ts';
 
 export interface RunSummary {
   readonly id: string;
@@ -15,45 +17,15 @@ export interface RunSummary {
   readonly stats: Readonly<Record<string, number>>;
 }
 
-export type StatFormat = 'money' | 'pct' | 'ratio' | 'int' | 'days' | 'date';
+
+export type { StatFormat };
 export interface StatLabel { readonly key: string; readonly label: string; readonly format: StatFormat; readonly signed?: boolean }
 
-/** Same keys, labels and formats as research/stat-labels.ts (docs/metrics.md defines them). */
-export const STAT_LABELS: readonly StatLabel[] = [
-  { key: 'start', label: 'Start', format: 'date' },
-  { key: 'end', label: 'End', format: 'date' },
-  { key: 'durationDays', label: 'Duration (days)', format: 'days' },
-  { key: 'bars', label: 'Bars', format: 'int' },
-  { key: 'exposurePct', label: 'Exposure [%]', format: 'pct' },
-  { key: 'equityFinal', label: 'Equity final', format: 'money' },
-  { key: 'equityPeak', label: 'Equity peak', format: 'money' },
-  { key: 'returnPct', label: 'Return [%]', format: 'pct', signed: true },
-  { key: 'buyHoldReturnPct', label: 'Buy & hold return [%]', format: 'pct', signed: true },
-  { key: 'cagrPct', label: 'CAGR [%]', format: 'pct', signed: true },
-  { key: 'annualReturnPct', label: 'Return (ann.) [%]', format: 'pct', signed: true },
-  { key: 'annualVolatilityPct', label: 'Volatility (ann.) [%]', format: 'pct' },
-  { key: 'sharpe', label: 'Sharpe ratio', format: 'ratio', signed: true },
-  { key: 'sortino', label: 'Sortino ratio', format: 'ratio', signed: true },
-  { key: 'calmar', label: 'Calmar ratio', format: 'ratio', signed: true },
-  { key: 'maxDrawdownPct', label: 'Max drawdown [%]', format: 'pct', signed: true },
-  { key: 'avgDrawdownPct', label: 'Avg drawdown [%]', format: 'pct', signed: true },
-  { key: 'maxDrawdownDurationDays', label: 'Max DD duration (days)', format: 'days' },
-  { key: 'trades', label: 'Trades', format: 'int' },
-  { key: 'winRatePct', label: 'Win rate [%]', format: 'pct' },
-  { key: 'bestTradePct', label: 'Best trade [%]', format: 'pct', signed: true },
-  { key: 'worstTradePct', label: 'Worst trade [%]', format: 'pct', signed: true },
-  { key: 'avgTradePct', label: 'Avg trade [%]', format: 'pct', signed: true },
-  { key: 'profitFactor', label: 'Profit factor', format: 'ratio' },
-  { key: 'expectancy', label: 'Expectancy (quote)', format: 'money', signed: true },
-  { key: 'sqn', label: 'SQN', format: 'ratio', signed: true },
-  { key: 'kelly', label: 'Kelly criterion', format: 'ratio', signed: true },
-  { key: 'feesPaid', label: 'Fees paid', format: 'money' },
-  { key: 'openTrades', label: 'Open positions at end', format: 'int' },
-  { key: 'skippedOrders', label: 'Skipped orders (below minimum)', format: 'int' },
-];
+/** The labels of the CLI and the HTML reports (engine/metrics/stat-labels.ts; docs/metrics.md defines them). */
+export const STAT_LABELS: readonly StatLabel[] = ENGINE_STAT_LABELS;
 
-/** Statistics where lower is better (ranking, heatmap colours): as engine/sweep's metricDirection. */
-export const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['annualVolatilityPct', 'maxDrawdownDurationBars', 'maxDrawdownDurationDays', 'feesPaid', 'skippedOrders']);
+/** Statistics where lower is better (ranking, heatmap colours): engine/sweep's rule. */
+export const LOWER_IS_BETTER: ReadonlySet<string> = ENGINE_LOWER_IS_BETTER;
 
 export function statLabel(key: string): StatLabel {
   return STAT_LABELS.find((l) => l.key === key) ?? { key, label: key, format: 'ratio' };
