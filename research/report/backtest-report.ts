@@ -6,7 +6,7 @@
 import type { RunArtefacts } from '../results/write-run.ts';
 import { STAT_LABELS, formatStat } from '../stat-labels.ts';
 import { embedJson, escapeHtml, pageStart, plotlyBundle } from './html.ts';
-import { minMaxIndices, pick } from './downsample.ts';
+import { minMaxIndices, pick } from '../../engine/downsample.ts';
 
 const r6 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : x);
 

@@ -8,7 +8,7 @@
 import type { OrderBacktestRun } from '../orders/run-orders.ts';
 import { STAT_LABELS, formatStat } from '../stat-labels.ts';
 import { embedJson, escapeHtml, pageStart, plotlyBundle } from './html.ts';
-import { minMaxIndices, pick } from './downsample.ts';
+import { minMaxIndices, pick } from '../../engine/downsample.ts';
 
 const r6 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : x);
 const MAX_ORDER_SEGMENTS = 2500;

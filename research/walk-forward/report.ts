@@ -4,7 +4,7 @@
  */
 import { STAT_LABELS, formatStat } from '../stat-labels.ts';
 import { embedJson, escapeHtml, pageStart, plotlyBundle } from '../report/html.ts';
-import { minMaxIndices, pick } from '../report/downsample.ts';
+import { minMaxIndices, pick } from '../../engine/downsample.ts';
 import type { WalkForwardRun } from './run-walk-forward.ts';
 
 export function renderWalkForwardReport(run: WalkForwardRun): string {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { runCli, tempDir } from '../../../test-support/cli.ts';
 import { BTC_1H, sharedFile } from '../../../test-support/shared-data.ts';
 import { makeHarness, type Harness } from '../server-harness.test-util.ts';
-import { minMaxIndices, parseCsv } from './run-views.ts';
+import { minMaxIndices } from '../../../engine/downsample.ts';
+import { parseCsv } from './run-views.ts';
 
 const dir = tempDir('tl-run-views-');
 async function cli(argv: string[]): Promise<Record<string, unknown>> {

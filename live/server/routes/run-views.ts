@@ -19,6 +19,7 @@ import { LIVE_STRATEGIES } from '../../bots/strategies.ts';
 import { httpError } from '../errors.ts';
 import { AnyObject, Id, responses } from '../schemas.ts';
 import type { ServerContext } from '../context.ts';
+import { minMaxIndices } from '../../../engine/downsample.ts';
 
 const Nums = Type.Array(Type.Union([Type.Number(), Type.Null()]));
 const Series = Type.Object({ ts: Nums, y: Nums });
@@ -42,25 +43,6 @@ const SweepS = Type.Object({
 });
 const Params = Type.Object({ id: Id });
 const ChartQuery = Type.Object({ points: Type.Optional(Type.Integer({ minimum: 100, maximum: 20_000, default: 2000 })) }, { additionalProperties: false });
-
-/** Indices keeping every bucket's lowest and highest point (in time order), about 2 × buckets of them. */
-export function minMaxIndices(y: ArrayLike<number>, buckets: number): Int32Array {
-  const n = y.length;
-  if (n <= buckets * 2) return Int32Array.from({ length: n }, (_, i) => i);
-  const size = Math.ceil(n / buckets);
-  const out: number[] = [];
-  for (let s = 0; s < n; s += size) {
-    const e = Math.min(n, s + size);
-    let lo = s, hi = s;
-    for (let i = s + 1; i < e; i++) {
-      if (y[i] < y[lo]) lo = i;
-      if (y[i] > y[hi]) hi = i;
-    }
-    if (lo === hi) out.push(lo); else if (lo < hi) out.push(lo, hi); else out.push(hi, lo);
-  }
-  if (out[out.length - 1] !== n - 1) out.push(n - 1);
-  return Int32Array.from(out);
-}
 
 const num = (v: number): number | null => (Number.isFinite(v) ? Math.round(v * 1e8) / 1e8 : null);
 const pick = (src: ArrayLike<number>, idx: Int32Array): (number | null)[] => Array.from(idx, (i) => num(src[i]));

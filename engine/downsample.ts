@@ -1,5 +1,5 @@
 /**
- * Min/max bucketing for charts: keeps every bucket's lowest and highest point (in time order), so a 525,600-bar
+ * Min/max bucketing for charts (the HTML reports and the server's chart series for the web UI): keeps every bucket's lowest and highest point (in time order), so a 525,600-bar
  * curve drawn with ~2 × buckets points still shows every peak and every drawdown trough. Returns indices.
  */
 export function minMaxIndices(y: ArrayLike<number>, buckets = 4000): Int32Array {
