@@ -5,7 +5,7 @@ import { live } from './live.svelte.ts';
 import { moneyItems, resultHref, riskFromForm, runJob, type EvidenceItem, type JobView } from './promotion.ts';
 import EvidenceChecklist from './components/EvidenceChecklist.svelte';
 
-const job = (over: Partial<JobView>): JobView => ({ id: 'job-1', kind: 'parity', status: 'queued', progress: 0, message: '', resultRunId: null, error: null, ...over });
+const job = (over: Partial<JobView>): JobView => ({ id: 'job-1', kind: 'parity', status: 'queued', progress: 0, message: '', args: {}, resultRunId: null, error: null, ...over });
 
 describe('promotion helpers', () => {
   afterEach(() => setFetch((...a) => fetch(...a)));

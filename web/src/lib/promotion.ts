@@ -3,8 +3,8 @@
  * form → RiskConfig, the risk and budget items the sign-off form supplies (the server re-checks them on POST with the
  * same rule: at least one loss limit, budget > 0), and running a missing check as a background job.
  */
-import { api } from './api.ts';
-import { live } from './live.svelte.ts';
+import { errorText } from './api.ts';
+import { followJob, startJob, type Job } from './jobs.ts';
 
 export type EvidenceId = 'out-of-sample' | 'lookahead' | 'parity' | 'risk' | 'budget';
 export interface JobRequest { kind: string; args: Record<string, unknown> }
@@ -24,7 +24,10 @@ export interface PromotionEvidence {
   bot: BotView | null;
   history: { id: number; ts: number; actor: string; action: string; after: unknown }[];
 }
-export interface JobView { id: string; kind: string; status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled'; progress: number; message: string; resultRunId: string | null; error: string | null }
+/** A background job as GET /api/jobs/:id returns it (lib/jobs.ts). */
+export type JobView = Job;
+/** What the checklist shows for an item's job: the job, or 'starting' until POST /api/jobs answers. */
+export type CheckJobState = JobView | { status: 'starting' };
 
 export const LOSS_LIMITS = [
   { key: 'stopLoss', label: 'Stop loss per trade (%)' },
@@ -59,30 +62,29 @@ export function moneyItems(risk: Readonly<Record<string, { pct?: number; abs?: n
   ];
 }
 
-const FINISHED = new Set(['done', 'failed', 'cancelled']);
-
 /**
- * Starts a job and resolves when it finishes (job.done on the websocket, or polling GET /api/jobs/:id every
- * `pollMs` when the socket misses it). `onProgress` sees each state.
+ * Starts a job and resolves when it finishes (lib/jobs.ts: job.done on the websocket, or polling GET /api/jobs/:id
+ * every `pollMs` when the socket misses it). `onProgress` sees each state.
  */
 export async function runJob(req: JobRequest, onProgress: (j: JobView) => void = () => {}, pollMs = 1000): Promise<JobView> {
-  const job = await api<JobView>('/api/jobs', { body: req });
-  onProgress(job);
-  return new Promise<JobView>((resolve, reject) => {
-    let done = false;
-    const finish = (j: JobView) => { if (done) return; done = true; off(); clearInterval(timer); resolve(j); };
-    const off = live.on('job.*', (e) => {
-      const d = e.data as unknown as JobView;
-      if (d.id !== job.id) return;
-      onProgress(d);
-      if (FINISHED.has(d.status)) finish(d);
-    });
-    const timer = setInterval(() => {
-      api<JobView>(`/api/jobs/${encodeURIComponent(job.id)}`).then((j) => { onProgress(j); if (FINISHED.has(j.status)) finish(j); }, (e: unknown) => {
-        if (!done) { done = true; off(); clearInterval(timer); reject(e instanceof Error ? e : new Error(String(e))); }
-      });
-    }, pollMs);
-  });
+  return followJob(await startJob(req.kind, req.args), onProgress, pollMs);
+}
+
+/**
+ * Runs the job that would produce a missing evidence item, reporting its state by item id through `set` (a job that
+ * could not be started is shown as failed with the reason). Resolves with the finished job, or null.
+ */
+export async function runEvidenceJob(item: EvidenceItem, set: (id: string, s: CheckJobState) => void): Promise<JobView | null> {
+  if (!item.job) return null;
+  set(item.id, { status: 'starting' });
+  try {
+    const j = await runJob(item.job, (p) => set(item.id, p));
+    set(item.id, j);
+    return j;
+  } catch (e) {
+    set(item.id, { id: '', kind: item.job.kind, status: 'failed', progress: 0, message: 'failed', args: item.job.args, resultRunId: null, error: errorText(e) });
+    return null;
+  }
 }
 
 /** Where a result id points in the UI: a walk-forward is a run page; a check folder has no page of its own. */
