@@ -11,23 +11,18 @@
  *  - methods resolve once the state change is recorded in the database (not when the bot task finishes);
  *  - `subscribe` delivers runtime events for the websocket; the listener must never throw back into the runtime.
  */
+import type { CreateBotInput } from '../bots/service.ts';
 import type { BotMode, BotRow, BotStatus } from '../state/types.ts';
 
-export interface BotCreateInput {
-  readonly name: string;
-  /** `id` or `id@version` (GET /api/strategies). */
-  readonly strategy: string;
-  readonly params?: Readonly<Record<string, unknown>>;
-  readonly symbols: readonly string[];
-  readonly exchange: string;
-  readonly mode: BotMode;
-  /** The bot's virtual wallet (quote). */
-  readonly budget: number;
-  /** RiskConfig (engine/risk, docs/risk.md). */
+/**
+ * A bot as the API receives it: live/bots' CreateBotInput with `risk` (RiskConfig, engine/risk, docs/risk.md) and
+ * `settings` (RunnerSettings: timeframe, feeRate, slippageBps, fraction, runningMs, speed, data...) still plain JSON,
+ * validated by the runtime.
+ */
+export type BotCreateInput = Omit<CreateBotInput, 'risk' | 'settings'> & {
   readonly risk?: Readonly<Record<string, unknown>>;
-  /** RunnerSettings (live/bots/service.ts): timeframe, feeRate, slippageBps, fraction, runningMs, speed, data... */
   readonly settings?: Readonly<Record<string, unknown>>;
-}
+};
 
 /** Config update: allowed only while the bot is created, paused or stopped. */
 export interface BotUpdateInput {
