@@ -51,9 +51,10 @@ export function matchBarOf(
 ): void {
   const o = bar[0], hi = bar[1], l = bar[2], c = bar[3], vol = bar[4];
   const st = h.store;
-  const price = st.price;
+  // (st.price is read afresh after every execute: an order placed by onFill can grow the store's columns)
   const buys = book.buys, sells = book.sells;
   if (book.pendingMarket.length === 0) {
+    const price = st.price;
     const bb = buys.length ? price[buys[0]] : -Infinity;
     const ss = sells.length ? price[sells[0]] : Infinity;
     if (through ? bb <= l && ss >= hi : bb < l && ss > hi) {
@@ -66,13 +67,13 @@ export function matchBarOf(
   h.leg = 0;
   while (buys.length && h.capacity > 0) {
     const top = buys[0];
-    if (through ? !(price[top] > o) : !(price[top] >= o)) break;
+    if (through ? !(st.price[top] > o) : !(st.price[top] >= o)) break;
     h.execute(top, o, Math.min(st.remaining[top], h.capacity), st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
     if (st.status[top] === ST_OPEN) break;
   }
   while (sells.length && h.capacity > 0) {
     const top = sells[0];
-    if (through ? !(price[top] < o) : !(price[top] <= o)) break;
+    if (through ? !(st.price[top] < o) : !(st.price[top] <= o)) break;
     h.execute(top, o, Math.min(st.remaining[top], h.capacity), st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
     if (st.status[top] === ST_OPEN) break;
   }
@@ -96,7 +97,7 @@ export function matchBarOf(
     if (b < a) {
       while (buys.length && h.capacity > 0) {
         const top = buys[0];
-        const p = price[top];
+        const p = st.price[top];
         if (through ? !(p > b) : !(p >= b)) break;
         const px = p < cur ? p : cur;
         h.execute(top, px, Math.min(st.remaining[top], h.capacity), 'maker', leg, r);
@@ -106,7 +107,7 @@ export function matchBarOf(
     } else if (b > a) {
       while (sells.length && h.capacity > 0) {
         const top = sells[0];
-        const p = price[top];
+        const p = st.price[top];
         if (through ? !(p < b) : !(p <= b)) break;
         const px = p > cur ? p : cur;
         h.execute(top, px, Math.min(st.remaining[top], h.capacity), 'maker', leg, r);

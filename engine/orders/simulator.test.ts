@@ -180,6 +180,22 @@ describe('market orders, slippage, volume cap, rejections', () => {
   });
 });
 
+describe('orders placed inside a bar', () => {
+  it('a sell placed by onFill fills later in the same bar, also when placing it grew the order columns', () => {
+    // Bar 1 (low first): the buy at 99 fills on the way down, its paired sell at 100.5 on the way up. Before it, `pad`
+    // resting buys far below; the pads around 1024 (the order columns' first capacity) make the sell the order that
+    // grows them. (The matcher once kept the price column it started the bar with and missed that sell.)
+    const bars = [[100, 100.5, 99.5, 100, 10], [100, 101, 98, 100, 10]];
+    for (const pad of [0, 1020, 1021, 1022, 1023, 1024, 1025]) {
+      const at = { '0:0': [...Array.from({ length: pad }, (_, k) => buy(`p${k}`, 1, 0.01)), buy('x', 99)] };
+      const r = run({ at, onFill: (c) => (c.fill.tag === 'x' ? [{ type: 'limit', side: 'sell', price: 100.5, amount: c.fill.amount, tag: 's', lot: c.fill.lotId }] : undefined) },
+        [frame(bars)], { intrabarPath: 'low-first' }, undefined);
+      expect(r.fills.map((f) => [f.tag, f.bar, f.price]), `pad ${pad}`).toEqual([['x', 1, 99], ['s', 1, 100.5]]);
+      expect(r.orders[pad + 1].status).toBe('filled');
+    }
+  });
+});
+
 describe('several markets on one timeline', () => {
   it('aligns bars on timestamps, calls decide only for markets with a bar, shares one cash balance', () => {
     const a = frame([[100, 101, 99, 100, 10], [100, 101, 98, 100, 10], [100, 101, 99, 100, 10]], 'AAA/USDT', 0);
