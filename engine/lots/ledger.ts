@@ -11,6 +11,8 @@
  * Identity at every bar: cash + inventory at mark = initialCapital + realised + unrealised - fees.
  */
 
+import { grownCapacity, grownColumn } from '../columns.ts';
+
 export type LotStatus = 'open' | 'closed';
 
 /** One lot. `remaining` > 0 while open; partial closes accumulate into exitValue, sellFees and realised. */
@@ -117,15 +119,20 @@ export class LotLedger {
     this.head = new Int32Array(n);
   }
 
-  private grow(): void {
-    const cap = this.size.length * 2;
-    const f = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
-    const i = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
-    this.market = i(this.market); this.openBar = i(this.openBar); this.closeBar = i(this.closeBar);
-    const st = new Uint8Array(cap); st.set(this.status); this.status = st;
-    this.openTs = f(this.openTs); this.entryPrice = f(this.entryPrice); this.size = f(this.size); this.remaining = f(this.remaining);
-    this.buyFee = f(this.buyFee); this.closedSize = f(this.closedSize); this.exitValue = f(this.exitValue); this.sellFees = f(this.sellFees);
-    this.realisedOf = f(this.realisedOf); this.closeTs = f(this.closeTs); this.reserved = f(this.reserved);
+  /** Grow the columns (see engine/columns.ts; `progress`: share of the run done, 0 when unknown). */
+  grow(progress = 0): void {
+    const cap = grownCapacity(this.size.length, progress);
+    this.market = grownColumn(this.market, cap); this.openBar = grownColumn(this.openBar, cap); this.closeBar = grownColumn(this.closeBar, cap);
+    this.status = grownColumn(this.status, cap);
+    this.openTs = grownColumn(this.openTs, cap); this.entryPrice = grownColumn(this.entryPrice, cap); this.size = grownColumn(this.size, cap);
+    this.remaining = grownColumn(this.remaining, cap); this.buyFee = grownColumn(this.buyFee, cap); this.closedSize = grownColumn(this.closedSize, cap);
+    this.exitValue = grownColumn(this.exitValue, cap); this.sellFees = grownColumn(this.sellFees, cap); this.realisedOf = grownColumn(this.realisedOf, cap);
+    this.closeTs = grownColumn(this.closeTs, cap); this.reserved = grownColumn(this.reserved, cap);
+  }
+
+  /** Whether the columns are full (the next `open` grows them, by doubling unless `grow` is called first). */
+  get full(): boolean {
+    return this.n === this.size.length;
   }
 
   /** Every lot, open and closed, by id (object views, made on first read). */

@@ -6,6 +6,7 @@
 import type { OrderRecord, OrderStatus } from './types.ts';
 import type { OpenOrderView, OrderSide } from './views.ts';
 import { TagPrefixes } from './tag-code.ts';
+import { grownCapacity, grownColumn } from '../columns.ts';
 
 export const ST_OPEN = 0;
 export const ST_FILLED = 1;
@@ -46,22 +47,20 @@ export class OrderStore {
 
   constructor(readonly symbols: readonly string[]) {}
 
-  private grow(): void {
-    const cap = this.price.length * 2;
-    const f = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
-    const i = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
-    const u = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
-    this.price = f(this.price); this.amount = f(this.amount); this.filled = f(this.filled); this.remaining = f(this.remaining);
-    this.avgPrice = f(this.avgPrice); this.fees = f(this.fees); this.placedTs = f(this.placedTs); this.doneTs = f(this.doneTs);
-    this.reservedCash = f(this.reservedCash);
-    this.market = i(this.market); this.placedBar = i(this.placedBar); this.doneBar = i(this.doneBar); this.lot = i(this.lot);
-    this.tagPre = i(this.tagPre); this.tagNum = i(this.tagNum);
-    this.flags = u(this.flags); this.status = u(this.status);
+  /** Grow the columns (see engine/columns.ts; `progress`: share of the run done, 0 when unknown). */
+  grow(progress = 0): void {
+    const cap = grownCapacity(this.price.length, progress);
+    this.price = grownColumn(this.price, cap); this.amount = grownColumn(this.amount, cap); this.filled = grownColumn(this.filled, cap);
+    this.remaining = grownColumn(this.remaining, cap); this.avgPrice = grownColumn(this.avgPrice, cap); this.fees = grownColumn(this.fees, cap);
+    this.placedTs = grownColumn(this.placedTs, cap); this.doneTs = grownColumn(this.doneTs, cap); this.reservedCash = grownColumn(this.reservedCash, cap);
+    this.market = grownColumn(this.market, cap); this.placedBar = grownColumn(this.placedBar, cap); this.doneBar = grownColumn(this.doneBar, cap);
+    this.lot = grownColumn(this.lot, cap); this.tagPre = grownColumn(this.tagPre, cap); this.tagNum = grownColumn(this.tagNum, cap);
+    this.flags = grownColumn(this.flags, cap); this.status = grownColumn(this.status, cap);
   }
 
-  /** Room for one more order (hot callers then write the columns of id `n` themselves, see the simulator's apply). */
-  ensure(): void {
-    if (this.n === this.price.length) this.grow();
+  /** Whether the columns are full (the next order needs `grow` first). */
+  get full(): boolean {
+    return this.n === this.price.length;
   }
 
   /** Append an open order; returns its id. */

@@ -17,6 +17,7 @@
  */
 import { dataError, invariantError, usageError } from '../errors.ts';
 import { lowerBound, type CandleFrame } from '../frame.ts';
+import { grownCapacity, grownColumn } from '../columns.ts';
 import { LotLedger, type Lot } from '../lots/ledger.ts';
 import type { ParamValues } from '../params.ts';
 import { type AnyStrategy, type DecideResult, type Intent, type LimitIntent, type MarketIntent, type PositionView } from '../strategy.ts';
@@ -51,19 +52,13 @@ class FillStore {
   fee = new Float64Array(1024);
   remaining = new Float64Array(1024);
 
-  /** Room for one more fill (the simulator writes the columns of index `n`). */
-  ensure(): void {
-    if (this.n === this.ts.length) this.grow();
-  }
-
-  private grow(): void {
-    const cap = this.ts.length * 2;
-    const f = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
-    const i = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
-    const u = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
-    this.market = i(this.market); this.bar = i(this.bar); this.orderId = i(this.orderId); this.lotId = i(this.lotId);
-    this.leg = u(this.leg); this.taker = u(this.taker);
-    this.ts = f(this.ts); this.price = f(this.price); this.amount = f(this.amount); this.fee = f(this.fee); this.remaining = f(this.remaining);
+  /** Grow the columns (see engine/columns.ts; `progress`: share of the run done). */
+  grow(progress: number): void {
+    const cap = grownCapacity(this.ts.length, progress);
+    this.market = grownColumn(this.market, cap); this.bar = grownColumn(this.bar, cap); this.orderId = grownColumn(this.orderId, cap);
+    this.lotId = grownColumn(this.lotId, cap); this.leg = grownColumn(this.leg, cap); this.taker = grownColumn(this.taker, cap);
+    this.ts = grownColumn(this.ts, cap); this.price = grownColumn(this.price, cap); this.amount = grownColumn(this.amount, cap);
+    this.fee = grownColumn(this.fee, cap); this.remaining = grownColumn(this.remaining, cap);
   }
 
   /** Fill k as an object. */
@@ -349,6 +344,16 @@ class OrderSim implements BarMatcher {
 
   // --- order lifecycle ------------------------------------------------------------------------------
 
+  /** Where each market's rows of the run start and end (set by `run`). */
+  private rowStart: Int32Array = new Int32Array(0);
+  private rowEnd: Int32Array = new Int32Array(0);
+
+  /** The share of market m's rows done at row `bar`: how the stores project their final size when they grow. */
+  private progressAt(m: number, bar: number): number {
+    const a = this.rowStart[m], n = this.rowEnd[m] - a;
+    return n > 0 ? (bar - a + 1) / n : 0;
+  }
+
   private closeOrder(id: number, status: number, bar: number): void {
     const st = this.store;
     const m = st.market[id];
@@ -405,6 +410,7 @@ class OrderSim implements BarMatcher {
       }
       this.cash -= notional + fee;
       this.boughtNotional += notional;
+      if (this.ledger.full) this.ledger.grow(this.progressAt(m, bar));
       lotId = this.ledger.open(m, ts, bar, price, amount, fee, tag);
     } else {
       this.ledger.reservedBase[m] -= amount;
@@ -433,7 +439,7 @@ class OrderSim implements BarMatcher {
       st.remaining[id] = remaining;
     }
     const fl = this.fills;
-    fl.ensure();
+    if (fl.n === fl.ts.length) fl.grow(this.progressAt(m, bar));
     const k = fl.n++;
     fl.market[k] = m; fl.bar[k] = bar; fl.ts[k] = ts; fl.orderId[k] = id; fl.price[k] = price; fl.amount[k] = amount;
     fl.fee[k] = fee; fl.taker[k] = liquidity === 'taker' ? 1 : 0; fl.remaining[k] = remaining; fl.lotId[k] = lotId; fl.leg[k] = leg;
@@ -520,7 +526,7 @@ class OrderSim implements BarMatcher {
       }
       const flags = (side === 'sell' ? F_SELL : 0) | (isLimit ? 0 : F_MARKET) | (origin === 'fill' ? F_FROM_FILL : 0);
       // st.add, written out: its double arguments would be boxed on every order
-      st.ensure();
+      if (st.full) st.grow(this.progressAt(m, bar));
       const id = st.n++;
       st.market[id] = m; st.flags[id] = flags;
       const pre = this.tagPre;
@@ -688,10 +694,12 @@ class OrderSim implements BarMatcher {
       end[m] = lowerBound(frames[m].ts, this.cfg.endTs);
       warm[m] = ptr[m] + Math.max(0, Math.floor(this.strategy.warmup(this.params) || 0));
     }
-    const marks: MarkSource = { frames, start: Int32Array.from(ptr), end, mark0: Float64Array.from(this.mark) };
+    this.rowStart = Int32Array.from(ptr);
+    this.rowEnd = end;
+    const marks: MarkSource = { frames, start: this.rowStart, end, mark0: Float64Array.from(this.mark) };
     // The per-step series are not recorded every step (see step-log.ts): the account is logged after a step with a fill
     // (and at step 0); the open-order counts come from the orders' bars when the columns are read.
-    const log = new StepLog(M);
+    const log = new StepLog(M, S);
     const fl = this.fills;
     let lastFills = -1;
     const decide = this.strategy.decide;

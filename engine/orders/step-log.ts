@@ -12,6 +12,7 @@
  */
 import type { CandleFrame } from '../frame.ts';
 import type { LotLedger } from '../lots/ledger.ts';
+import { grownCapacity, grownColumn } from '../columns.ts';
 
 /** The expanded columns, one value per step of the timeline. */
 export interface StepColumns {
@@ -48,7 +49,8 @@ export class StepLog {
   private accStep = new Int32Array(256);
   private acc: Float64Array;
 
-  constructor(readonly markets: number) {
+  /** `steps`: the run's length, when known (the log then grows to the size the run is heading for, engine/columns.ts). */
+  constructor(readonly markets: number, private readonly steps = 0) {
     this.width = 4 + 2 * markets;
     this.acc = new Float64Array(256 * this.width);
   }
@@ -58,16 +60,19 @@ export class StepLog {
 
   /** Log the account (`cash` and the ledger's totals) at the end of step `s` (once per step at most, steps ascending). */
   account(s: number, ledger: LotLedger): void {
-    if (this.nAcc === this.accStep.length) {
-      const st = new Int32Array(this.nAcc * 2); st.set(this.accStep); this.accStep = st;
-      const a = new Float64Array(this.acc.length * 2); a.set(this.acc); this.acc = a;
-    }
+    if (this.nAcc === this.accStep.length) this.grow(this.steps > 0 ? (s + 1) / this.steps : 0);
     const k = this.nAcc++;
     this.accStep[k] = s;
     const a = this.acc, o = k * this.width, M = this.markets;
     a[o] = this.cash; a[o + 1] = ledger.totalOpenCost; a[o + 2] = ledger.realised; a[o + 3] = ledger.fees;
     const base = ledger.base, openCost = ledger.openCost;
     for (let m = 0; m < M; m++) { a[o + 4 + m] = base[m]; a[o + 4 + M + m] = openCost[m]; }
+  }
+
+  private grow(progress: number): void {
+    const cap = grownCapacity(this.accStep.length, progress);
+    this.accStep = grownColumn(this.accStep, cap);
+    this.acc = grownColumn(this.acc, cap * this.width);
   }
 
   /** Equity at the last step (the one value the totals need), computed as `expand` does. */
