@@ -55,8 +55,8 @@ export function matchBarOf(
   const buys = book.buys, sells = book.sells;
   if (book.pendingMarket.length === 0) {
     const price = st.price;
-    const bb = buys.length ? price[buys[0]] : -Infinity;
-    const ss = sells.length ? price[sells[0]] : Infinity;
+    const bb = buys.length ? price[buys[buys.length - 1]] : -Infinity;
+    const ss = sells.length ? price[sells[sells.length - 1]] : Infinity;
     if (through ? bb <= l && ss >= hi : bb < l && ss > hi) {
       if (book.arrivals.length) clearArrivals(st, book);
       return;
@@ -66,13 +66,13 @@ export function matchBarOf(
   // leg 0: the open. Resting limits already passed by the open fill at the open.
   h.leg = 0;
   while (buys.length && h.capacity > 0) {
-    const top = buys[0];
+    const top = buys[buys.length - 1];
     if (through ? !(st.price[top] > o) : !(st.price[top] >= o)) break;
     h.execute(top, o, Math.min(st.remaining[top], h.capacity), st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
     if (st.status[top] === ST_OPEN) break;
   }
   while (sells.length && h.capacity > 0) {
-    const top = sells[0];
+    const top = sells[sells.length - 1];
     if (through ? !(st.price[top] < o) : !(st.price[top] <= o)) break;
     h.execute(top, o, Math.min(st.remaining[top], h.capacity), st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
     if (st.status[top] === ST_OPEN) break;
@@ -96,7 +96,7 @@ export function matchBarOf(
     let cur = a;
     if (b < a) {
       while (buys.length && h.capacity > 0) {
-        const top = buys[0];
+        const top = buys[buys.length - 1];
         const p = st.price[top];
         if (through ? !(p > b) : !(p >= b)) break;
         const px = p < cur ? p : cur;
@@ -106,7 +106,7 @@ export function matchBarOf(
       }
     } else if (b > a) {
       while (sells.length && h.capacity > 0) {
-        const top = sells[0];
+        const top = sells[sells.length - 1];
         const p = st.price[top];
         if (through ? !(p < b) : !(p <= b)) break;
         const px = p > cur ? p : cur;

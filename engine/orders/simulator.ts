@@ -225,7 +225,8 @@ class SimOrders implements OrdersView {
   }
   list(m: number): OpenOrderView[] {
     const b = this.sim.books[m];
-    return [...b.buys, ...b.sells, ...b.pendingMarket].map((id) => new OrderHandle(this.sim.store, id));
+    // each side best first (the book keeps them best last)
+    return [...b.buys.toReversed(), ...b.sells.toReversed(), ...b.pendingMarket].map((id) => new OrderHandle(this.sim.store, id));
   }
 }
 
@@ -664,8 +665,9 @@ class OrderSim implements BarMatcher {
     const book = this.books[m];
     if (book.pendingMarket.length === 0) {
       const price = this.store.price;
-      const bb = book.buys.length ? price[book.buys[0]] : -Infinity;
-      const ss = book.sells.length ? price[book.sells[0]] : Infinity;
+      const buys = book.buys, sells = book.sells;
+      const bb = buys.length ? price[buys[buys.length - 1]] : -Infinity;
+      const ss = sells.length ? price[sells[sells.length - 1]] : Infinity;
       const l = f.low[r], hi = f.high[r];
       if (this.through ? bb <= l && ss >= hi : bb < l && ss > hi) {
         if (book.arrivals.length) this.clearArrivals(book);
