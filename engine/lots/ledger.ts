@@ -87,11 +87,13 @@ export class LotLedger {
   /** Size reserved by open sell orders naming the lot (simulator bookkeeping). */
   reserved = new Float64Array(256);
   /**
-   * Buy and sell tags by lot id: a string, or a number `r` whose string is `tagOf(r)` (made when read: the order
-   * simulator passes the order id of an order with a numeric tag, so that a lot costs no string; see engine/orders/tag-code.ts).
+   * Buy and sell tags by lot id, as references: r >= 0 is a number whose string is `tagOf(r)` (made when read: the order
+   * simulator passes the id of the order, whose tag it spells, so that a lot costs no string and no array slot on the
+   * JS heap; see engine/orders/tag-code.ts); r < 0 is the string `tagStrings[-1 - r]` (-1: '', none yet).
    */
-  readonly buyTags: (string | number)[] = [];
-  readonly sellTags: (string | number)[] = [];
+  buyRef = new Int32Array(256);
+  sellRef = new Int32Array(256);
+  private readonly tagStrings: string[] = [''];
   /** Spells a tag given as a number (set by whoever passes numbers). */
   tagOf: (ref: number) => string = (ref) => String(ref);
   /** Per market: base inventory, cost of open lots, gross realised, fees. */
@@ -101,7 +103,7 @@ export class LotLedger {
   readonly feesBy: Float64Array;
   /** Base reserved by open sell orders (simulator bookkeeping). */
   readonly reservedBase: Float64Array;
-  private readonly openIds: number[][];
+  /** Per market: every lot of the market before this id is closed (where `openLotIds` starts looking). */
   private readonly head: Int32Array;
   private readonly handles: LotHandle[] = [];
   realised = 0;
@@ -115,7 +117,6 @@ export class LotLedger {
     this.realisedBy = new Float64Array(n);
     this.feesBy = new Float64Array(n);
     this.reservedBase = new Float64Array(n);
-    this.openIds = symbols.map(() => []);
     this.head = new Int32Array(n);
   }
 
@@ -128,6 +129,7 @@ export class LotLedger {
     this.remaining = grownColumn(this.remaining, cap); this.buyFee = grownColumn(this.buyFee, cap); this.closedSize = grownColumn(this.closedSize, cap);
     this.exitValue = grownColumn(this.exitValue, cap); this.sellFees = grownColumn(this.sellFees, cap); this.realisedOf = grownColumn(this.realisedOf, cap);
     this.closeTs = grownColumn(this.closeTs, cap); this.reserved = grownColumn(this.reserved, cap);
+    this.buyRef = grownColumn(this.buyRef, cap); this.sellRef = grownColumn(this.sellRef, cap);
   }
 
   /** Whether the columns are full (the next `open` grows them, by doubling unless `grow` is called first). */
@@ -151,16 +153,44 @@ export class LotLedger {
     return this.status[id] === LOT_OPEN;
   }
 
+  /** The reference (see `buyRef`) of a tag given as a string or as a number. */
+  private refOf(tag: string | number): number {
+    if (typeof tag === 'number') return tag;
+    if (tag === '') return -1;
+    this.tagStrings.push(tag);
+    return -this.tagStrings.length;
+  }
+
+  /** The string of a tag reference (see `buyRef`). */
+  tagAt(ref: number): string {
+    return ref >= 0 ? this.tagOf(ref) : this.tagStrings[-1 - ref];
+  }
+
+  /**
+   * The price, size, fee and timestamp of the next `openIn` / `closeIn` (fields, not arguments: V8 boxes the double
+   * arguments of calls it does not inline, one heap number each per fill).
+   */
+  inPrice = 0;
+  inSize = 0;
+  inFee = 0;
+  inTs = 0;
+
   /** Open a lot; returns its id. */
   open(market: number, ts: number, bar: number, price: number, size: number, fee: number, tag: string | number): number {
+    this.inPrice = price; this.inSize = size; this.inFee = fee; this.inTs = ts;
+    return this.openIn(market, bar, this.refOf(tag));
+  }
+
+  /** `open` with the price, size, fee and timestamp in `inPrice`, `inSize`, `inFee`, `inTs`, and the tag as a reference. */
+  openIn(market: number, bar: number, tagRef: number): number {
     if (this.n === this.size.length) this.grow();
+    const price = this.inPrice, size = this.inSize, fee = this.inFee;
     const id = this.n++;
-    this.market[id] = market; this.openTs[id] = ts; this.openBar[id] = bar; this.entryPrice[id] = price; this.size[id] = size;
+    this.market[id] = market; this.openTs[id] = this.inTs; this.openBar[id] = bar; this.entryPrice[id] = price; this.size[id] = size;
     this.remaining[id] = size; this.buyFee[id] = fee; this.closedSize[id] = 0; this.exitValue[id] = 0; this.sellFees[id] = 0;
     this.realisedOf[id] = 0; this.closeTs[id] = NaN; this.closeBar[id] = -1; this.status[id] = LOT_OPEN; this.reserved[id] = 0;
-    this.buyTags.push(tag);
-    this.sellTags.push('');
-    this.openIds[market].push(id);
+    this.buyRef[id] = tagRef;
+    this.sellRef[id] = -1;
     this.base[market] += size;
     const cost = price * size;
     this.openCost[market] += cost;
@@ -172,6 +202,17 @@ export class LotLedger {
 
   /** Close `size` of lot `id` at `price`; `fee` is the sell fee for this part. Returns the gross realised P&L. */
   close(id: number, size: number, price: number, fee: number, ts: number, bar: number, tag: string | number): number {
+    this.inPrice = price; this.inSize = size; this.inFee = fee; this.inTs = ts;
+    this.closeIn(id, bar, this.refOf(tag));
+    return this.lastPnl;
+  }
+
+  /** The gross realised P&L of the last close. */
+  lastPnl = 0;
+
+  /** `close` with the size, price, fee and timestamp in `inSize`, `inPrice`, `inFee`, `inTs`, and the tag as a reference. */
+  closeIn(id: number, bar: number, tagRef: number): void {
+    const size = this.inSize, price = this.inPrice, fee = this.inFee;
     const m = this.market[id];
     const rem = this.remaining[id];
     const take = size > rem ? rem : size;
@@ -182,7 +223,7 @@ export class LotLedger {
     this.exitValue[id] += price * take;
     this.sellFees[id] += fee;
     this.realisedOf[id] += pnl;
-    this.sellTags[id] = tag;
+    this.sellRef[id] = tagRef;
     this.base[m] -= take;
     this.openCost[m] -= cost;
     this.totalOpenCost -= cost;
@@ -193,21 +234,20 @@ export class LotLedger {
     if (this.remaining[id] <= DUST * this.size[id]) {
       this.remaining[id] = 0;
       this.status[id] = LOT_CLOSED;
-      this.closeTs[id] = ts;
+      this.closeTs[id] = this.inTs;
       this.closeBar[id] = bar;
     }
-    return pnl;
+    this.lastPnl = pnl;
   }
 
   /** Ids of a market's open lots, oldest first. */
   openLotIds(market: number): number[] {
-    const ids = this.openIds[market];
+    const mk = this.market, st = this.status, n = this.n;
     let h = this.head[market];
-    while (h < ids.length && this.status[ids[h]] !== LOT_OPEN) h++;
+    while (h < n && (mk[h] !== market || st[h] !== LOT_OPEN)) h++;
     this.head[market] = h;
-    if (h > 64 && h * 2 > ids.length) { ids.splice(0, h); this.head[market] = 0; h = 0; }
     const out: number[] = [];
-    for (let k = h; k < ids.length; k++) if (this.status[ids[k]] === LOT_OPEN) out.push(ids[k]);
+    for (let k = h; k < n; k++) if (mk[k] === market && st[k] === LOT_OPEN) out.push(k);
     return out;
   }
 
@@ -223,12 +263,14 @@ export class LotLedger {
   closeFifo(market: number, size: number, price: number, fee: number, ts: number, bar: number, tag: string | number): number {
     let left = size;
     let first = -1;
+    const ref = this.refOf(tag);
     for (const id of this.openLotIds(market)) {
       if (left <= DUST * size) break;
       const free = this.remaining[id] - this.reserved[id];
       if (free <= 0) continue;
       const take = free < left ? free : left;
-      this.close(id, take, price, fee * (take / size), ts, bar, tag);
+      this.inSize = take; this.inPrice = price; this.inFee = fee * (take / size); this.inTs = ts;
+      this.closeIn(id, bar, ref);
       if (first < 0) first = id;
       left -= take;
     }
@@ -246,7 +288,7 @@ export class LotHandle implements Lot {
   constructor(private readonly L: LotLedger, readonly id: number) {}
   get market(): number { return this.L.market[this.id]; }
   get symbol(): string { return this.L.symbols[this.L.market[this.id]]; }
-  get buyTag(): string { const t = this.L.buyTags[this.id]; return typeof t === 'number' ? this.L.tagOf(t) : t; }
+  get buyTag(): string { return this.L.tagAt(this.L.buyRef[this.id]); }
   get openTs(): number { return this.L.openTs[this.id]; }
   get openBar(): number { return this.L.openBar[this.id]; }
   get entryPrice(): number { return this.L.entryPrice[this.id]; }
@@ -260,7 +302,7 @@ export class LotHandle implements Lot {
   get closeTs(): number { return this.L.closeTs[this.id]; }
   get closeBar(): number { return this.L.closeBar[this.id]; }
   get status(): LotStatus { return this.L.status[this.id] === LOT_OPEN ? 'open' : 'closed'; }
-  get sellTag(): string { const t = this.L.sellTags[this.id]; return typeof t === 'number' ? this.L.tagOf(t) : t; }
+  get sellTag(): string { return this.L.tagAt(this.L.sellRef[this.id]); }
   /** Size reserved by open sell orders naming this lot (simulator bookkeeping). */
   get reserved(): number { return this.L.reserved[this.id]; }
   set reserved(x: number) { this.L.reserved[this.id] = x; }

@@ -395,8 +395,6 @@ class OrderSim implements BarMatcher {
     const m = st.market[id];
     const spec = this.specs[m];
     const ts = this.frames[m].ts[bar];
-    // (a numeric tag goes to the ledger as the order id, spelled when a lot's tag is read)
-    const tag = st.tagPre[id] >= 0 ? id : st.tags[st.tagNum[id]];
     const sell = st.isSell(id);
     const market = st.isMarket(id);
     const notional = price * amount;
@@ -411,17 +409,22 @@ class OrderSim implements BarMatcher {
       }
       this.cash -= notional + fee;
       this.boughtNotional += notional;
-      if (this.ledger.full) this.ledger.grow(this.progressAt(m, bar));
-      lotId = this.ledger.open(m, ts, bar, price, amount, fee, tag);
+      // (the lot's tag is the order id, spelled by the store when read; its numbers go in fields, see LotLedger.inPrice)
+      const L = this.ledger;
+      if (L.full) L.grow(this.progressAt(m, bar));
+      L.inPrice = price; L.inSize = amount; L.inFee = fee; L.inTs = ts;
+      lotId = L.openIn(m, bar, id);
     } else {
-      this.ledger.reservedBase[m] -= amount;
+      const L = this.ledger;
+      L.reservedBase[m] -= amount;
       const lot = st.lot[id];
       if (lot >= 0) {
-        this.ledger.reserved[lot] -= amount;
-        this.ledger.close(lot, amount, price, fee, ts, bar, tag);
+        L.reserved[lot] -= amount;
+        L.inPrice = price; L.inSize = amount; L.inFee = fee; L.inTs = ts;
+        L.closeIn(lot, bar, id);
         lotId = lot;
       } else {
-        lotId = this.ledger.closeFifo(m, amount, price, fee, ts, bar, tag);
+        lotId = L.closeFifo(m, amount, price, fee, ts, bar, id);
       }
       this.cash += notional - fee;
       this.soldNotional += notional;
