@@ -196,11 +196,10 @@ class SimAccount implements AccountView {
   get cash(): number { return this.sim.cash; }
   get freeCash(): number { return this.sim.cash - this.sim.reservedCash; }
   get equity(): number {
-    // (computed here, not in a method of the simulator: a getter that only calls one would hand its result over boxed)
-    const sim = this.sim, base = sim.ledger.base, mark = sim.mark;
-    let e = sim.cash;
-    for (let m = 0; m < sim.M; m++) { const b = base[m]; if (b !== 0) e += b * mark[m]; }
-    return e;
+    // (small enough to be inlined into the strategy's code: a getter that is not hands its double result over boxed)
+    const sim = this.sim;
+    if (sim.equityStale) sim.updateEquity();
+    return sim.equityNow;
   }
   get capitalInUse(): number { return this.sim.ledger.totalOpenCost; }
   get openBuyNotional(): number { return this.sim.openBuyNotional; }
@@ -345,6 +344,18 @@ class OrderSim implements BarMatcher {
 
   // --- order lifecycle ------------------------------------------------------------------------------
 
+  /** Account equity (cash + each market's base at its mark) as of the last `updateEquity`; stale after a fill or new marks. */
+  equityNow = 0;
+  equityStale = true;
+
+  updateEquity(): void {
+    const base = this.ledger.base, mark = this.mark;
+    let e = this.cash;
+    for (let m = 0; m < this.M; m++) { const b = base[m]; if (b !== 0) e += b * mark[m]; }
+    this.equityNow = e;
+    this.equityStale = false;
+  }
+
   /** Where each market's rows of the run start and end (set by `run`). */
   private rowStart: Int32Array = new Int32Array(0);
   private rowEnd: Int32Array = new Int32Array(0);
@@ -429,6 +440,7 @@ class OrderSim implements BarMatcher {
       this.cash += notional - fee;
       this.soldNotional += notional;
     }
+    this.equityStale = true;
     const prevFilled = st.filled[id];
     const filled = prevFilled + amount;
     st.filled[id] = filled;
@@ -719,6 +731,7 @@ class OrderSim implements BarMatcher {
         ctx.i = r;
         this.processBar(0, r);
         mark[0] = close[r];
+        this.equityStale = true;
         this.barsSeen[0]++;
         if (r >= w0) {
           ctx.i = r;
@@ -739,6 +752,7 @@ class OrderSim implements BarMatcher {
       }
       for (let m = 0; m < M; m++) if (has[m]) { this.ctxs[m].i = ptr[m]; this.processBar(m, ptr[m]); }
       for (let m = 0; m < M; m++) if (has[m]) this.mark[m] = frames[m].close[ptr[m]];
+      this.equityStale = true;
       for (let m = 0; m < M; m++) {
         if (!has[m]) continue;
         const r = ptr[m];
