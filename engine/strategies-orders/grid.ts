@@ -396,11 +396,30 @@ function locate(ctx: GridCtx, g: GridMarket, p: GridParams): Intent[] | undefine
   const same = G === g.lastTop && kEnd === g.lastKEnd && !g.dirty;
   // The price fell through a level and nothing else changed: no new level enters the band, nothing leaves it.
   if (same && k0 > g.lastK0 && !g.incomplete) { g.lastK0 = k0; return undefined; }
+  // The price rose through a level and nothing else changed: the pass would look only at the levels that entered at the
+  // top; when each is taken (a lot's sell rests above it), it would do nothing.
+  if (same && k0 < g.lastK0 && !g.incomplete && ctx.orders!.rejected === g.rejectionsSeen && allTaken(g, k0, g.lastK0, p)) {
+    g.lastK0 = k0;
+    return undefined;
+  }
   if (same && k0 === g.lastK0) {
     if (!g.incomplete) return undefined;
     if (stillBlocked(ctx, g, p)) return undefined;
   }
   return fullPass(ctx, g, p, m, k0, kEnd);
+}
+
+/** Whether every level k in [from, to) is taken (as the pass tests it, within half a step). */
+function allTaken(g: GridMarket, from: number, to: number, p: GridParams): boolean {
+  const half = p.gridStepPct / 100 / 2;
+  const taken = g.taken;
+  for (let k = from; k < to; k++) {
+    const level = g.level(k);
+    taken.x = level;
+    taken.tol = level * half;
+    if (!taken.nearX()) return false;
+  }
+  return true;
 }
 
 /** Still blocked by the capital cap? (without a fill, only the account value changes) */
