@@ -5,7 +5,7 @@
  */
 import type { OrderRecord, OrderStatus } from './types.ts';
 import type { OpenOrderView, OrderSide } from './views.ts';
-import { TagPrefixes } from './tag-code.ts';
+import { spellTag, TagPrefixes } from './tag-code.ts';
 import { grownCapacity, grownColumn } from '../columns.ts';
 
 export const ST_OPEN = 0;
@@ -37,12 +37,14 @@ export class OrderStore {
   flags = new Uint8Array(1024);
   status = new Uint8Array(1024);
   /**
-   * Tags: a numeric tag (tag-code.ts) as its prefix id (`tagPre`) and number (`tagNum`), its string built on read;
-   * any other tag as a string in `tags` (`tagPre` -1, `tagNum` its index there). Read them with `tagOf`.
+   * Tags: a numeric tag (tag-code.ts) as its prefix id (`tagPre`), number (`tagNum`) and, in the dotted form, second
+   * number (`tagNum2`, -1 otherwise), its string built on read; any other tag as a string in `tags` (`tagPre` -1,
+   * `tagNum` its index there). Read them with `tagOf`.
    */
   readonly tags: string[] = [];
   tagPre = new Int32Array(1024);
   tagNum = new Int32Array(1024);
+  tagNum2 = new Int32Array(1024);
   readonly prefixes = new TagPrefixes();
 
   constructor(readonly symbols: readonly string[]) {}
@@ -55,6 +57,7 @@ export class OrderStore {
     this.placedTs = grownColumn(this.placedTs, cap); this.doneTs = grownColumn(this.doneTs, cap); this.reservedCash = grownColumn(this.reservedCash, cap);
     this.market = grownColumn(this.market, cap); this.placedBar = grownColumn(this.placedBar, cap); this.doneBar = grownColumn(this.doneBar, cap);
     this.lot = grownColumn(this.lot, cap); this.tagPre = grownColumn(this.tagPre, cap); this.tagNum = grownColumn(this.tagNum, cap);
+    this.tagNum2 = grownColumn(this.tagNum2, cap);
     this.flags = grownColumn(this.flags, cap); this.status = grownColumn(this.status, cap);
   }
 
@@ -77,7 +80,7 @@ export class OrderStore {
   /** The tag of order `id` as a string. */
   tagOf(id: number): string {
     const pre = this.tagPre[id];
-    return pre < 0 ? this.tags[this.tagNum[id]] : this.prefixes.names[pre] + this.tagNum[id];
+    return pre < 0 ? this.tags[this.tagNum[id]] : spellTag(this.prefixes.names[pre], this.tagNum[id], this.tagNum2[id]);
   }
 
   isSell(id: number): boolean { return (this.flags[id] & F_SELL) !== 0; }

@@ -31,7 +31,7 @@ import type {
 } from './types.ts';
 import type { AccountView, FillLiquidity, FillView, OpenOrderView, OrderSide, OrdersView } from './views.ts';
 import { StepLog, type MarkSource, type StepColumns } from './step-log.ts';
-import { MAX_TAG_NUM, TAG_NUM, TAG_PREFIX, tagNumberAt, tagNumberStart, type NumericTag } from './tag-code.ts';
+import { dottedTagStart, MAX_TAG_NUM, TAG_NUM, TAG_NUM2, TAG_PREFIX, tagNumberAt, tagNumberStart, type NumericTag } from './tag-code.ts';
 import { F_ARRIVAL, F_FROM_FILL, F_MARKET, F_SELL, OrderHandle, OrderStore, ST_CANCELLED, ST_FILLED, ST_OPEN, ST_REJECTED } from './order-store.ts';
 
 /**
@@ -82,6 +82,12 @@ class FillHandle implements FillView {
   }
   /** The numeric spelling's number (meaningful when `[TAG_PREFIX]` is defined). */
   get [TAG_NUM](): number { return this.o.tagNum[this.s.orderId[this.seq]]; }
+  /** The dotted numeric spelling's second number (undefined for the plain form and for string tags). */
+  get [TAG_NUM2](): number | undefined {
+    const id = this.s.orderId[this.seq];
+    const n2 = this.o.tagNum2[id];
+    return this.o.tagPre[id] < 0 || n2 < 0 ? undefined : n2;
+  }
   get orderId(): number { return this.s.orderId[this.seq]; }
   get side(): OrderSide { return this.o.isSell(this.s.orderId[this.seq]) ? 'sell' : 'buy'; }
   get type(): 'limit' | 'market' { return this.o.isMarket(this.s.orderId[this.seq]) ? 'market' : 'limit'; }
@@ -135,6 +141,11 @@ function validateConfig(cfg: OrderSimConfig): Required<Omit<OrderSimConfig, 'max
     initialCash: cfg.initialCash, slippageBps, intrabarPath, fillOn, maxVolumeShare: share,
     startTs: cfg.startTs ?? -Infinity, endTs: cfg.endTs ?? Infinity,
   };
+}
+
+/** Whether `x` can be a number of a numeric tag (tag-code.ts). */
+function validTagNum(x: unknown): x is number {
+  return typeof x === 'number' && (x | 0) === x && x >= 0 && x <= MAX_TAG_NUM;
 }
 
 /** The union of the markets' bar timestamps within [startTs, endTs), ascending. */
@@ -374,7 +385,7 @@ class OrderSim implements BarMatcher {
     st.doneBar[id] = bar;
     if (bar >= 0) st.doneTs[id] = this.frames[m].ts[bar]; else st.doneTs[id] = NaN;
     const pre = st.tagPre[id];
-    if (pre >= 0) b.numTags.delete(pre, st.tagNum[id]); else b.tags.delete(st.tags[st.tagNum[id]]);
+    if (pre >= 0) b.numTags.delete(pre, st.tagNum[id], st.tagNum2[id]); else b.tags.delete(st.tags[st.tagNum[id]]);
     this.openTotal--;
     const rem = st.remaining[id];
     if (st.isMarket(id)) {
@@ -495,12 +506,7 @@ class OrderSim implements BarMatcher {
       if (it.type === 'target') {
         throw usageError('TARGET_INTENT_IN_ORDER_RUN', `strategy '${this.strategy.id}' returned a 'target' intent; order strategies return limit, market and cancel intents`);
       }
-      if (it.type === 'cancel') {
-        this.resolveTag(it);
-        const o = this.tagPre >= 0 ? book.numTags.get(this.tagPre, this.tagNum) : book.tags.get(this.tagStr) ?? -1;
-        if (o >= 0) this.cancel(o, bar); else this.reject(m, bar, it, 'unknown-tag');
-        continue;
-      }
+      if (it.type === 'cancel') { this.applyCancel(m, book, it, bar); continue; }
       const side = it.side;
       const isLimit = it.type === 'limit';
       this.roundIntent(spec, it, side);
@@ -513,15 +519,7 @@ class OrderSim implements BarMatcher {
       // for both the duplicate check and the insertion. A rejection below takes it out again.
       let mapped = false;
       if (!reason) {
-        this.resolveTag(it);
-        if (this.tagPre >= 0) {
-          if (book.numTags.add(this.tagPre, this.tagNum, st.n)) mapped = true; else reason = 'duplicate-tag';
-        } else {
-          const tags = book.tags, size = tags.size, tag = this.tagStr;
-          tags.set(tag, st.n);
-          if (tags.size !== size) mapped = true;
-          else { tags.set(tag, this.openOrderWithTag(book, tag)); reason = 'duplicate-tag'; }
-        }
+        if (this.mapTag(book, it, st.n)) mapped = true; else reason = 'duplicate-tag';
       }
       if (!reason && side === 'buy') {
         const need = (isLimit ? price : ref * (1 + this.slip)) * amount * (1 + this.maxFee[m]);
@@ -536,7 +534,7 @@ class OrderSim implements BarMatcher {
         if (!reason && amount > this.ledger.base[m] - this.ledger.reservedBase[m] + DUST * amount) reason = 'insufficient-inventory';
       }
       if (reason) {
-        if (mapped) { if (this.tagPre >= 0) book.numTags.delete(this.tagPre, this.tagNum); else book.tags.delete(this.tagStr); }
+        if (mapped) this.unmapTag(book);
         this.reject(m, bar, it, reason, price, amount);
         continue;
       }
@@ -547,7 +545,7 @@ class OrderSim implements BarMatcher {
       st.market[id] = m; st.flags[id] = flags;
       const pre = this.tagPre;
       st.tagPre[id] = pre;
-      if (pre >= 0) st.tagNum[id] = this.tagNum; else { st.tagNum[id] = st.tags.length; st.tags.push(this.tagStr); }
+      if (pre >= 0) { st.tagNum[id] = this.tagNum; st.tagNum2[id] = this.tagNum2; } else { st.tagNum[id] = st.tags.length; st.tags.push(this.tagStr); }
       st.price[id] = isLimit ? price : NaN; st.amount[id] = amount; st.filled[id] = 0; st.remaining[id] = amount;
       st.avgPrice[id] = NaN; st.fees[id] = 0; st.placedBar[id] = bar; st.placedTs[id] = this.frames[m].ts[bar];
       st.doneBar[id] = -1; st.doneTs[id] = NaN; st.reservedCash[id] = 0; st.lot[id] = side === 'sell' ? lot : -1; st.status[id] = ST_OPEN;
@@ -579,6 +577,33 @@ class OrderSim implements BarMatcher {
     }
   }
 
+  /** A cancel intent: cancel the open order of this market with its tag, or reject it as an unknown tag. */
+  private applyCancel(m: number, book: Book, it: Intent & { readonly tag: string }, bar: number): void {
+    this.resolveTag(it);
+    const o = this.tagPre >= 0 ? book.numTags.get(this.tagPre, this.tagNum, this.tagNum2) : book.tags.get(this.tagStr) ?? -1;
+    if (o >= 0) this.cancel(o, bar); else this.reject(m, bar, it, 'unknown-tag');
+  }
+
+  /**
+   * Resolve the tag of the intent being applied (`resolveTag`) and enter it in the book's tag map under `id`, the id the
+   * order is about to get: one map operation for both the duplicate check and the insertion. False when the tag is
+   * already an open order's (nothing changed). Out of `apply`, which stays small enough for V8 to inline its hot calls.
+   */
+  private mapTag(book: Book, it: { readonly tag: string }, id: number): boolean {
+    this.resolveTag(it);
+    if (this.tagPre >= 0) return book.numTags.add(this.tagPre, this.tagNum, this.tagNum2, id);
+    const tags = book.tags, size = tags.size, tag = this.tagStr;
+    tags.set(tag, id);
+    if (tags.size !== size) return true;
+    tags.set(tag, this.openOrderWithTag(book, tag));
+    return false;
+  }
+
+  /** Take the tag `mapTag` entered back out (the order was rejected after all). */
+  private unmapTag(book: Book): void {
+    if (this.tagPre >= 0) book.numTags.delete(this.tagPre, this.tagNum, this.tagNum2); else book.tags.delete(this.tagStr);
+  }
+
   /** [price, amount] of the intent being applied, rounded to the market's spec (by `roundIntent`). */
   private readonly rounded = new Float64Array(2);
 
@@ -592,52 +617,84 @@ class OrderSim implements BarMatcher {
   }
 
   /**
-   * The tag of the intent being applied, set by `resolveTag`: a numeric tag (tag-code.ts) as (`tagPre` >= 0, `tagNum`),
-   * else the string `tagStr` (`tagPre` -1). Fields, not a returned object: no allocation per intent.
+   * The tag of the intent being applied, set by `resolveTag`: a numeric tag (tag-code.ts) as (`tagPre` >= 0, `tagNum`,
+   * `tagNum2`: -1 for the plain form), else the string `tagStr` (`tagPre` -1). Fields, not a returned object: no
+   * allocation per intent.
    */
   private tagPre = -1;
   private tagNum = 0;
+  private tagNum2 = -1;
   private tagStr = '';
 
-  /** The prefix (and its id) of the last numeric tag resolved: the common case costs one comparison, no lookup. */
+  /**
+   * The prefixes (and their ids) of the last two numeric tags resolved with different prefixes (a grid alternates
+   * between its buys' and its sells'): the common case costs one or two comparisons, no lookup.
+   */
   private lastPrefix: unknown = null;
   private lastPre = -1;
+  private prevPrefix: unknown = null;
+  private prevPre = -1;
 
   private resolveTag(it: { readonly tag: string }): void {
     const nt = it as Partial<NumericTag>;
-    const num = nt[TAG_NUM];
-    if (nt[TAG_PREFIX] === this.lastPrefix && typeof num === 'number' && (num | 0) === num && num >= 0 && num <= MAX_TAG_NUM) {
-      this.tagPre = this.lastPre; this.tagNum = num; this.tagStr = '';
-      return;
+    const pfx = nt[TAG_PREFIX], num = nt[TAG_NUM], num2 = nt[TAG_NUM2];
+    const pre = pfx === this.lastPrefix ? this.lastPre : pfx === this.prevPrefix ? this.prevPre : -1;
+    if (pre >= 0 && typeof num === 'number' && (num | 0) === num && num >= 0 && num <= MAX_TAG_NUM) {
+      if (num2 === undefined) { this.tagPre = pre; this.tagNum = num; this.tagNum2 = -1; this.tagStr = ''; return; }
+      if (typeof num2 === 'number' && (num2 | 0) === num2 && num2 >= 0 && num2 <= MAX_TAG_NUM) {
+        this.tagPre = pre; this.tagNum = num; this.tagNum2 = num2; this.tagStr = '';
+        return;
+      }
     }
     this.resolveTagSlow(it);
   }
 
-  /** `resolveTag` for an intent whose numeric prefix is not the last one, or that has none (out of line). */
+  /** `resolveTag` for an intent whose numeric prefix is not one of the last two, or that has none (out of line). */
   private resolveTagSlow(it: { readonly tag: string }): void {
     const nt = it as Partial<NumericTag>;
-    const pfx = nt[TAG_PREFIX], num = nt[TAG_NUM];
-    if (typeof pfx === 'string' && typeof num === 'number' && (num | 0) === num && num >= 0 && num <= MAX_TAG_NUM) {
+    const pfx = nt[TAG_PREFIX], num = nt[TAG_NUM], num2 = nt[TAG_NUM2];
+    if (typeof pfx === 'string' && validTagNum(num) && (num2 === undefined || validTagNum(num2))) {
       const pre = this.store.prefixes.id(pfx);
-      if (pre >= 0) { this.lastPrefix = pfx; this.lastPre = pre; this.tagPre = pre; this.tagNum = num; this.tagStr = ''; return; }
+      if (pre >= 0) {
+        this.prevPrefix = this.lastPrefix; this.prevPre = this.lastPre;
+        this.lastPrefix = pfx; this.lastPre = pre;
+        this.tagPre = pre; this.tagNum = num; this.tagNum2 = num2 === undefined ? -1 : num2; this.tagStr = '';
+        return;
+      }
     }
     this.resolveTagString(it.tag);
   }
 
   /** `resolveTag` for a tag given as a string (out of line: rare on the grid's hot path). */
   private resolveTagString(s: string): void {
+    this.tagPre = this.parseTag(s);
+    this.tagStr = this.tagPre >= 0 ? '' : s;
+  }
+
+  /**
+   * The prefix id of string tag `s` when it has a numeric form (its numbers in `tagNum`, `tagNum2`), or -1 (a plain
+   * string tag).
+   */
+  private parseTag(s: string): number {
     const j = tagNumberStart(s);
-    const pre = j > 0 ? this.store.prefixes.idIn(s, j) : -1;
-    this.tagPre = pre;
-    this.tagNum = pre >= 0 ? tagNumberAt(s, j) : 0;
-    this.tagStr = pre >= 0 ? '' : s;
+    if (j > 0) {
+      const pre = this.store.prefixes.idIn(s, j);
+      if (pre >= 0) { this.tagNum = tagNumberAt(s, j); this.tagNum2 = -1; }
+      return pre;
+    }
+    const d = dottedTagStart(s);
+    if (d > 0) {
+      const pre = this.store.prefixes.idIn(s, d);
+      if (pre >= 0) { const dot = s.lastIndexOf('.'); this.tagNum = tagNumberAt(s, d, dot); this.tagNum2 = tagNumberAt(s, dot + 1); }
+      return pre;
+    }
+    return -1;
   }
 
   /** The open order of `book` with `tag`, or -1. */
   findOpen(book: Book, tag: string): number {
-    const j = tagNumberStart(tag);
-    const pre = j > 0 ? this.store.prefixes.idIn(tag, j) : -1;
-    if (pre >= 0) return book.numTags.get(pre, tagNumberAt(tag, j));
+    const pre = this.parseTag(tag);
+    if (pre >= 0) return book.numTags.get(pre, this.tagNum, this.tagNum2);
     return book.tags.get(tag) ?? -1;
   }
 

@@ -5,7 +5,7 @@ import { makeFrame } from '../frame.ts';
 import { defineStrategy, type BarContext, type FillContext, type Intent } from '../strategy.ts';
 import { marketSpec } from './market-spec.ts';
 import { runOrderBacktest } from './simulator.ts';
-import { MAX_TAG_NUM, NumTagIndex, TAG_NUM, TAG_PREFIX, TagPrefixes, tagNumberAt, tagNumberStart, type NumericTag } from './tag-code.ts';
+import { dottedTagStart, MAX_TAG_NUM, NumTagIndex, spellTag, TAG_NUM, TAG_NUM2, TAG_PREFIX, TagPrefixes, tagNumberAt, tagNumberStart, type NumericTag } from './tag-code.ts';
 
 describe('numeric tag form', () => {
   it('splits <prefix without digits><number without leading zeros, at most 9 digits>, and nothing else', () => {
@@ -17,6 +17,18 @@ describe('numeric tag form', () => {
     for (const s of ['', 'b', '12', 'b01', 'b00', 's12.3', 'a1b2', 'b1234567890', 'b-', 'b 1 ']) expect(tagNumberStart(s), s).toBe(-1);
   });
 
+  it('splits the dotted form <prefix><number>.<number> (each number canonical), and nothing else', () => {
+    const ok: [string, string, number, number][] = [['s0.0', 's', 0, 0], ['s12.345', 's', 12, 345], ['lot 7.999999999', 'lot ', 7, 999_999_999], ['a.b3.4', 'a.b', 3, 4]];
+    for (const [s, p, n, n2] of ok) {
+      const j = dottedTagStart(s), dot = s.lastIndexOf('.');
+      expect([s.slice(0, j), tagNumberAt(s, j, dot), tagNumberAt(s, dot + 1)], s).toEqual([p, n, n2]);
+      expect(spellTag(p, n, n2)).toBe(s);
+      expect(tagNumberStart(s), s).toBe(-1);
+    }
+    for (const s of ['', 's', 's1', 's1.', 's.1', '1.2', 's01.2', 's1.02', 's1.2.3', 's1.1234567890', 's1234567890.1', 'a1b2.3', 's1.2 ']) expect(dottedTagStart(s), s).toBe(-1);
+    expect(spellTag('b', 12, -1)).toBe('b12');
+  });
+
   it('registers prefixes once and refuses those that could not spell a tag of the form', () => {
     const p = new TagPrefixes();
     expect([p.id('b'), p.id('s'), p.id('b'), p.idIn('b17', 1), p.idIn('s4', 1)]).toEqual([0, 1, 0, 0, 1]);
@@ -26,33 +38,36 @@ describe('numeric tag form', () => {
 });
 
 describe('NumTagIndex', () => {
-  it('answers get / add / delete / size as a Map keyed by the pair does under heavy churn (rebuilds and growth included)', () => {
+  it('answers get / add / delete / size as a Map keyed by the triple does under heavy churn (rebuilds and growth included)', () => {
     const rnd = seededRandom(11);
     const idx = new NumTagIndex(), ref = new Map<string, number>();
-    const live: [number, number][] = [];
+    const live: [number, number, number][] = [];
     let seq = 0, bad = 0, checked = 0;
     for (let step = 0; step < 30_000; step++) {
       const x = rnd();
       const wantMore = step % 10_000 < 5_000 ? 0.6 : 0.4;
       if (x < wantMore || live.length === 0) {
-        const pre = Math.floor(rnd() * 3), num = seq++;
-        if (!idx.add(pre, num, step)) bad++;
-        ref.set(`${pre}:${num}`, step);
-        live.push([pre, num]);
+        // the plain form (num2 -1) and dotted forms sharing prefix and first number
+        const pre = Math.floor(rnd() * 3), num = rnd() < 0.5 ? seq++ : Math.floor(seq / 2), num2 = rnd() < 0.5 ? -1 : seq++;
+        const key = `${pre}:${num}:${num2}`;
+        const had = ref.has(key);
+        if (idx.add(pre, num, num2, step) === had) bad++;
+        if (!had) { ref.set(key, step); live.push([pre, num, num2]); }
       } else if (x < 0.9) {
         const k = Math.floor(rnd() * live.length);
-        const [pre, num] = live[k];
+        const [pre, num, num2] = live[k];
         live[k] = live[live.length - 1];
         live.pop();
-        if (idx.delete(pre, num) !== ref.delete(`${pre}:${num}`)) bad++;
+        if (idx.delete(pre, num, num2) !== ref.delete(`${pre}:${num}:${num2}`)) bad++;
       } else {
-        // a held pair is not added again (and keeps its id); absent pairs are absent
-        const [pre, num] = live[Math.floor(rnd() * live.length)];
-        if (idx.add(pre, num, -1) || idx.get(pre, num) !== ref.get(`${pre}:${num}`)) bad++;
-        if (idx.delete(pre, seq + 5) || idx.get(pre + 3, num) !== -1) bad++;
+        // a held key is not added again (and keeps its id); absent keys are absent
+        const [pre, num, num2] = live[Math.floor(rnd() * live.length)];
+        if (idx.add(pre, num, num2, -1) || idx.get(pre, num, num2) !== ref.get(`${pre}:${num}:${num2}`)) bad++;
+        if (idx.delete(pre, seq + 5, num2) || idx.get(pre + 3, num, num2) !== -1) bad++;
+        if (!ref.has(`${pre}:${num}:${num2 + 1000003}`) && idx.get(pre, num, num2 + 1000003) !== -1) bad++;
       }
       if (idx.size !== ref.size) bad++;
-      if (step % 499 === 0) for (const [key, v] of ref) { checked++; const [pre, num] = key.split(':').map(Number); if (idx.get(pre, num) !== v) bad++; }
+      if (step % 499 === 0) for (const [key, v] of ref) { checked++; const [pre, num, num2] = key.split(':').map(Number); if (idx.get(pre, num, num2) !== v) bad++; }
     }
     expect(bad).toBe(0);
     expect(checked).toBeGreaterThan(10_000);
@@ -99,16 +114,40 @@ describe('numeric tags in the order simulator', () => {
   });
 
   it('fills and lots spell numeric tags; fills carry the numeric spelling for onFill, string tags have none', () => {
-    const got: [string, string | undefined, number | undefined][] = [];
-    const r = run({ 0: [numBuy('b', 7, 99)] }, (ctx) => {
+    const got: [string, string | undefined, number | undefined, number | undefined][] = [];
+    // b7 fills at bar 1 and b8 at bar 2; their sells: a dotted tag spelled by numbers only, and the string 'exit'
+    const sell = (lot: number, price: number, tag: string, dotted?: [number, number]): Intent => {
+      const o = { type: 'limit', side: 'sell', price, amount: 1, lot } as Record<string | symbol, unknown>;
+      Object.defineProperty(o, 'tag', { get: () => tag, enumerable: true });
+      if (dotted) { o[TAG_PREFIX] = 's'; o[TAG_NUM] = dotted[0]; o[TAG_NUM2] = dotted[1]; }
+      return o as unknown as Intent;
+    };
+    const r = run({ 0: [numBuy('b', 7, 99.5), numBuy('b', 8, 99)] }, (ctx) => {
       const f = ctx.fill as unknown as Partial<NumericTag> & { tag: string };
-      got.push([f.tag, f[TAG_PREFIX], f[TAG_PREFIX] === undefined ? undefined : f[TAG_NUM]]);
-      return f.tag === 'b7' ? { type: 'limit', side: 'sell', price: 101, amount: 1, tag: 's0.0', lot: ctx.fill.lotId } : undefined;
+      got.push([f.tag, f[TAG_PREFIX], f[TAG_PREFIX] === undefined ? undefined : f[TAG_NUM], f[TAG_NUM2]]);
+      if (f.tag === 'b7') return sell(ctx.fill.lotId, 101, 's0.0', [0, 0]);
+      return f.tag === 'b8' ? sell(ctx.fill.lotId, 102, 'exit') : undefined;
     });
-    expect(got).toEqual([['b7', 'b', 7], ['s0.0', undefined, undefined]]);
-    expect(r.fills.map((f) => f.tag)).toEqual(['b7', 's0.0']);
-    expect(r.lots.map((l) => [l.buyTag, l.sellTag])).toEqual([['b7', 's0.0']]);
-    expect(JSON.parse(JSON.stringify(r.orders)).map((o: { tag: string }) => o.tag)).toEqual(['b7', 's0.0']);
+    expect(got).toEqual([['b7', 'b', 7, undefined], ['b8', 'b', 8, undefined], ['s0.0', 's', 0, 0], ['exit', undefined, undefined, undefined]]);
+    expect(r.fills.map((f) => f.tag)).toEqual(['b7', 'b8', 's0.0', 'exit']);
+    expect(r.lots.map((l) => [l.buyTag, l.sellTag])).toEqual([['b7', 's0.0'], ['b8', 'exit']]);
+    expect(JSON.parse(JSON.stringify(r.orders)).map((o: { tag: string }) => o.tag)).toEqual(['b7', 'b8', 's0.0', 'exit']);
+  });
+
+  it('a dotted string tag and its numeric spelling name the same order (duplicates, cancels, orders.has)', () => {
+    const dotted = (num: number, num2: number, price: number): Intent => {
+      const o = { type: 'limit', side: 'buy', price, amount: 1 } as Record<string | symbol, unknown>;
+      Object.defineProperty(o, 'tag', { get: () => `d${num}.${num2}`, enumerable: true });
+      o[TAG_PREFIX] = 'd'; o[TAG_NUM] = num; o[TAG_NUM2] = num2;
+      return o as unknown as Intent;
+    };
+    const seen: unknown[] = [];
+    const r = run({ 0: [dotted(1, 2, 90), strBuy('d1.2', 89), strBuy('d1', 88), dotted(1, 3, 87)], 1: [{ type: 'cancel', tag: 'd1.3' }] }, undefined, (ctx) => {
+      if (ctx.i === 1) seen.push(ctx.orders!.has(0, 'd1.2'), ctx.orders!.has(0, 'd1.02'), ctx.orders!.get(0, 'd1')?.price);
+    });
+    expect(r.rejected.map((x) => [x.tag, x.reason])).toEqual([['d1.2', 'duplicate-tag']]);
+    expect(r.orders.map((o) => [o.tag, o.status])).toEqual([['d1.2', 'open'], ['d1', 'open'], ['d1.3', 'cancelled']]);
+    expect(seen).toEqual([true, false, 88]);
   });
 
   it('a numeric spelling out of range or with a bad prefix is booked by its tag string', () => {

@@ -26,7 +26,7 @@
 import { asArray, asObject, decF64, decNum, encF64, encNum, type JsonNum } from './state-codec.ts';
 import { Type } from '@sinclair/typebox';
 import { defineStrategy, type BarContext, type FillContext, type Intent } from '../strategy.ts';
-import { TAG_NUM, TAG_PREFIX, type NumericTag } from '../orders/tag-code.ts';
+import { TAG_NUM, TAG_NUM2, TAG_PREFIX, type NumericTag } from '../orders/tag-code.ts';
 import { usageError } from '../errors.ts';
 
 export const gridParams = Type.Object({
@@ -539,6 +539,27 @@ function fullPass(
   return out.length ? out : undefined;
 }
 
+/**
+ * A lot's paired sell: tag 's<lot>.<fill seq>', held as numbers (tag-code.ts' dotted form) and spelled by `tag` for
+ * whoever reads it (the live runtime, reports); JSON has the fields of a plain intent. A new object per fill (intents
+ * returned by onFill may be collected before they are acted on).
+ */
+class PairedSell implements NumericTag {
+  readonly type = 'limit';
+  readonly side = 'sell';
+  readonly [TAG_PREFIX] = 's';
+  readonly [TAG_NUM]: number;
+  readonly [TAG_NUM2]: number;
+  constructor(readonly price: number, readonly amount: number, readonly lot: number, seq: number) {
+    this[TAG_NUM] = lot;
+    this[TAG_NUM2] = seq;
+  }
+  get tag(): string { return 's' + this.lot + '.' + this[TAG_NUM2]; }
+  toJSON(): Intent {
+    return { type: 'limit', side: 'sell', price: this.price, amount: this.amount, tag: this.tag, lot: this.lot };
+  }
+}
+
 function onGridFill(ctx: FillContext<GridParams, Record<string, Float64Array>, GridState>): Intent | undefined {
   const p = ctx.params;
   const f = ctx.fill;
@@ -559,7 +580,7 @@ function onGridFill(ctx: FillContext<GridParams, Record<string, Float64Array>, G
     }
     g.setLotLevel(f.lotId, level);
     const profit = (p.profitMode === 'step' ? p.gridStepPct : p.customProfitPct) / 100 + p.feeBufferPct / 100;
-    return { type: 'limit', side: 'sell', price: f.price * (1 + profit), amount: f.amount, tag: `s${f.lotId}.${f.seq}`, lot: f.lotId };
+    return new PairedSell(f.price * (1 + profit), f.amount, f.lotId, f.seq);
   }
   if (f.remaining === 0 && f.lotId >= 0) {
     const level = f.lotId < g.lotLevel.length ? g.lotLevel[f.lotId] : NaN;
