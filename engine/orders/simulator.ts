@@ -20,16 +20,16 @@ import { lowerBound, type CandleFrame } from '../frame.ts';
 import { grownCapacity, grownColumn } from '../columns.ts';
 import { LotLedger, type Lot } from '../lots/ledger.ts';
 import type { ParamValues } from '../params.ts';
-import { type AnyStrategy, type DecideResult, type Intent, type LimitIntent, type MarketIntent, type PositionView } from '../strategy.ts';
+import { type AnyStrategy, type DecideResult, type Intent, type LimitIntent, type PositionView } from '../strategy.ts';
 import { FILL_ON, INTRABAR_PATHS } from './intrabar.ts';
 import { Book } from './book.ts';
 import { matchBarOf, type BarMatcher } from './bar-match.ts';
-import { checkOrder, roundAmount, roundPrice, validateMarketSpec, type MarketSpec, type RejectReason } from './market-spec.ts';
+import { checkOrderOf, roundOrderInPlace, validateMarketSpec, type MarketSpec, type RejectReason } from './market-spec.ts';
 import type {
   HoldPeriod, MarketSummary, OrderFillModel, OrderMarketInput, OrderRecord, OrderSimConfig, OrderSimResult,
   RejectedOrder, StepSeries,
 } from './types.ts';
-import type { AccountView, FillLiquidity, FillView, OpenOrderView, OrderSide, OrdersView } from './views.ts';
+import { ACCOUNT_CASH, ACCOUNT_EQUITY, ACCOUNT_FREE_CASH, ACCOUNT_IN_USE, ACCOUNT_OPEN_BUYS, type AccountView, type FillLiquidity, type FillView, type OpenOrderView, type OrderSide, type OrdersView } from './views.ts';
 import { StepLog, type MarkSource, type StepColumns } from './step-log.ts';
 import { dottedTagStart, MAX_TAG_NUM, TAG_NUM, TAG_NUM2, TAG_PREFIX, tagNumberAt, tagNumberStart, type NumericTag } from './tag-code.ts';
 import { F_ARRIVAL, F_FROM_FILL, F_MARKET, F_SELL, OrderHandle, OrderStore, ST_CANCELLED, ST_FILLED, ST_OPEN, ST_REJECTED } from './order-store.ts';
@@ -215,6 +215,17 @@ class SimAccount implements AccountView {
   get capitalInUse(): number { return this.sim.ledger.totalOpenCost; }
   get openBuyNotional(): number { return this.sim.openBuyNotional; }
   get markets(): number { return this.sim.M; }
+  private readonly nums = new Float64Array(5);
+  get numbers(): Float64Array {
+    const sim = this.sim, a = this.nums;
+    if (sim.equityStale) sim.updateEquity();
+    a[ACCOUNT_CASH] = sim.cash;
+    a[ACCOUNT_FREE_CASH] = sim.cash - sim.reservedCash;
+    a[ACCOUNT_EQUITY] = sim.equityNow;
+    a[ACCOUNT_IN_USE] = sim.ledger.totalOpenCost;
+    a[ACCOUNT_OPEN_BUYS] = sim.openBuyNotional;
+    return a;
+  }
   base(m: number): number { return this.sim.ledger.base[m]; }
   freeBase(m: number): number { return this.sim.ledger.base[m] - this.sim.ledger.reservedBase[m]; }
   openCost(m: number): number { return this.sim.ledger.openCost[m]; }
@@ -509,12 +520,15 @@ class OrderSim implements BarMatcher {
       if (it.type === 'cancel') { this.applyCancel(m, book, it, bar); continue; }
       const side = it.side;
       const isLimit = it.type === 'limit';
-      this.roundIntent(spec, it, side);
       const rounded = this.rounded;
-      const price = isLimit ? rounded[0] : ref;
+      rounded[0] = isLimit ? (it as LimitIntent).price : NaN;
+      rounded[1] = it.amount;
+      roundOrderInPlace(spec, side, isLimit, rounded);
+      if (!isLimit) rounded[0] = ref;
+      const price = rounded[0];
       const amount = rounded[1];
       const lot = it.lot ?? -1;
-      let reason: RejectReason | undefined = checkOrder(spec, price, amount);
+      let reason: RejectReason | undefined = checkOrderOf(spec, rounded);
       // The tag enters the book's tag map now, under the id the order is about to get (st.n): one map operation
       // for both the duplicate check and the insertion. A rejection below takes it out again.
       let mapped = false;
@@ -604,17 +618,8 @@ class OrderSim implements BarMatcher {
     if (this.tagPre >= 0) book.numTags.delete(this.tagPre, this.tagNum, this.tagNum2); else book.tags.delete(this.tagStr);
   }
 
-  /** [price, amount] of the intent being applied, rounded to the market's spec (by `roundIntent`). */
+  /** [price, amount] of the intent being applied, rounded to the market's spec in place (roundOrderInPlace). */
   private readonly rounded = new Float64Array(2);
-
-  /**
-   * Round a limit or market intent's price (limits only) and amount into `rounded`: out of `apply`, so that these small
-   * functions are inlined here and their results reach `apply` unboxed.
-   */
-  private roundIntent(spec: MarketSpec, it: LimitIntent | MarketIntent, side: OrderSide): void {
-    if (it.type === 'limit') this.rounded[0] = roundPrice(spec, it.price, side);
-    this.rounded[1] = roundAmount(spec, it.amount);
-  }
 
   /**
    * The tag of the intent being applied, set by `resolveTag`: a numeric tag (tag-code.ts) as (`tagPre` >= 0, `tagNum`,

@@ -75,6 +75,9 @@ export interface OrdersView {
 }
 
 /** The shared account (one budget for every market of the run). */
+/** Indexes into `AccountView.numbers`. */
+export const ACCOUNT_CASH = 0, ACCOUNT_FREE_CASH = 1, ACCOUNT_EQUITY = 2, ACCOUNT_IN_USE = 3, ACCOUNT_OPEN_BUYS = 4;
+
 export interface AccountView {
   /** Initial cash plus the value of any initial inventory at its first open. */
   readonly initialCapital: number;
@@ -90,6 +93,13 @@ export interface AccountView {
   readonly openBuyNotional: number;
   /** Number of markets in the run. */
   readonly markets: number;
+  /**
+   * Optional: cash, free cash, equity, capital in use and open buy notional in one array (indexes ACCOUNT_CASH ..
+   * ACCOUNT_OPEN_BUYS), for a strategy that reads several of them on a hot path: V8 hands over the double a getter
+   * returns as a heap number when it does not inline the call, an array it does not. Read afresh, it is current; do not
+   * keep or change it. The order simulator provides it; other runners may not (use the getters then).
+   */
+  readonly numbers?: Float64Array;
   /** Base inventory of a market. */
   base(market: number): number;
   /** Base inventory of a market not reserved by open sell orders. */

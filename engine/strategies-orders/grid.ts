@@ -26,6 +26,7 @@
 import { asArray, asObject, decF64, decNum, encF64, encNum, type JsonNum } from './state-codec.ts';
 import { Type } from '@sinclair/typebox';
 import { defineStrategy, type BarContext, type FillContext, type Intent } from '../strategy.ts';
+import { ACCOUNT_EQUITY, ACCOUNT_FREE_CASH, ACCOUNT_IN_USE, ACCOUNT_OPEN_BUYS, type AccountView } from '../orders/views.ts';
 import { TAG_NUM, TAG_NUM2, TAG_PREFIX, type NumericTag } from '../orders/tag-code.ts';
 import { usageError } from '../errors.ts';
 
@@ -162,6 +163,8 @@ function fillBuyNum(f: { readonly tag: string }): number {
 export class GridMarket {
   anchorHigh = NaN;
   gridTop = NaN;
+  /** Scratch: the account as a pass reads it (see readAccount). */
+  readonly acct = new Float64Array(4);
   /** Levels taken: open grid buys and open lots, by their level price. */
   readonly taken = new PriceSet();
   /** Open grid buys (unsorted, in placement order; small) as parallel columns: tag number (tag 'b<n>'), level price, sequence, notional. */
@@ -422,13 +425,30 @@ function allTaken(g: GridMarket, from: number, to: number, p: GridParams): boole
   return true;
 }
 
+const ACCT_EQUITY = 0, ACCT_IN_USE = 1, ACCT_OPEN_BUYS = 2, ACCT_FREE_CASH = 3;
+
+/**
+ * The account's equity, capital in use, open buy notional and free cash, in `g.acct`: from `account.numbers` when the
+ * runner provides it (no heap number per read, see AccountView.numbers), else from the getters.
+ */
+function readAccount(g: GridMarket, account: AccountView): Float64Array {
+  const a = g.acct, n = account.numbers;
+  if (n !== undefined) {
+    a[ACCT_EQUITY] = n[ACCOUNT_EQUITY]; a[ACCT_IN_USE] = n[ACCOUNT_IN_USE]; a[ACCT_OPEN_BUYS] = n[ACCOUNT_OPEN_BUYS]; a[ACCT_FREE_CASH] = n[ACCOUNT_FREE_CASH];
+  } else {
+    a[ACCT_EQUITY] = account.equity; a[ACCT_IN_USE] = account.capitalInUse; a[ACCT_OPEN_BUYS] = account.openBuyNotional; a[ACCT_FREE_CASH] = account.freeCash;
+  }
+  return a;
+}
+
 /** Still blocked by the capital cap? (without a fill, only the account value changes) */
 function stillBlocked(ctx: GridCtx, g: GridMarket, p: GridParams): boolean {
-  const a = ctx.account!;
-  const equity = a.equity;
+  const acct = readAccount(g, ctx.account!);
+  const equity = acct[ACCT_EQUITY];
   const notional = (p.buyPct / 100) * (p.budgetMode === 'percent' ? (p.budgetPct / 100) * equity : p.budgetQuote);
   const capLimit = (p.maxCapitalPct / 100) * equity * (1 + 1e-12);
-  return g.hold ? a.capitalInUse + notional > capLimit : a.capitalInUse + a.openBuyNotional + notional > capLimit || notional > a.freeCash;
+  const inUse = acct[ACCT_IN_USE];
+  return g.hold ? inUse + notional > capLimit : inUse + acct[ACCT_OPEN_BUYS] + notional > capLimit || notional > acct[ACCT_FREE_CASH];
 }
 
 // Out of line from decideGrid, with integer arguments only (doubles passed to a call are boxed).
@@ -483,14 +503,15 @@ function fullPass(
     if (taken.nearDown()) continue;
     if (!ready) {
       ready = true;
-      const equity = account.equity;
+      const acct = readAccount(g, account);
+      const equity = acct[ACCT_EQUITY];
       const budget = p.budgetMode === 'percent' ? (p.budgetPct / 100) * equity : p.budgetQuote;
       notional = (p.buyPct / 100) * budget;
       capLimit = (p.maxCapitalPct / 100) * equity;
       softCap = p.perMarketCap > 0 ? p.perMarketCap : Math.ceil(p.maxOpenOrders / account.markets);
-      inUse = account.capitalInUse; // constant during decide (no fill happens in it)
-      committed = inUse + account.openBuyNotional;
-      freeCash = account.freeCash;
+      inUse = acct[ACCT_IN_USE]; // constant during decide (no fill happens in it)
+      committed = inUse + acct[ACCT_OPEN_BUYS];
+      freeCash = acct[ACCT_FREE_CASH];
       total = orders.total - out.length; // the cancels above free their slots
       mine = orders.count(m) - out.length;
     }
