@@ -47,14 +47,39 @@ export class OrderStore {
   tagNum2 = new Int32Array(1024);
   readonly prefixes = new TagPrefixes();
 
-  constructor(readonly symbols: readonly string[]) {}
+  /**
+   * `barTs`: when given (the order simulator), each market's bar timestamps: an order's placedTs and doneTs are those of
+   * its placedBar and doneBar, and the two columns are not kept (16 bytes an order). Without it (the paper venues, whose
+   * orders are timed by the clock), they are columns.
+   */
+  constructor(readonly symbols: readonly string[], private readonly barTs?: readonly Float64Array[]) {
+    if (barTs) { this.placedTs = new Float64Array(0); this.doneTs = new Float64Array(0); }
+  }
+
+  /** The time of bar `bar` of market `m` (the simulator's stores only). */
+  barTsOf(m: number, bar: number): number {
+    return this.barTs![m][bar];
+  }
+
+  /** When order `id` was placed. */
+  placedTsOf(id: number): number {
+    return this.barTs ? this.barTs[this.market[id]][this.placedBar[id]] : this.placedTs[id];
+  }
+
+  /** When order `id` was done (NaN while open). */
+  doneTsOf(id: number): number {
+    if (!this.barTs) return this.doneTs[id];
+    const b = this.doneBar[id];
+    return b >= 0 ? this.barTs[this.market[id]][b] : NaN;
+  }
 
   /** Grow the columns (see engine/columns.ts; `progress`: share of the run done, 0 when unknown). */
   grow(progress = 0): void {
     const cap = grownCapacity(this.price.length, progress);
     this.price = grownColumn(this.price, cap); this.amount = grownColumn(this.amount, cap); this.filled = grownColumn(this.filled, cap);
     this.remaining = grownColumn(this.remaining, cap); this.avgPrice = grownColumn(this.avgPrice, cap); this.fees = grownColumn(this.fees, cap);
-    this.placedTs = grownColumn(this.placedTs, cap); this.doneTs = grownColumn(this.doneTs, cap); this.reservedCash = grownColumn(this.reservedCash, cap);
+    if (!this.barTs) { this.placedTs = grownColumn(this.placedTs, cap); this.doneTs = grownColumn(this.doneTs, cap); }
+    this.reservedCash = grownColumn(this.reservedCash, cap);
     this.market = grownColumn(this.market, cap); this.placedBar = grownColumn(this.placedBar, cap); this.doneBar = grownColumn(this.doneBar, cap);
     this.lot = grownColumn(this.lot, cap); this.tagPre = grownColumn(this.tagPre, cap); this.tagNum = grownColumn(this.tagNum, cap);
     this.tagNum2 = grownColumn(this.tagNum2, cap);
@@ -104,9 +129,9 @@ export class OrderHandle implements OrderRecord, OpenOrderView {
   get status(): OrderStatus { return STATUS[this.s.status[this.id]]; }
   get origin(): 'decide' | 'fill' { return this.s.flags[this.id] & F_FROM_FILL ? 'fill' : 'decide'; }
   get placedBar(): number { return this.s.placedBar[this.id]; }
-  get placedTs(): number { return this.s.placedTs[this.id]; }
+  get placedTs(): number { return this.s.placedTsOf(this.id); }
   get doneBar(): number { return this.s.doneBar[this.id]; }
-  get doneTs(): number { return this.s.doneTs[this.id]; }
+  get doneTs(): number { return this.s.doneTsOf(this.id); }
   get lot(): number { return this.s.lot[this.id]; }
   toJSON(): OrderRecord {
     return {

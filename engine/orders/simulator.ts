@@ -35,18 +35,17 @@ import { dottedTagStart, MAX_TAG_NUM, TAG_NUM, TAG_NUM2, TAG_PREFIX, tagNumberAt
 import { F_ARRIVAL, F_FROM_FILL, F_MARKET, F_SELL, OrderHandle, OrderStore, ST_CANCELLED, ST_FILLED, ST_OPEN, ST_REJECTED } from './order-store.ts';
 
 /**
- * Every fill of a run in typed-array columns. A fill's columns are written once, when it happens; `FillHandle` is its
- * object view (handed to `onFill` and in `ctx.fills`, made per fill; the result's `fills` are made on first read).
+ * Every fill of a run in typed-array columns. A fill's columns are written once, when it happens (its market and time
+ * are its order's and its bar's); `FillHandle` is its object view (handed to `onFill` and in `ctx.fills`, made per fill;
+ * the result's `fills` are made on first read).
  */
 class FillStore {
   n = 0;
-  market = new Int32Array(1024);
   bar = new Int32Array(1024);
   orderId = new Int32Array(1024);
   lotId = new Int32Array(1024);
   leg = new Uint8Array(1024);
   taker = new Uint8Array(1024);
-  ts = new Float64Array(1024);
   price = new Float64Array(1024);
   amount = new Float64Array(1024);
   fee = new Float64Array(1024);
@@ -54,10 +53,10 @@ class FillStore {
 
   /** Grow the columns (see engine/columns.ts; `progress`: share of the run done). */
   grow(progress: number): void {
-    const cap = grownCapacity(this.ts.length, progress);
-    this.market = grownColumn(this.market, cap); this.bar = grownColumn(this.bar, cap); this.orderId = grownColumn(this.orderId, cap);
+    const cap = grownCapacity(this.price.length, progress);
+    this.bar = grownColumn(this.bar, cap); this.orderId = grownColumn(this.orderId, cap);
     this.lotId = grownColumn(this.lotId, cap); this.leg = grownColumn(this.leg, cap); this.taker = grownColumn(this.taker, cap);
-    this.ts = grownColumn(this.ts, cap); this.price = grownColumn(this.price, cap); this.amount = grownColumn(this.amount, cap);
+    this.price = grownColumn(this.price, cap); this.amount = grownColumn(this.amount, cap);
     this.fee = grownColumn(this.fee, cap); this.remaining = grownColumn(this.remaining, cap);
   }
 
@@ -70,10 +69,10 @@ class FillStore {
 /** Object view of fill `seq` (reads the fill's columns, which never change once written; no per-fill numbers boxed). */
 class FillHandle implements FillView {
   constructor(private readonly s: FillStore, private readonly o: OrderStore, readonly seq: number) {}
-  get market(): number { return this.s.market[this.seq]; }
-  get symbol(): string { return this.o.symbols[this.s.market[this.seq]]; }
+  get market(): number { return this.o.market[this.s.orderId[this.seq]]; }
+  get symbol(): string { return this.o.symbols[this.o.market[this.s.orderId[this.seq]]]; }
   get bar(): number { return this.s.bar[this.seq]; }
-  get ts(): number { return this.s.ts[this.seq]; }
+  get ts(): number { return this.o.barTsOf(this.o.market[this.s.orderId[this.seq]], this.s.bar[this.seq]); }
   get tag(): string { return this.o.tagOf(this.s.orderId[this.seq]); }
   /** The numeric spelling of the tag (tag-code.ts): its prefix, or undefined when the tag is kept as a string. */
   get [TAG_PREFIX](): string | undefined {
@@ -298,7 +297,7 @@ class OrderSim implements BarMatcher {
     this.frames = markets.map((x) => x.frame);
     this.specs = markets.map((x) => x.spec);
     this.symbols = markets.map((x) => x.frame.symbol);
-    this.store = new OrderStore(this.symbols);
+    this.store = new OrderStore(this.symbols, this.frames.map((f) => f.ts));
     this.books = markets.map(() => new Book(this.store));
     this.ledger = new LotLedger(this.symbols);
     const store = this.store;
@@ -394,7 +393,6 @@ class OrderSim implements BarMatcher {
     const b = this.books[m];
     st.status[id] = status;
     st.doneBar[id] = bar;
-    if (bar >= 0) st.doneTs[id] = this.frames[m].ts[bar]; else st.doneTs[id] = NaN;
     const pre = st.tagPre[id];
     if (pre >= 0) b.numTags.delete(pre, st.tagNum[id], st.tagNum2[id]); else b.tags.delete(st.tags[st.tagNum[id]]);
     this.openTotal--;
@@ -477,9 +475,9 @@ class OrderSim implements BarMatcher {
       st.remaining[id] = remaining;
     }
     const fl = this.fills;
-    if (fl.n === fl.ts.length) fl.grow(this.progressAt(m, bar));
+    if (fl.n === fl.price.length) fl.grow(this.progressAt(m, bar));
     const k = fl.n++;
-    fl.market[k] = m; fl.bar[k] = bar; fl.ts[k] = ts; fl.orderId[k] = id; fl.price[k] = price; fl.amount[k] = amount;
+    fl.bar[k] = bar; fl.orderId[k] = id; fl.price[k] = price; fl.amount[k] = amount;
     fl.fee[k] = fee; fl.taker[k] = liquidity === 'taker' ? 1 : 0; fl.remaining[k] = remaining; fl.lotId[k] = lotId; fl.leg[k] = leg;
     const f = fl.row(k, st);
     this.marketFills[m].push(f);
@@ -561,8 +559,8 @@ class OrderSim implements BarMatcher {
       st.tagPre[id] = pre;
       if (pre >= 0) { st.tagNum[id] = this.tagNum; st.tagNum2[id] = this.tagNum2; } else { st.tagNum[id] = st.tags.length; st.tags.push(this.tagStr); }
       st.price[id] = isLimit ? price : NaN; st.amount[id] = amount; st.filled[id] = 0; st.remaining[id] = amount;
-      st.avgPrice[id] = NaN; st.fees[id] = 0; st.placedBar[id] = bar; st.placedTs[id] = this.frames[m].ts[bar];
-      st.doneBar[id] = -1; st.doneTs[id] = NaN; st.reservedCash[id] = 0; st.lot[id] = side === 'sell' ? lot : -1; st.status[id] = ST_OPEN;
+      st.avgPrice[id] = NaN; st.fees[id] = 0; st.placedBar[id] = bar;
+      st.doneBar[id] = -1; st.reservedCash[id] = 0; st.lot[id] = side === 'sell' ? lot : -1; st.status[id] = ST_OPEN;
       this.openTotal++;
       if (side === 'sell') {
         this.ledger.reservedBase[m] += amount;
