@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --json] [-- --filter <substring>]`: discovers every *.bench.ts, times each case in
- * this one process, and reports medians and ratios against each case's named baseline.
+ * `npm run bench [-- --json] [-- --filter <substring>]`: discovers every *.bench.ts, times its cases in a process of
+ * its own (one per file, in turn), and reports medians and ratios against each case's named baseline.
  *
  * Measurement method (the machine is shared: other processes' test runs compete for its few cores):
  * - One sample = one `run()`, timed with the case's clock (BenchCase.clock): 'wall' (the default) or 'cpu', the
@@ -29,6 +29,7 @@
  *   candles through the same code, so real backtests run in this state too; in the runs of `npm run bench` the floor
  *   measures 0.42–0.52 ms, in a fresh process 0.25–0.30 ms.
  */
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -42,6 +43,8 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const fi = args.indexOf('--filter');
 const filter = fi >= 0 ? args[fi + 1] : undefined;
+const ci = args.indexOf('--child');
+const childFile = ci >= 0 ? args[ci + 1] : undefined;
 const log = (s: string) => { if (!json) process.stderr.write(s + '\n'); };
 
 function benchFiles(): string[] {
@@ -119,44 +122,79 @@ const median = (xs: number[]) => {
 
 interface Row { name: string; bars: number; medianMs: number; baseline: string | null; ratio: number | null; [k: string]: unknown }
 
-// Collect every case first, so that a --filter keeps the baselines of the cases it selects.
-const all: BenchCase[] = [];
-const fileOf = new Map<BenchCase, string>();
-for (const file of benchFiles()) {
-  const mod = (await import(pathToFileURL(file).href)) as { default: BenchFactory };
-  for (const c of await mod.default(benchContext)) { all.push(c); fileOf.set(c, file); }
-}
-const selected = new Set(all.filter((c) => !filter || c.name.includes(filter)));
-for (const c of [...selected]) {
-  const b = all.find((x) => x.name === c.baseline);
-  if (b) selected.add(b);
-}
-const rows: Row[] = [];
-const pairedBaseMs = new Map<string, number>();
-for (const c of all) {
-  if (!selected.has(c)) continue;
-  const base = c.baseline !== undefined ? all.find((x) => x.name === c.baseline) : undefined;
-  log(`timing ${c.name} (${relative(root, fileOf.get(c)!)})${base ? ` paired with ${base.name}` : ''} ...`);
-  const { samples, baseSamples } = await time(c, base);
-  const med = median(samples);
-  if (base) pairedBaseMs.set(c.name, median(baseSamples));
-  rows.push({ name: c.name, bars: c.bars, medianMs: Number(med.toFixed(3)), baseline: c.baseline ?? null, ratio: null, clock: c.clock ?? 'wall', ...(c.extra?.(med) ?? {}) });
-}
-// Teardowns last: a case may still be needed as another case's baseline after its own timing.
-for (const c of all) await c.teardown?.();
-for (const r of rows) {
-  const b = pairedBaseMs.get(r.name);
-  if (b === undefined) continue;
-  r.baselineMs = Number(b.toFixed(3));
-  r.ratio = Number((r.medianMs / b).toFixed(4));
-}
-if (json) {
-  process.stdout.write(JSON.stringify({ cases: rows }, null, 2) + '\n');
-} else {
-  const pad = (s: string, n: number) => s.padEnd(n);
-  console.log(`${pad('case', 32)}${pad('bars', 10)}${pad('median ms', 12)}${pad('baseline', 28)}ratio`);
-  for (const r of rows) {
-    const extra = Object.entries(r).filter(([k]) => !['name', 'bars', 'medianMs', 'baseline', 'ratio'].includes(k)).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-    console.log(`${pad(r.name, 32)}${pad(String(r.bars), 10)}${pad(r.medianMs.toFixed(2), 12)}${pad(r.baseline ?? '-', 28)}${r.ratio ?? '-'} ${extra}`);
+if (childFile === undefined) {
+  // The parent: one child process per bench file, in turn; their rows in file order.
+  const rows: Row[] = [];
+  for (const file of benchFiles()) {
+    const childArgs = ['--import', 'tsx', join(root, 'bench', 'run.ts'), '--child', file, ...(json ? ['--json'] : []), ...(filter !== undefined ? ['--filter', filter] : [])];
+    const out = await new Promise<string>((ok, fail) => {
+      const ch = spawn(process.execPath, childArgs, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+      let buf = '';
+      ch.stdout.on('data', (d: Buffer) => { buf += d.toString(); });
+      ch.on('error', fail);
+      ch.on('close', (code) => (code === 0 ? ok(buf) : fail(new Error(`bench ${relative(root, file)} exited with code ${String(code)}`))));
+    });
+    rows.push(...(JSON.parse(out) as { cases: Row[] }).cases);
   }
+  if (json) {
+    process.stdout.write(JSON.stringify({ cases: rows }, null, 2) + '\n');
+  } else {
+    const pad = (s: string, n: number) => s.padEnd(n);
+    console.log(`${pad('case', 32)}${pad('bars', 10)}${pad('median ms', 12)}${pad('baseline', 28)}ratio`);
+    for (const r of rows) {
+      const extra = Object.entries(r).filter(([k]) => !['name', 'bars', 'medianMs', 'baseline', 'ratio'].includes(k)).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+      console.log(`${pad(r.name, 32)}${pad(String(r.bars), 10)}${pad(r.medianMs.toFixed(2), 12)}${pad(r.baseline ?? '-', 28)}${r.ratio ?? '-'} ${extra}`);
+    }
+  }
+} else {
+  await runChild(childFile);
+}
+
+/** A child: time the cases of one bench file; its rows go to stdout as JSON. */
+async function runChild(file: string): Promise<void> {
+  // the V8 state of every real backtest (see the header): a detached ArrayBuffer exists
+  const detached = new ArrayBuffer(8);
+  structuredClone(detached, { transfer: [detached] });
+  const load = async (f: string) => {
+    const mod = (await import(pathToFileURL(f).href)) as { default: BenchFactory };
+    return mod.default(benchContext);
+  };
+  const own = await load(file);
+  const selected = own.filter((c) => !filter || c.name.includes(filter));
+  // baselines: from this file, else from the harness's own files
+  const pool = [...own];
+  const missing = () => selected.filter((c) => c.baseline !== undefined && !pool.some((x) => x.name === c.baseline));
+  if (missing().length) {
+    for (const f of benchFiles().filter((x) => x !== file && relative(root, x).startsWith('bench' + '/'))) {
+      pool.push(...(await load(f)));
+      if (!missing().length) break;
+    }
+  }
+  const gone = missing();
+  if (gone.length) throw new Error(`bench ${relative(root, file)}: baseline ${gone[0].baseline} of ${gone[0].name} is neither in the file nor in bench/`);
+  for (const c of selected) {
+    const b = own.find((x) => x.name === c.baseline);
+    if (b && !selected.includes(b)) selected.push(b);
+  }
+  const rows: Row[] = [];
+  const pairedBaseMs = new Map<string, number>();
+  for (const c of own) {
+    if (!selected.includes(c)) continue;
+    const base = c.baseline !== undefined ? pool.find((x) => x.name === c.baseline) : undefined;
+    log(`timing ${c.name} (${relative(root, file)})${base ? ` paired with ${base.name}` : ''} ...`);
+    const { samples, baseSamples } = await time(c, base);
+    const med = median(samples);
+    if (base) pairedBaseMs.set(c.name, median(baseSamples));
+    rows.push({ name: c.name, bars: c.bars, medianMs: Number(med.toFixed(3)), baseline: c.baseline ?? null, ratio: null, clock: c.clock ?? 'wall', ...(c.extra?.(med) ?? {}) });
+  }
+  // Teardowns last: a case may still be needed as another case's baseline after its own timing.
+  for (const c of pool) await c.teardown?.();
+  for (const r of rows) {
+    const b = pairedBaseMs.get(r.name);
+    if (b === undefined) continue;
+    r.baselineMs = Number(b.toFixed(3));
+    r.ratio = Number((r.medianMs / b).toFixed(4));
+  }
+  process.stdout.write(JSON.stringify({ cases: rows }) + '\n');
+  process.exit(0);
 }
