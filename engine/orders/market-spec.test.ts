@@ -1,12 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import ccxt from 'ccxt';
 import {
-  CCXT_DECIMAL_PLACES, CCXT_SIGNIFICANT_DIGITS, CCXT_TICK_SIZE, checkOrder, marketSpec, marketSpecFromCcxt, roundAmount, roundPrice,
+  CCXT_DECIMAL_PLACES, CCXT_SIGNIFICANT_DIGITS, CCXT_TICK_SIZE, checkOrder, checkOrderOf, marketSpec, marketSpecFromCcxt, roundAmount,
+  roundOrderInPlace, roundPrice,
 } from './market-spec.ts';
+import { seededRandom } from '../random.ts';
 
 const s = marketSpec('BTC/USDT', { priceTick: 0.01, amountStep: 0.001, minAmount: 0.002, minNotional: 5, makerFee: 0.001, takerFee: 0.002 });
 
 describe('rounding to the market', () => {
+  it('roundOrderInPlace and checkOrderOf give exactly what roundPrice, roundAmount and checkOrder give', () => {
+    const rnd = seededRandom(5);
+    const specs = [s, marketSpec('ETH/USDT', { priceTick: 0.05, amountStep: 0.0001, minAmount: 0, minNotional: 1 }), marketSpec('X/USDT', { priceTick: 1e-8, amountStep: 1, minAmount: 1, minNotional: 0 }),
+      marketSpec('Y/USDT', { priceTick: 0, amountStep: 0 })];
+    const io = new Float64Array(2);
+    let n = 0;
+    for (let k = 0; k < 20_000; k++) {
+      const spec = specs[k % specs.length];
+      const side = (['buy', 'sell', 'nearest'] as const)[Math.floor(rnd() * 3)];
+      const price = k % 97 === 0 ? NaN : 10 ** (rnd() * 8 - 3), amount = k % 89 === 0 ? 0 : 10 ** (rnd() * 6 - 3);
+      for (const limit of [true, false]) {
+        io[0] = price; io[1] = amount;
+        roundOrderInPlace(spec, side, limit, io);
+        expect(Object.is(io[0], limit ? roundPrice(spec, price, side) : price)).toBe(true);
+        expect(Object.is(io[1], roundAmount(spec, amount))).toBe(true);
+        expect(checkOrderOf(spec, io)).toBe(checkOrder(spec, io[0], io[1]));
+        n++;
+      }
+    }
+    expect(n).toBe(40_000);
+  });
+
   it('rounds buy prices down, sell prices up, and nearest on request', () => {
     expect(roundPrice(s, 100.129, 'buy')).toBe(100.12);
     expect(roundPrice(s, 100.121, 'sell')).toBe(100.13);

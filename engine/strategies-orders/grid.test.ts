@@ -163,4 +163,45 @@ describe('grid: tags', () => {
     expect(r.fills[0].tag).toBe('b0');
     expect(r.lots[0].buyTag).toBe('b0');
   });
+
+  it("pairs each buy fill with a sell tagged 's<lot>.<fill>' that reads and serialises as a plain intent", () => {
+    const seen: unknown[] = [];
+    const wrapped = {
+      ...grid,
+      onFill: (ctx: Parameters<NonNullable<typeof grid.onFill>>[0]) => {
+        const it = grid.onFill!(ctx);
+        if (it !== undefined && !Array.isArray(it)) seen.push([(it as { tag: string }).tag, JSON.parse(JSON.stringify(it))]);
+        return it;
+      },
+    };
+    const rows = [[100, 100.1, 99.9, 100], [100, 100, 98.5, 98.6], [98.6, 103, 98.6, 102.9]];
+    const r = runOrderBacktest(wrapped, [{ frame: frame(rows), spec: spec() }], { ...base, maxBuys: 3 }, { initialCash: 100_000 });
+    const sells = r.orders.filter((o) => o.side === 'sell');
+    expect(sells.length).toBeGreaterThan(0);
+    expect(seen).toHaveLength(sells.length);
+    sells.forEach((o, k) => {
+      const f = r.fills.find((x) => x.lotId === o.lot && x.side === 'buy')!;
+      expect(o.tag).toBe(`s${o.lot}.${f.seq}`);
+      expect(seen[k]).toEqual([o.tag, { type: 'limit', side: 'sell', price: expect.any(Number), amount: f.amount, tag: o.tag, lot: o.lot }]);
+    });
+    expect(r.lots.filter((l) => l.status === 'closed').map((l) => l.sellTag)).toEqual(sells.filter((o) => o.status === 'filled').map((o) => o.tag));
+  });
+
+  it('reads the account through account.numbers, which always equals the getters', () => {
+    let checked = 0;
+    const wrapped = {
+      ...grid,
+      decide: (ctx: Parameters<typeof grid.decide>[0]) => {
+        const a = ctx.account!, n = a.numbers!;
+        expect([n[0], n[1], n[2], n[3], n[4]]).toEqual([a.cash, a.freeCash, a.equity, a.capitalInUse, a.openBuyNotional]);
+        checked++;
+        return grid.decide(ctx);
+      },
+    };
+    const rows: number[][] = [];
+    for (let i = 0; i < 200; i++) { const c = 100 + 3 * Math.sin(i / 7); rows.push([c, c + 0.6, c - 0.6, c]); }
+    const r = runOrderBacktest(wrapped, [{ frame: frame(rows), spec: spec() }], base, { initialCash: 100_000 });
+    expect(r.totals.fills).toBeGreaterThan(10);
+    expect(checked).toBe(200);
+  });
 });
