@@ -21,13 +21,19 @@
  * - A full garbage collection (outside the timing) starts every block of samples: without it a case paid for the
  *   garbage of the block before it, which with the CPU clock includes the GC's helper threads (indicator.std
  *   measured 0.48 and 0.83 against the library in two runs). Within its block a case pays for its own garbage.
- * - Every factory runs before any timing, so every case is timed in the same V8 state. That state is slower for
- *   tight typed-array loops than a fresh process: writing the cache (DuckDB/Arrow, data/cache.bench.ts) and
- *   other factories' set-up leave it behind. Detaching a single ArrayBuffer, for one, permanently invalidates V8's
- *   "no detached buffers" protector, after which every optimised typed-array loop checks for detachment: that
- *   alone slows the floor (one add per element) from ~0.25 to ~0.42 ms, heavier kernels far less. The CLI loads
- *   candles through the same code, so real backtests run in this state too; in the runs of `npm run bench` the floor
- *   measures 0.42–0.52 ms, in a fresh process 0.25–0.30 ms.
+ * - One process per bench file: a case is timed with its own file's data in the heap, not every other file's. With
+ *   every file in one process, the factories' data stayed alive through every timing (~95 MB: the live-runner latency
+ *   bench alone keeps ~50 MB), and a case that allocates paid for it: each full collection its garbage brings on
+ *   marks the whole heap, and on the CPU clock the grid backtest measured ~120 ms beside that data against ~92 ms
+ *   beside its own. A case's baseline is taken from its own file, else from the harness's files (bench/*.bench.ts,
+ *   e.g. `floor.single-pass`), whose factories then run in the case's process too.
+ * - Each process is first put in the V8 state every real backtest runs in: a detached ArrayBuffer exists. Detaching
+ *   one permanently invalidates V8's "no detached buffers" protector, after which every optimised typed-array loop
+ *   checks for detachment: that alone slows the floor (one add per element) from ~0.25 to ~0.42 ms, heavier kernels
+ *   far less. Loading candles (data/load-candles.ts, what every CLI backtest does first) leaves a process in that state
+ *   (the floor loop measured 0.26 ms before loading a candle file and 0.50 ms after), so no backtest runs in the faster
+ *   one; in one process for all files the cache bench's set-up did it for every case. Here each process detaches one
+ *   buffer at start, so that no ratio depends on which file a case is in.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
