@@ -97,8 +97,9 @@ export class OrderStore {
     const id = this.n++;
     this.market[id] = market; this.tagPre[id] = -1; this.tagNum[id] = this.tags.length; this.tags.push(tag); this.flags[id] = flags;
     this.price[id] = price; this.amount[id] = amount; this.filled[id] = 0; this.remaining[id] = amount;
-    this.avgPrice[id] = NaN; this.fees[id] = 0; this.placedBar[id] = placedBar; this.placedTs[id] = placedTs;
-    this.doneBar[id] = -1; this.doneTs[id] = NaN; this.reservedCash[id] = 0; this.lot[id] = lot; this.status[id] = ST_OPEN;
+    this.avgPrice[id] = NaN; this.fees[id] = 0; this.placedBar[id] = placedBar;
+    if (!this.barTs) { this.placedTs[id] = placedTs; this.doneTs[id] = NaN; }
+    this.doneBar[id] = -1; this.reservedCash[id] = 0; this.lot[id] = lot; this.status[id] = ST_OPEN;
     return id;
   }
 

@@ -26,7 +26,7 @@
 import { asArray, asObject, decF64, decNum, encF64, encNum, type JsonNum } from './state-codec.ts';
 import { Type } from '@sinclair/typebox';
 import { defineStrategy, type BarContext, type FillContext, type Intent } from '../strategy.ts';
-import { ACCOUNT_EQUITY, ACCOUNT_FREE_CASH, ACCOUNT_IN_USE, ACCOUNT_OPEN_BUYS, type AccountView } from '../orders/views.ts';
+import { ACCOUNT_CASH, ACCOUNT_EQUITY, ACCOUNT_FREE_CASH, ACCOUNT_IN_USE, ACCOUNT_OPEN_BUYS, type AccountView } from '../orders/views.ts';
 import { TAG_NUM, TAG_NUM2, TAG_PREFIX, type NumericTag } from '../orders/tag-code.ts';
 import { usageError } from '../errors.ts';
 
@@ -163,8 +163,8 @@ function fillBuyNum(f: { readonly tag: string }): number {
 export class GridMarket {
   anchorHigh = NaN;
   gridTop = NaN;
-  /** Scratch: the account as a pass reads it (see readAccount). */
-  readonly acct = new Float64Array(4);
+  /** Scratch: the account as a pass reads it when the runner has no AccountView.numbers (see readAccount). */
+  readonly acct = new Float64Array(5);
   /** Levels taken: open grid buys and open lots, by their level price. */
   readonly taken = new PriceSet();
   /** Open grid buys (unsorted, in placement order; small) as parallel columns: tag number (tag 'b<n>'), level price, sequence, notional. */
@@ -425,30 +425,27 @@ function allTaken(g: GridMarket, from: number, to: number, p: GridParams): boole
   return true;
 }
 
-const ACCT_EQUITY = 0, ACCT_IN_USE = 1, ACCT_OPEN_BUYS = 2, ACCT_FREE_CASH = 3;
-
 /**
- * The account's equity, capital in use, open buy notional and free cash, in `g.acct`: from `account.numbers` when the
- * runner provides it (no heap number per read, see AccountView.numbers), else from the getters.
+ * The account's numbers in the layout of `AccountView.numbers` (ACCOUNT_*): that array when the runner provides it (no
+ * heap number per read), else `g.acct` filled from the getters.
  */
 function readAccount(g: GridMarket, account: AccountView): Float64Array {
-  const a = g.acct, n = account.numbers;
-  if (n !== undefined) {
-    a[ACCT_EQUITY] = n[ACCOUNT_EQUITY]; a[ACCT_IN_USE] = n[ACCOUNT_IN_USE]; a[ACCT_OPEN_BUYS] = n[ACCOUNT_OPEN_BUYS]; a[ACCT_FREE_CASH] = n[ACCOUNT_FREE_CASH];
-  } else {
-    a[ACCT_EQUITY] = account.equity; a[ACCT_IN_USE] = account.capitalInUse; a[ACCT_OPEN_BUYS] = account.openBuyNotional; a[ACCT_FREE_CASH] = account.freeCash;
-  }
+  const n = account.numbers;
+  if (n !== undefined) return n;
+  const a = g.acct;
+  a[ACCOUNT_CASH] = account.cash; a[ACCOUNT_FREE_CASH] = account.freeCash; a[ACCOUNT_EQUITY] = account.equity;
+  a[ACCOUNT_IN_USE] = account.capitalInUse; a[ACCOUNT_OPEN_BUYS] = account.openBuyNotional;
   return a;
 }
 
 /** Still blocked by the capital cap? (without a fill, only the account value changes) */
 function stillBlocked(ctx: GridCtx, g: GridMarket, p: GridParams): boolean {
   const acct = readAccount(g, ctx.account!);
-  const equity = acct[ACCT_EQUITY];
+  const equity = acct[ACCOUNT_EQUITY];
   const notional = (p.buyPct / 100) * (p.budgetMode === 'percent' ? (p.budgetPct / 100) * equity : p.budgetQuote);
   const capLimit = (p.maxCapitalPct / 100) * equity * (1 + 1e-12);
-  const inUse = acct[ACCT_IN_USE];
-  return g.hold ? inUse + notional > capLimit : inUse + acct[ACCT_OPEN_BUYS] + notional > capLimit || notional > acct[ACCT_FREE_CASH];
+  const inUse = acct[ACCOUNT_IN_USE];
+  return g.hold ? inUse + notional > capLimit : inUse + acct[ACCOUNT_OPEN_BUYS] + notional > capLimit || notional > acct[ACCOUNT_FREE_CASH];
 }
 
 // Out of line from decideGrid, with integer arguments only (doubles passed to a call are boxed).
@@ -504,14 +501,14 @@ function fullPass(
     if (!ready) {
       ready = true;
       const acct = readAccount(g, account);
-      const equity = acct[ACCT_EQUITY];
+      const equity = acct[ACCOUNT_EQUITY];
       const budget = p.budgetMode === 'percent' ? (p.budgetPct / 100) * equity : p.budgetQuote;
       notional = (p.buyPct / 100) * budget;
       capLimit = (p.maxCapitalPct / 100) * equity;
       softCap = p.perMarketCap > 0 ? p.perMarketCap : Math.ceil(p.maxOpenOrders / account.markets);
-      inUse = acct[ACCT_IN_USE]; // constant during decide (no fill happens in it)
-      committed = inUse + acct[ACCT_OPEN_BUYS];
-      freeCash = acct[ACCT_FREE_CASH];
+      inUse = acct[ACCOUNT_IN_USE]; // constant during decide (no fill happens in it)
+      committed = inUse + acct[ACCOUNT_OPEN_BUYS];
+      freeCash = acct[ACCOUNT_FREE_CASH];
       total = orders.total - out.length; // the cancels above free their slots
       mine = orders.count(m) - out.length;
     }
