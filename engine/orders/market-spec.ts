@@ -55,19 +55,11 @@ function decimalsOf(step: number): number {
 // The last two steps asked for are kept in variables (a run alternates its price tick and amount step).
 const scaleCache = new Map<number, number>();
 let stepA = NaN, scaleA = 1, stepB = NaN, scaleB = 1;
-function scaleOf(step: number): number {
-  if (step === stepA) return scaleA;
-  if (step === stepB) return scaleB;
+/** Make `step` the last step asked for (stepA, its scale scaleA); called when it is neither of the last two. */
+function rememberScale(step: number): void {
   let f = scaleCache.get(step);
   if (f === undefined) { f = 10 ** Math.min(15, decimalsOf(step)); scaleCache.set(step, f); }
   stepB = stepA; scaleB = scaleA; stepA = step; scaleA = f;
-  return f;
-}
-
-/** Snap a float product back to the step's decimal grid (removes 0.30000000000000004-style noise). */
-function clean(x: number, step: number): number {
-  const f = scaleOf(step);
-  return Math.round(x * f) / f;
 }
 
 // A value within 1e-9 steps of a grid point counts as on it (float noise must not round 0.3/0.1 down to 2).
@@ -75,37 +67,41 @@ const EPS = 1e-9;
 
 /** Round a price to the tick: buys down, sells up, or nearest. */
 export function roundPrice(spec: MarketSpec, price: number, mode: PriceRounding): number {
-  const t = spec.priceTick;
-  if (!(t > 0) || !Number.isFinite(price)) return price;
-  const q = price / t;
-  const n = mode === 'buy' ? Math.floor(q + EPS) : mode === 'sell' ? Math.ceil(q - EPS) : Math.round(q);
-  return clean(n * t, t);
+  const io = ROUND_IO;
+  io[0] = price;
+  io[1] = NaN;
+  roundOrderInPlace(spec, mode, true, io);
+  return io[0];
 }
 
 /** Round an amount DOWN to the step. */
 export function roundAmount(spec: MarketSpec, amount: number): number {
-  const s = spec.amountStep;
-  if (!(s > 0) || !Number.isFinite(amount)) return amount;
-  return clean(Math.floor(amount / s + EPS) * s, s);
+  const io = ROUND_IO;
+  io[0] = NaN;
+  io[1] = amount;
+  roundOrderInPlace(spec, 'nearest', false, io);
+  return io[1];
 }
+const ROUND_IO = new Float64Array(2);
 
 /**
- * `roundPrice` (limit orders) and `roundAmount` in place: io[0] = the price, io[1] = the amount. The same arithmetic,
- * written out with no call that returns a number: V8 hands over the doubles returned by calls it does not inline as
- * heap numbers, and the order simulator rounds every order it is given.
+ * Round an order in place to the market: io[0] = the price (limit orders only: to the tick, buys down, sells up, or
+ * nearest), io[1] = the amount (down to the step); a product is snapped back to the step's decimal grid (removes
+ * 0.30000000000000004-style noise). No call in it returns a number: V8 hands over the doubles returned by calls it does
+ * not inline as heap numbers, and the order simulator rounds every order it is given.
  */
 export function roundOrderInPlace(spec: MarketSpec, side: PriceRounding, limit: boolean, io: Float64Array): void {
   const t = spec.priceTick, price = io[0];
   if (limit && t > 0 && Number.isFinite(price)) {
     const q = price / t;
     const n = side === 'buy' ? Math.floor(q + EPS) : side === 'sell' ? Math.ceil(q - EPS) : Math.round(q);
-    if (t !== stepA && t !== stepB) scaleOf(t);
+    if (t !== stepA && t !== stepB) rememberScale(t);
     const f = t === stepA ? scaleA : scaleB;
     io[0] = Math.round(n * t * f) / f;
   }
   const s = spec.amountStep, amount = io[1];
   if (s > 0 && Number.isFinite(amount)) {
-    if (s !== stepA && s !== stepB) scaleOf(s);
+    if (s !== stepA && s !== stepB) rememberScale(s);
     const f = s === stepA ? scaleA : scaleB;
     io[1] = Math.round(Math.floor(amount / s + EPS) * s * f) / f;
   }

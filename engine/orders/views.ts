@@ -74,10 +74,10 @@ export interface OrdersView {
   list(market: number): OpenOrderView[];
 }
 
-/** The shared account (one budget for every market of the run). */
 /** Indexes into `AccountView.numbers`. */
 export const ACCOUNT_CASH = 0, ACCOUNT_FREE_CASH = 1, ACCOUNT_EQUITY = 2, ACCOUNT_IN_USE = 3, ACCOUNT_OPEN_BUYS = 4;
 
+/** The shared account (one budget for every market of the run). */
 export interface AccountView {
   /** Initial cash plus the value of any initial inventory at its first open. */
   readonly initialCapital: number;
