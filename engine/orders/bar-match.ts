@@ -24,8 +24,13 @@ export interface BarMatcher {
   capacity: number;
   /** Path leg being processed (0 = the open). */
   leg: number;
-  /** Execute `amount` of order `id` at `price` in bar `bar`; closes the order (out of the book) when complete. */
-  execute(id: number, price: number, amount: number, liquidity: FillLiquidity, leg: number, bar: number): void;
+  /**
+   * [price, amount] of the next `execute`, written by the caller right before it (a scratch array, not arguments: V8
+   * boxes the double arguments of calls it does not inline, a heap number each per fill).
+   */
+  readonly exec: Float64Array;
+  /** Execute `exec[1]` of order `id` at `exec[0]` in bar `bar`; closes the order (out of the book) when complete. */
+  execute(id: number, liquidity: FillLiquidity, leg: number, bar: number): void;
   /** Fill market order `id` at reference price `ref` (+/- slippage), or reject / cancel what cannot fill. */
   fillMarket(id: number, ref: number, bar: number, leg: number): void;
 }
@@ -68,13 +73,17 @@ export function matchBarOf(
   while (buys.length && h.capacity > 0) {
     const top = buys[buys.length - 1];
     if (through ? !(st.price[top] > o) : !(st.price[top] >= o)) break;
-    h.execute(top, o, Math.min(st.remaining[top], h.capacity), st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
+    const ex = h.exec;
+    ex[0] = o; ex[1] = Math.min(st.remaining[top], h.capacity);
+    h.execute(top, st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
     if (st.status[top] === ST_OPEN) break;
   }
   while (sells.length && h.capacity > 0) {
     const top = sells[sells.length - 1];
     if (through ? !(st.price[top] < o) : !(st.price[top] <= o)) break;
-    h.execute(top, o, Math.min(st.remaining[top], h.capacity), st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
+    const ex = h.exec;
+    ex[0] = o; ex[1] = Math.min(st.remaining[top], h.capacity);
+    h.execute(top, st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
     if (st.status[top] === ST_OPEN) break;
   }
   if (book.pendingMarket.length) {
@@ -100,7 +109,9 @@ export function matchBarOf(
         const p = st.price[top];
         if (through ? !(p > b) : !(p >= b)) break;
         const px = p < cur ? p : cur;
-        h.execute(top, px, Math.min(st.remaining[top], h.capacity), 'maker', leg, r);
+        const ex = h.exec;
+        ex[0] = px; ex[1] = Math.min(st.remaining[top], h.capacity);
+        h.execute(top, 'maker', leg, r);
         cur = px;
         if (st.status[top] === ST_OPEN) break;
       }
@@ -110,7 +121,9 @@ export function matchBarOf(
         const p = st.price[top];
         if (through ? !(p < b) : !(p <= b)) break;
         const px = p > cur ? p : cur;
-        h.execute(top, px, Math.min(st.remaining[top], h.capacity), 'maker', leg, r);
+        const ex = h.exec;
+        ex[0] = px; ex[1] = Math.min(st.remaining[top], h.capacity);
+        h.execute(top, 'maker', leg, r);
         cur = px;
         if (st.status[top] === ST_OPEN) break;
       }
@@ -126,8 +139,9 @@ export function limitCrosses(sell: boolean, limit: number, x: number, through: b
   return !sell ? (through ? limit > x : limit >= x) : (through ? limit < x : limit <= x);
 }
 
+// (pops, not a length reset: that frees the list's backing store, and the next arrival allocates a new one)
 function clearArrivals(st: OrderStore, book: Book): void {
   const flags = st.flags;
-  for (const id of book.arrivals) flags[id] &= ~F_ARRIVAL;
-  book.arrivals.length = 0;
+  const a = book.arrivals;
+  while (a.length) flags[a.pop()!] &= ~F_ARRIVAL;
 }

@@ -20,7 +20,7 @@ import { lowerBound, type CandleFrame } from '../frame.ts';
 import { grownCapacity, grownColumn } from '../columns.ts';
 import { LotLedger, type Lot } from '../lots/ledger.ts';
 import type { ParamValues } from '../params.ts';
-import { type AnyStrategy, type DecideResult, type Intent, type LimitIntent, type PositionView } from '../strategy.ts';
+import { type AnyStrategy, type DecideResult, type Intent, type LimitIntent, type MarketIntent, type PositionView } from '../strategy.ts';
 import { FILL_ON, INTRABAR_PATHS } from './intrabar.ts';
 import { Book } from './book.ts';
 import { matchBarOf, type BarMatcher } from './bar-match.ts';
@@ -420,8 +420,12 @@ class OrderSim implements BarMatcher {
     this.cancelled++;
   }
 
-  /** Execute `amount` of order `id` at `price`. Calls onFill. */
-  execute(id: number, price: number, amount: number, liquidity: FillLiquidity, leg: number, bar: number): void {
+  /** [price, amount] of the next `execute` (BarMatcher.exec). */
+  readonly exec = new Float64Array(2);
+
+  /** Execute `exec[1]` of order `id` at `exec[0]`. Calls onFill. */
+  execute(id: number, liquidity: FillLiquidity, leg: number, bar: number): void {
+    const price = this.exec[0], amount = this.exec[1];
     const st = this.store;
     const m = st.market[id];
     const spec = this.specs[m];
@@ -508,84 +512,96 @@ class OrderSim implements BarMatcher {
     const intents = many ? (r as readonly Intent[]) : undefined;
     const n = many ? intents!.length : r === undefined ? 0 : 1;
     const book = this.books[m];
-    const spec = this.specs[m];
-    const st = this.store;
     for (let k = 0; k < n; k++) {
       const it = many ? intents![k] : (r as Intent);
       if (it.type === 'target') {
         throw usageError('TARGET_INTENT_IN_ORDER_RUN', `strategy '${this.strategy.id}' returned a 'target' intent; order strategies return limit, market and cancel intents`);
       }
       if (it.type === 'cancel') { this.applyCancel(m, book, it, bar); continue; }
-      const side = it.side;
-      const isLimit = it.type === 'limit';
-      const rounded = this.rounded;
-      rounded[0] = isLimit ? (it as LimitIntent).price : NaN;
-      rounded[1] = it.amount;
-      roundOrderInPlace(spec, side, isLimit, rounded);
-      if (!isLimit) rounded[0] = ref;
-      const price = rounded[0];
-      const amount = rounded[1];
-      const lot = it.lot ?? -1;
-      let reason: RejectReason | undefined = checkOrderOf(spec, rounded);
-      // The tag enters the book's tag map now, under the id the order is about to get (st.n): one map operation
-      // for both the duplicate check and the insertion. A rejection below takes it out again.
-      let mapped = false;
-      if (!reason) {
-        if (this.mapTag(book, it, st.n)) mapped = true; else reason = 'duplicate-tag';
+      this.applyRef = ref; // (an earlier intent's fill may have applied onFill's intents in between)
+      this.applyOrder(m, it, origin, bar);
+    }
+  }
+
+  /**
+   * One limit or market intent of `apply` (`applyRef`: its reference price). Out of `apply`, which also sees cancel
+   * intents: V8 reads `price` and `amount` here from the limit intents' maps only (a grid's buys and sells have them at
+   * the same place), as doubles; a load that might meet a cancel hands them over as new heap numbers.
+   */
+  private applyOrder(m: number, it: LimitIntent | MarketIntent, origin: 'decide' | 'fill', bar: number): void {
+    const ref = this.applyRef;
+    const book = this.books[m];
+    const spec = this.specs[m];
+    const st = this.store;
+    const side = it.side;
+    const isLimit = it.type === 'limit';
+    const rounded = this.rounded;
+    rounded[0] = isLimit ? (it as LimitIntent).price : NaN;
+    rounded[1] = it.amount;
+    roundOrderInPlace(spec, side, isLimit, rounded);
+    if (!isLimit) rounded[0] = ref;
+    const price = rounded[0];
+    const amount = rounded[1];
+    const lot = it.lot ?? -1;
+    let reason: RejectReason | undefined = checkOrderOf(spec, rounded);
+    // The tag enters the book's tag map now, under the id the order is about to get (st.n): one map operation
+    // for both the duplicate check and the insertion. A rejection below takes it out again.
+    let mapped = false;
+    if (!reason) {
+      if (this.mapTag(book, it, st.n)) mapped = true; else reason = 'duplicate-tag';
+    }
+    if (!reason && side === 'buy') {
+      const need = (isLimit ? price : ref * (1 + this.slip)) * amount * (1 + this.maxFee[m]);
+      if (need > this.cash - this.reservedCash + 1e-9) reason = 'insufficient-cash';
+    }
+    if (!reason && side === 'sell') {
+      if (lot >= 0) {
+        const L = this.ledger;
+        if (!(lot < L.n) || L.market[lot] !== m || !L.isOpen(lot)) reason = 'lot-not-open';
+        else if (amount > L.remaining[lot] - L.reserved[lot] + DUST * amount) reason = 'insufficient-inventory';
       }
-      if (!reason && side === 'buy') {
-        const need = (isLimit ? price : ref * (1 + this.slip)) * amount * (1 + this.maxFee[m]);
-        if (need > this.cash - this.reservedCash + 1e-9) reason = 'insufficient-cash';
-      }
-      if (!reason && side === 'sell') {
-        if (lot >= 0) {
-          const L = this.ledger;
-          if (!(lot < L.n) || L.market[lot] !== m || !L.isOpen(lot)) reason = 'lot-not-open';
-          else if (amount > L.remaining[lot] - L.reserved[lot] + DUST * amount) reason = 'insufficient-inventory';
-        }
-        if (!reason && amount > this.ledger.base[m] - this.ledger.reservedBase[m] + DUST * amount) reason = 'insufficient-inventory';
-      }
-      if (reason) {
-        if (mapped) this.unmapTag(book);
-        this.reject(m, bar, it, reason, price, amount);
-        continue;
-      }
-      const flags = (side === 'sell' ? F_SELL : 0) | (isLimit ? 0 : F_MARKET) | (origin === 'fill' ? F_FROM_FILL : 0);
-      // st.add, written out: its double arguments would be boxed on every order
-      if (st.full) st.grow(this.progressAt(m, bar));
-      const id = st.n++;
-      st.market[id] = m; st.flags[id] = flags;
-      const pre = this.tagPre;
-      st.tagPre[id] = pre;
-      if (pre >= 0) { st.tagNum[id] = this.tagNum; st.tagNum2[id] = this.tagNum2; } else { st.tagNum[id] = st.tags.length; st.tags.push(this.tagStr); }
-      st.price[id] = isLimit ? price : NaN; st.amount[id] = amount; st.filled[id] = 0; st.remaining[id] = amount;
-      st.avgPrice[id] = NaN; st.fees[id] = 0; st.placedBar[id] = bar;
-      st.doneBar[id] = -1; st.reservedCash[id] = 0; st.lot[id] = side === 'sell' ? lot : -1; st.status[id] = ST_OPEN;
-      this.openTotal++;
-      if (side === 'sell') {
-        this.ledger.reservedBase[m] += amount;
-        if (lot >= 0) this.ledger.reserved[lot] += amount;
-      }
-      if (!isLimit) {
-        book.pendingMarket.push(id);
-        if (origin === 'fill') this.fillMarket(id, ref, bar, this.leg);
-        continue;
-      }
-      if (side === 'buy') {
-        const res = price * amount * (1 + this.maxFee[m]);
-        st.reservedCash[id] = res;
-        this.reservedCash += res;
-        this.openBuyNotional += price * amount;
-      }
-      book.insert(id);
-      if (origin === 'decide') {
-        st.flags[id] |= F_ARRIVAL;
-        book.arrivals.push(id);
-      } else if (this.crosses(id, ref)) {
-        // a limit placed inside the bar that is already marketable at the current path price: taker, at that price
-        const amt = Math.min(amount, this.capacity);
-        if (amt > 0) this.execute(id, ref, amt, 'taker', this.leg, bar);
-      }
+      if (!reason && amount > this.ledger.base[m] - this.ledger.reservedBase[m] + DUST * amount) reason = 'insufficient-inventory';
+    }
+    if (reason) {
+      if (mapped) this.unmapTag(book);
+      this.reject(m, bar, it, reason, price, amount);
+      return;
+    }
+    const flags = (side === 'sell' ? F_SELL : 0) | (isLimit ? 0 : F_MARKET) | (origin === 'fill' ? F_FROM_FILL : 0);
+    // st.add, written out: its double arguments would be boxed on every order
+    if (st.full) st.grow(this.progressAt(m, bar));
+    const id = st.n++;
+    st.market[id] = m; st.flags[id] = flags;
+    const pre = this.tagPre;
+    st.tagPre[id] = pre;
+    if (pre >= 0) { st.tagNum[id] = this.tagNum; st.tagNum2[id] = this.tagNum2; } else { st.tagNum[id] = st.tags.length; st.tags.push(this.tagStr); }
+    st.price[id] = isLimit ? price : NaN; st.amount[id] = amount; st.filled[id] = 0; st.remaining[id] = amount;
+    st.avgPrice[id] = NaN; st.fees[id] = 0; st.placedBar[id] = bar;
+    st.doneBar[id] = -1; st.reservedCash[id] = 0; st.lot[id] = side === 'sell' ? lot : -1; st.status[id] = ST_OPEN;
+    this.openTotal++;
+    if (side === 'sell') {
+      this.ledger.reservedBase[m] += amount;
+      if (lot >= 0) this.ledger.reserved[lot] += amount;
+    }
+    if (!isLimit) {
+      book.pendingMarket.push(id);
+      if (origin === 'fill') this.fillMarket(id, ref, bar, this.leg);
+      return;
+    }
+    if (side === 'buy') {
+      const res = price * amount * (1 + this.maxFee[m]);
+      st.reservedCash[id] = res;
+      this.reservedCash += res;
+      this.openBuyNotional += price * amount;
+    }
+    book.insert(id);
+    if (origin === 'decide') {
+      st.flags[id] |= F_ARRIVAL;
+      book.arrivals.push(id);
+    } else if (side === 'buy' ? (this.through ? price > ref : price >= ref) : (this.through ? price < ref : price <= ref)) {
+      // a limit placed inside the bar that is already marketable at the current path price: taker, at that price
+      const amt = Math.min(amount, this.capacity);
+      if (amt > 0) { this.exec[0] = ref; this.exec[1] = amt; this.execute(id, 'taker', this.leg, bar); }
     }
   }
 
@@ -643,9 +659,9 @@ class OrderSim implements BarMatcher {
     const pfx = nt[TAG_PREFIX], num = nt[TAG_NUM], num2 = nt[TAG_NUM2];
     const pre = pfx === this.lastPrefix ? this.lastPre : pfx === this.prevPrefix ? this.prevPre : -1;
     if (pre >= 0 && typeof num === 'number' && (num | 0) === num && num >= 0 && num <= MAX_TAG_NUM) {
-      if (num2 === undefined) { this.tagPre = pre; this.tagNum = num; this.tagNum2 = -1; this.tagStr = ''; return; }
+      if (num2 === undefined) { this.tagPre = pre; this.tagNum = num | 0; this.tagNum2 = -1; this.tagStr = ''; return; }
       if (typeof num2 === 'number' && (num2 | 0) === num2 && num2 >= 0 && num2 <= MAX_TAG_NUM) {
-        this.tagPre = pre; this.tagNum = num; this.tagNum2 = num2; this.tagStr = '';
+        this.tagPre = pre; this.tagNum = num | 0; this.tagNum2 = num2 | 0; this.tagStr = '';
         return;
       }
     }
@@ -661,7 +677,7 @@ class OrderSim implements BarMatcher {
       if (pre >= 0) {
         this.prevPrefix = this.lastPrefix; this.prevPre = this.lastPre;
         this.lastPrefix = pfx; this.lastPre = pre;
-        this.tagPre = pre; this.tagNum = num; this.tagNum2 = num2 === undefined ? -1 : num2; this.tagStr = '';
+        this.tagPre = pre; this.tagNum = num | 0; this.tagNum2 = num2 === undefined ? -1 : num2 | 0; this.tagStr = '';
         return;
       }
     }
@@ -708,10 +724,6 @@ class OrderSim implements BarMatcher {
     throw invariantError('ORDER_BOOK_BROKEN', `tag '${tag}' is mapped but no open order has it`);
   }
 
-  private crosses(id: number, x: number): boolean {
-    const p = this.store.price[id];
-    return !this.store.isSell(id) ? (this.through ? p > x : p >= x) : (this.through ? p < x : p <= x);
-  }
 
   /** Fill a market order at `ref` +/- slippage (taker), capped by the bar's remaining volume; the rest is cancelled. */
   fillMarket(id: number, ref: number, bar: number, leg: number): void {
@@ -725,7 +737,7 @@ class OrderSim implements BarMatcher {
       this.reject(m, bar, { type: 'market', side: 'buy', amount: st.amount[id], tag: st.tagOf(id) }, 'insufficient-cash', px, st.amount[id]);
       return;
     }
-    if (amt > 0) this.execute(id, px, amt, 'taker', leg, bar);
+    if (amt > 0) { this.exec[0] = px; this.exec[1] = amt; this.execute(id, 'taker', leg, bar); }
     if (st.status[id] === ST_OPEN) this.cancel(id, bar);
   }
 

@@ -144,6 +144,18 @@ function withBuyTag(o: object): object {
   return o;
 }
 
+/**
+ * A pooled buy before `withBuyTag`: a class, so that `type`, `side`, `price` and `amount` sit in the object's first four
+ * fields as in `PairedSell`, and `price` and `amount` hold doubles from the start. The order simulator then reads both
+ * kinds of limit intent with one load (see simulator.ts, `applyOrder`), not a load per shape that boxes the double.
+ */
+class BuyIntent {
+  readonly type = 'limit';
+  readonly side = 'buy';
+  price = 0.5;
+  amount = 0.5;
+}
+
 /** The number of a grid buy tag ('b' and a number without leading zeros), or -1 for any other tag. */
 export function buyTagNum(tag: string): number {
   if (tag.charCodeAt(0) !== 98) return -1;
@@ -167,9 +179,12 @@ export class GridMarket {
   readonly acct = new Float64Array(5);
   /** Levels taken: open grid buys and open lots, by their level price. */
   readonly taken = new PriceSet();
-  /** Open grid buys (unsorted, in placement order; small) as parallel columns: tag number (tag 'b<n>'), level price, sequence, notional. */
+  /**
+   * Open grid buys (unsorted, in placement order; small) as parallel columns: tag number (tag 'b<n>'; integers, so that
+   * the intents and the simulator hold small integers, not heap numbers), level price, sequence, notional.
+   */
   nBuys = 0;
-  buyNum = new Float64Array(32);
+  buyNum = new Int32Array(32);
   buyLevel = new Float64Array(32);
   buySeq = new Float64Array(32);
   buyNotional = new Float64Array(32);
@@ -210,7 +225,7 @@ export class GridMarket {
   buyAmount = 0;
   pushBuy(num: number): void {
     let it = this.buyPool[this.nBuy];
-    if (it === undefined) { it = withBuyTag({ type: 'limit', side: 'buy', price: 0.5, amount: 0.5 }) as PooledBuy; this.buyPool.push(it); }
+    if (it === undefined) { it = withBuyTag(new BuyIntent()) as PooledBuy; this.buyPool.push(it); }
     this.nBuy++;
     it.price = this.buyPrice;
     it.amount = this.buyAmount;
@@ -243,7 +258,7 @@ export class GridMarket {
 
   private growBuys(): void {
     const n = this.nBuys;
-    const grow = (a: Float64Array) => { const b = new Float64Array(n * 2); b.set(a); return b; };
+    const grow = <A extends Float64Array | Int32Array>(a: A): A => { const b = new (a.constructor as new (n: number) => A)(n * 2); b.set(a); return b; };
     this.buyNum = grow(this.buyNum); this.buyLevel = grow(this.buyLevel); this.buySeq = grow(this.buySeq); this.buyNotional = grow(this.buyNotional);
   }
 
@@ -318,7 +333,7 @@ function loadGridMarket(x: unknown, m: number): GridMarket {
   const tags = asArray(o.buyTag, 'grid.buyTag').map(String);
   g.nBuys = tags.length;
   const cap = Math.max(32, tags.length);
-  g.buyNum = new Float64Array(cap);
+  g.buyNum = new Int32Array(cap);
   tags.forEach((tag, j) => {
     const num = buyTagNum(tag);
     if (num < 0) throw usageError('BAD_STRATEGY_STATE', `saved strategy state: grid.buyTag[${j}] must be a grid buy tag ('b' and a number), got ${JSON.stringify(tag)}`);
@@ -560,15 +575,22 @@ function fullPass(
 /**
  * A lot's paired sell: tag 's<lot>.<fill seq>', held as numbers (tag-code.ts' dotted form) and spelled by `tag` for
  * whoever reads it (the live runtime, reports); JSON has the fields of a plain intent. A new object per fill (intents
- * returned by onFill may be collected before they are acted on).
+ * returned by onFill may be collected before they are acted on). Fields in the order of `BuyIntent`'s, `price` and
+ * `amount` declared with a double (see there).
  */
 class PairedSell implements NumericTag {
   readonly type = 'limit';
   readonly side = 'sell';
+  readonly price: number = NaN;
+  readonly amount: number = NaN;
+  readonly lot: number;
   readonly [TAG_PREFIX] = 's';
   readonly [TAG_NUM]: number;
   readonly [TAG_NUM2]: number;
-  constructor(readonly price: number, readonly amount: number, readonly lot: number, seq: number) {
+  constructor(price: number, amount: number, lot: number, seq: number) {
+    this.price = price;
+    this.amount = amount;
+    this.lot = lot;
     this[TAG_NUM] = lot;
     this[TAG_NUM2] = seq;
   }

@@ -241,7 +241,7 @@ export class SimVenue implements BarMatcher {
       book.insert(id);
       if (limitCrosses(req.side === 'sell', price, refPrice, this.through)) {
         const amt = Math.min(amount, this.capacity);
-        if (amt > 0) this.execute(id, refPrice, amt, 'taker', this.leg, r);
+        if (amt > 0) { this.exec[0] = refPrice; this.exec[1] = amt; this.execute(id, 'taker', this.leg, r); }
       }
     }
     return this.order(id);
@@ -403,8 +403,12 @@ export class SimVenue implements BarMatcher {
     this.emitOrder(this.order(id));
   }
 
-  /** BarMatcher: book a fill (the engine simulator's arithmetic). */
-  execute(id: number, price: number, amount: number, liquidity: FillLiquidity, _leg: number, _bar: number): void {
+  /** BarMatcher: [price, amount] of the next `execute`. */
+  readonly exec = new Float64Array(2);
+
+  /** BarMatcher: book a fill of `exec[1]` at `exec[0]` (the engine simulator's arithmetic). */
+  execute(id: number, liquidity: FillLiquidity, _leg: number, _bar: number): void {
+    const price = this.exec[0], amount = this.exec[1];
     const st = this.store;
     const m = st.market[id];
     const { spec, base, quote } = this.markets[m];
@@ -478,7 +482,7 @@ export class SimVenue implements BarMatcher {
     const amt = Math.min(st.remaining[id], this.capacity);
     const q = this.wallet(quote);
     if (!sell && px * amt * (1 + spec.takerFee) > q.total - q.used + 1e-9) { this.closeOrder(id, ST_REJECTED); return; }
-    if (amt > 0) this.execute(id, px, amt, 'taker', leg, bar);
+    if (amt > 0) { this.exec[0] = px; this.exec[1] = amt; this.execute(id, 'taker', leg, bar); }
     if (st.status[id] === ST_OPEN) this.closeOrder(id, ST_CANCELLED);
   }
 
