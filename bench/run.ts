@@ -9,8 +9,9 @@
  *   page faults and GC work included. Under a load of 3–4 runnable processes per core, the wall medians of the 12 ms
  *   sma-cross backtest varied 2–4× from run to run (ratio 24–58×) while its CPU medians stayed within ~10 %.
  *   Multi-threaded cases (DuckDB, worker pools) stay on the wall clock.
- * - Warm-up: each case runs at least 3 times and for at least 150 ms (at most 20 runs) before sampling, so the JIT
- *   has optimised its hot loops and the allocator has reached a steady state.
+ * - Warm-up: each case runs at least 3 times and for at least 1 s (at most 20 runs) before sampling, so the JIT
+ *   has optimised its hot loops and the allocator has reached a steady state (the grid backtest takes ~5 runs to get
+ *   there: 315, 180, 125, 115, then ~80 ms).
  * - Samples: `samples` when the case fixes it, else adaptive: 5 to 25 within ~2 s.
  * - Ratios are PAIRED: right before a case with a baseline, the baseline is warmed up and sampled again, on the
  *   case's clock; ratio = median(case samples) / median(those baseline samples), reported beside it as
@@ -18,9 +19,12 @@
  *   seconds; the baseline's own row is its separate, standalone timing. Blocks, not alternating single runs:
  *   alternating moved garbage-collection debt between the two (the JSON parse's 100 MB of arrays were collected
  *   during the cache load: load.cache 0.16 -> 0.26; the library's Bollinger arrays during ours: 0.58 -> 0.80).
- * - A full garbage collection (outside the timing) starts every block of samples: without it a case paid for the
+ * - A full garbage collection (outside the timing) comes before each case's warm-up: without it a case paid for the
  *   garbage of the block before it, which with the CPU clock includes the GC's helper threads (indicator.std
  *   measured 0.48 and 0.83 against the library in two runs). Within its block a case pays for its own garbage.
+ *   Before the warm-up, not between it and the samples: a forced full collection also discards the compiled code
+ *   (V8 flushes bytecode on it), and the grid backtest's first samples after one measured 316, 150, 97 ms, as cold
+ *   as its first runs, against ~80 ms.
  * - One process per bench file: a case is timed with its own file's data in the heap, not every other file's. With
  *   every file in one process, the factories' data stayed alive through every timing (~95 MB: the live-runner latency
  *   bench alone keeps ~50 MB), and a case that allocates paid for it: each full collection its garbage brings on
@@ -65,7 +69,7 @@ function benchFiles(): string[] {
 }
 
 /**
- * A full garbage collection before each block of samples, so that a block does not pay for the garbage the blocks
+ * A full garbage collection before each case's warm-up (see the header), so that its samples do not pay for the garbage the blocks
  * before it left (the library baselines leave ~10 MB of arrays per run). Enabled at run time, as Node offers it
  * to benchmarks: no command-line flag needed.
  */
@@ -92,13 +96,12 @@ async function warmUp(c: BenchCase): Promise<void> {
   const t0 = performance.now();
   for (let k = 0; k < 20; k++) {
     await c.run();
-    if (k >= 2 && performance.now() - t0 > 150) break;
+    if (k >= 2 && performance.now() - t0 > 1000) break;
   }
 }
 
 /** Samples of `c` on `clock`: `fixed` of them, else adaptive (5 to 25 within ~2 s). */
 async function samplesOf(c: BenchCase, clock: 'wall' | 'cpu', fixed: number | undefined): Promise<number[]> {
-  collectGarbage();
   const samples: number[] = [];
   const t0 = performance.now();
   for (;;) {
@@ -113,9 +116,11 @@ async function time(c: BenchCase, base?: BenchCase): Promise<{ samples: number[]
   const clock = c.clock ?? 'wall';
   let baseSamples: number[] = [];
   if (base) {
+    collectGarbage();
     await warmUp(base);
     baseSamples = await samplesOf(base, clock, base.samples ?? c.samples);
   }
+  collectGarbage();
   await warmUp(c);
   return { samples: await samplesOf(c, clock, c.samples), baseSamples };
 }

@@ -7,7 +7,7 @@
  * once to the size the run is heading for.
  */
 
-type Column = Float64Array | Int32Array | Uint8Array;
+type Column = Float64Array | Int32Array | Int16Array | Uint16Array | Uint8Array;
 
 /**
  * The capacity to grow a full column of capacity `cap` to. `progress` is the share of the run done (0..1; 0 when

@@ -74,7 +74,7 @@ export function matchBarOf(
     const top = buys[buys.length - 1];
     if (through ? !(st.price[top] > o) : !(st.price[top] >= o)) break;
     const ex = h.exec;
-    ex[0] = o; ex[1] = Math.min(st.remaining[top], h.capacity);
+    ex[0] = o; ex[1] = Math.min(openRemaining(st, top), h.capacity);
     h.execute(top, st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
     if (st.status[top] === ST_OPEN) break;
   }
@@ -82,7 +82,7 @@ export function matchBarOf(
     const top = sells[sells.length - 1];
     if (through ? !(st.price[top] < o) : !(st.price[top] <= o)) break;
     const ex = h.exec;
-    ex[0] = o; ex[1] = Math.min(st.remaining[top], h.capacity);
+    ex[0] = o; ex[1] = Math.min(openRemaining(st, top), h.capacity);
     h.execute(top, st.flags[top] & F_ARRIVAL ? 'taker' : 'maker', 0, r);
     if (st.status[top] === ST_OPEN) break;
   }
@@ -110,7 +110,7 @@ export function matchBarOf(
         if (through ? !(p > b) : !(p >= b)) break;
         const px = p < cur ? p : cur;
         const ex = h.exec;
-        ex[0] = px; ex[1] = Math.min(st.remaining[top], h.capacity);
+        ex[0] = px; ex[1] = Math.min(openRemaining(st, top), h.capacity);
         h.execute(top, 'maker', leg, r);
         cur = px;
         if (st.status[top] === ST_OPEN) break;
@@ -122,13 +122,21 @@ export function matchBarOf(
         if (through ? !(p < b) : !(p <= b)) break;
         const px = p > cur ? p : cur;
         const ex = h.exec;
-        ex[0] = px; ex[1] = Math.min(st.remaining[top], h.capacity);
+        ex[0] = px; ex[1] = Math.min(openRemaining(st, top), h.capacity);
         h.execute(top, 'maker', leg, r);
         cur = px;
         if (st.status[top] === ST_OPEN) break;
       }
     }
   }
+}
+
+/**
+ * What open order `id` still has to fill: its `remaining` column, or amount - filled in a store that derives it (the
+ * order simulator's, see OrderStore). (Its double result is returned to an inlining caller: the hot loops above.)
+ */
+function openRemaining(st: OrderStore, id: number): number {
+  return st.remaining.length === 0 ? st.amount[id] - st.filled[id] : st.remaining[id];
 }
 
 /**

@@ -19,18 +19,32 @@ export const F_MARKET = 2;
 export const F_FROM_FILL = 4;
 export const F_ARRIVAL = 8;
 
+/**
+ * The fills of a store that derives its orders' average price and fees from them (the order simulator's, see
+ * `OrderStore`): each fill's price, amount and fee, and the previous fill of the same order (-1: none).
+ */
+export interface FillChain {
+  readonly price: Float64Array;
+  readonly amount: Float64Array;
+  readonly fee: Float64Array;
+  readonly prevFill: Int32Array;
+}
+
 export class OrderStore {
   n = 0;
   price = new Float64Array(1024);
   amount = new Float64Array(1024);
   filled = new Float64Array(1024);
+  /** Kept by the paper venues only (read `remainingOf`, `avgPriceOf`, `feesOf`; see the constructor). */
   remaining = new Float64Array(1024);
   avgPrice = new Float64Array(1024);
   fees = new Float64Array(1024);
   placedTs = new Float64Array(1024);
   doneTs = new Float64Array(1024);
   reservedCash = new Float64Array(1024);
-  market = new Int32Array(1024);
+  /** The simulator's stores only: the order's last fill (-1: none), the head of its chain in `fills`. */
+  lastFill = new Int32Array(0);
+  market = new Uint16Array(1024);
   placedBar = new Int32Array(1024);
   doneBar = new Int32Array(1024);
   lot = new Int32Array(1024);
@@ -42,18 +56,68 @@ export class OrderStore {
    * `tagNum` its index there). Read them with `tagOf`.
    */
   readonly tags: string[] = [];
-  tagPre = new Int32Array(1024);
+  tagPre = new Int16Array(1024);
   tagNum = new Int32Array(1024);
   tagNum2 = new Int32Array(1024);
   readonly prefixes = new TagPrefixes();
 
   /**
-   * `barTs`: when given (the order simulator), each market's bar timestamps: an order's placedTs and doneTs are those of
-   * its placedBar and doneBar, and the two columns are not kept (16 bytes an order). Without it (the paper venues, whose
-   * orders are timed by the clock), they are columns.
+   * `barTs` and `fills`: when given (the order simulator), each market's bar timestamps and the run's fills. An order's
+   * placedTs and doneTs are then those of its placedBar and doneBar; its remaining amount is 0 once filled, else amount
+   * - filled (the simulator's arithmetic); its average price and fees are recomputed from its fills (`lastFill` and the
+   * chain), with the simulator's operations in its order. Those five columns are not kept (40 bytes an order, for 4:
+   * the grid places ~88k orders a year on 1m bars). Without them (the paper venues, whose orders are timed by the clock
+   * and restored from exchange state), they are columns.
    */
-  constructor(readonly symbols: readonly string[], private readonly barTs?: readonly Float64Array[]) {
+  constructor(readonly symbols: readonly string[], private readonly barTs?: readonly Float64Array[], private readonly fills?: FillChain) {
+    if (symbols.length > 0xffff) throw new RangeError(`an order store holds at most 65535 markets, got ${symbols.length}`);
     if (barTs) { this.placedTs = new Float64Array(0); this.doneTs = new Float64Array(0); }
+    if (fills) {
+      this.remaining = new Float64Array(0); this.avgPrice = new Float64Array(0); this.fees = new Float64Array(0);
+      this.lastFill = new Int32Array(1024);
+    }
+  }
+
+  /** The amount of order `id` still to fill. */
+  remainingOf(id: number): number {
+    if (this.fills === undefined) return this.remaining[id];
+    return this.status[id] === ST_FILLED ? 0 : this.amount[id] - this.filled[id];
+  }
+
+  /** The average price of order `id`'s fills (NaN: none). */
+  avgPriceOf(id: number): number {
+    const fl = this.fills;
+    if (fl === undefined) return this.avgPrice[id];
+    let k = this.lastFill[id];
+    if (k < 0) return NaN;
+    if (fl.prevFill[k] < 0) return fl.price[k];
+    // forward over the chain, as the simulator's execute averaged: avg = (avg x filled + price x amount) / new filled
+    const seq = this.chain(k);
+    let filled = 0, avg = NaN;
+    for (let j = seq.length - 1; j >= 0; j--) {
+      k = seq[j];
+      const price = fl.price[k], amount = fl.amount[k], prev = filled;
+      filled = prev + amount;
+      avg = prev === 0 ? price : (avg * prev + price * amount) / filled;
+    }
+    return avg;
+  }
+
+  /** The fees paid on order `id`'s fills. */
+  feesOf(id: number): number {
+    const fl = this.fills;
+    if (fl === undefined) return this.fees[id];
+    const seq = this.chain(this.lastFill[id]);
+    let fees = 0;
+    for (let j = seq.length - 1; j >= 0; j--) fees += fl.fee[seq[j]];
+    return fees;
+  }
+
+  /** Fill `k` and the fills before it of the same order, last first. */
+  private chain(k: number): number[] {
+    const out: number[] = [];
+    for (; k >= 0; k = this.fills!.prevFill[k]) out.push(k);
+    return out;
   }
 
   /** The time of bar `bar` of market `m` (the simulator's stores only). */
@@ -77,7 +141,8 @@ export class OrderStore {
   grow(progress = 0): void {
     const cap = grownCapacity(this.price.length, progress);
     this.price = grownColumn(this.price, cap); this.amount = grownColumn(this.amount, cap); this.filled = grownColumn(this.filled, cap);
-    this.remaining = grownColumn(this.remaining, cap); this.avgPrice = grownColumn(this.avgPrice, cap); this.fees = grownColumn(this.fees, cap);
+    if (!this.fills) { this.remaining = grownColumn(this.remaining, cap); this.avgPrice = grownColumn(this.avgPrice, cap); this.fees = grownColumn(this.fees, cap); }
+    else this.lastFill = grownColumn(this.lastFill, cap);
     if (!this.barTs) { this.placedTs = grownColumn(this.placedTs, cap); this.doneTs = grownColumn(this.doneTs, cap); }
     this.reservedCash = grownColumn(this.reservedCash, cap);
     this.market = grownColumn(this.market, cap); this.placedBar = grownColumn(this.placedBar, cap); this.doneBar = grownColumn(this.doneBar, cap);
@@ -96,8 +161,8 @@ export class OrderStore {
     if (this.n === this.price.length) this.grow();
     const id = this.n++;
     this.market[id] = market; this.tagPre[id] = -1; this.tagNum[id] = this.tags.length; this.tags.push(tag); this.flags[id] = flags;
-    this.price[id] = price; this.amount[id] = amount; this.filled[id] = 0; this.remaining[id] = amount;
-    this.avgPrice[id] = NaN; this.fees[id] = 0; this.placedBar[id] = placedBar;
+    this.price[id] = price; this.amount[id] = amount; this.filled[id] = 0; this.placedBar[id] = placedBar;
+    if (!this.fills) { this.remaining[id] = amount; this.avgPrice[id] = NaN; this.fees[id] = 0; } else this.lastFill[id] = -1;
     if (!this.barTs) { this.placedTs[id] = placedTs; this.doneTs[id] = NaN; }
     this.doneBar[id] = -1; this.reservedCash[id] = 0; this.lot[id] = lot; this.status[id] = ST_OPEN;
     return id;
@@ -124,9 +189,9 @@ export class OrderHandle implements OrderRecord, OpenOrderView {
   get price(): number { return this.s.price[this.id]; }
   get amount(): number { return this.s.amount[this.id]; }
   get filled(): number { return this.s.filled[this.id]; }
-  get remaining(): number { return this.s.remaining[this.id]; }
-  get avgPrice(): number { return this.s.avgPrice[this.id]; }
-  get fees(): number { return this.s.fees[this.id]; }
+  get remaining(): number { return this.s.remainingOf(this.id); }
+  get avgPrice(): number { return this.s.avgPriceOf(this.id); }
+  get fees(): number { return this.s.feesOf(this.id); }
   get status(): OrderStatus { return STATUS[this.s.status[this.id]]; }
   get origin(): 'decide' | 'fill' { return this.s.flags[this.id] & F_FROM_FILL ? 'fill' : 'decide'; }
   get placedBar(): number { return this.s.placedBar[this.id]; }

@@ -147,6 +147,29 @@ describe('market orders, slippage, volume cap, rejections', () => {
     expect(r.orders.find((o) => o.tag === 'm')!.status).toBe('cancelled');
     expectIdentity(r);
   });
+  it("each order's filled, remaining, average price and fees are those of its fills, in fill order (the store derives them)", () => {
+    // volume-capped fills of several orders over several bars at different prices, one order cancelled part-filled
+    const rows: number[][] = [];
+    for (let i = 0; i < 40; i++) { const c = 100 + 3 * Math.sin(i / 3); rows.push([c + 0.4, c + 1.3, c - 1.7, c - 0.2, 2 + (i % 5)]); }
+    const buys = [buy('a', 101.37, 3.1), buy('b', 99.91, 2.3), buy('c', 98.77, 1.9)];
+    const r = run({ at: { '0:0': buys, '0:12': [{ type: 'cancel', tag: 'c' }], '0:20': [{ type: 'limit', side: 'sell', price: 100.5, amount: 4, tag: 's' }] } }, [frame(rows)], { maxVolumeShare: 0.15 });
+    const multi = r.orders.filter((o) => r.fills.filter((f) => f.orderId === o.id).length > 1);
+    expect(multi.length).toBeGreaterThanOrEqual(2);
+    expect(r.orders.some((o) => o.status === 'cancelled' && o.filled > 0)).toBe(true);
+    for (const o of r.orders) {
+      let filled = 0, avg = NaN, fees = 0;
+      for (const f of r.fills) {
+        if (f.orderId !== o.id) continue;
+        const prev = filled;
+        filled = prev + f.amount;
+        avg = prev === 0 ? f.price : (avg * prev + f.price * f.amount) / filled;
+        fees += f.fee;
+      }
+      expect([o.filled, o.avgPrice, o.fees]).toEqual([filled, avg, fees]); // bit for bit
+      expect(o.remaining).toBe(o.status === 'filled' ? 0 : o.amount - filled);
+    }
+    expectIdentity(r);
+  });
   it('orders below the minimums are rejected with a reason and counted, never bumped', () => {
     const strict = (s: string) => marketSpec(s, { priceTick: 0.01, amountStep: 0.001, minAmount: 0.01, minNotional: 5, makerFee: 0.001, takerFee: 0.001 });
     const r = runOrderBacktest(scripted({ at: { '0:0': [buy('tiny', 99, 0.0099), buy('cheap', 99, 0.04), buy('ok', 99, 0.06), { type: 'cancel', tag: 'nope' }, buy('rich', 99, 1000)] } }),

@@ -50,6 +50,8 @@ class FillStore {
   amount = new Float64Array(1024);
   fee = new Float64Array(1024);
   remaining = new Float64Array(1024);
+  /** The previous fill of the same order (-1: none): the order store's chain (order-store.ts, FillChain). */
+  prevFill = new Int32Array(1024);
 
   /** Grow the columns (see engine/columns.ts; `progress`: share of the run done). */
   grow(progress: number): void {
@@ -57,7 +59,7 @@ class FillStore {
     this.bar = grownColumn(this.bar, cap); this.orderId = grownColumn(this.orderId, cap);
     this.lotId = grownColumn(this.lotId, cap); this.leg = grownColumn(this.leg, cap); this.taker = grownColumn(this.taker, cap);
     this.price = grownColumn(this.price, cap); this.amount = grownColumn(this.amount, cap);
-    this.fee = grownColumn(this.fee, cap); this.remaining = grownColumn(this.remaining, cap);
+    this.fee = grownColumn(this.fee, cap); this.remaining = grownColumn(this.remaining, cap); this.prevFill = grownColumn(this.prevFill, cap);
   }
 
   /** Fill k as an object. */
@@ -297,7 +299,7 @@ class OrderSim implements BarMatcher {
     this.frames = markets.map((x) => x.frame);
     this.specs = markets.map((x) => x.spec);
     this.symbols = markets.map((x) => x.frame.symbol);
-    this.store = new OrderStore(this.symbols, this.frames.map((f) => f.ts));
+    this.store = new OrderStore(this.symbols, this.frames.map((f) => f.ts), this.fills);
     this.books = markets.map(() => new Book(this.store));
     this.ledger = new LotLedger(this.symbols);
     const store = this.store;
@@ -396,7 +398,7 @@ class OrderSim implements BarMatcher {
     const pre = st.tagPre[id];
     if (pre >= 0) b.numTags.delete(pre, st.tagNum[id], st.tagNum2[id]); else b.tags.delete(st.tags[st.tagNum[id]]);
     this.openTotal--;
-    const rem = st.remaining[id];
+    const rem = status === ST_FILLED ? 0 : st.amount[id] - st.filled[id]; // (st.remainingOf, written out)
     if (st.isMarket(id)) {
       const k = b.pendingMarket.indexOf(id);
       if (k >= 0) b.pendingMarket.splice(k, 1);
@@ -437,7 +439,7 @@ class OrderSim implements BarMatcher {
     let lotId: number;
     if (!sell) {
       if (!market) {
-        const rel = amount >= st.remaining[id] - DUST * st.amount[id] ? st.reservedCash[id] : st.price[id] * amount * (1 + this.maxFee[m]);
+        const rel = amount >= st.amount[id] - st.filled[id] - DUST * st.amount[id] ? st.reservedCash[id] : st.price[id] * amount * (1 + this.maxFee[m]);
         st.reservedCash[id] -= rel;
         this.reservedCash -= rel;
         this.openBuyNotional -= st.price[id] * amount;
@@ -465,22 +467,19 @@ class OrderSim implements BarMatcher {
       this.soldNotional += notional;
     }
     this.equityStale = true;
-    const prevFilled = st.filled[id];
-    const filled = prevFilled + amount;
+    // (the order's average price and fees are derived from its fills, chained here: see OrderStore)
+    const filled = st.filled[id] + amount;
     st.filled[id] = filled;
-    st.avgPrice[id] = prevFilled === 0 ? price : (st.avgPrice[id] * prevFilled + notional) / filled;
-    st.fees[id] += fee;
     let remaining = st.amount[id] - filled;
-    if (remaining <= DUST * st.amount[id]) {
-      remaining = 0;
-      st.remaining[id] = 0;
-      this.closeOrder(id, ST_FILLED, bar);
-    } else {
-      st.remaining[id] = remaining;
-    }
     const fl = this.fills;
     if (fl.n === fl.price.length) fl.grow(this.progressAt(m, bar));
     const k = fl.n++;
+    fl.prevFill[k] = st.lastFill[id];
+    st.lastFill[id] = k;
+    if (remaining <= DUST * st.amount[id]) {
+      remaining = 0;
+      this.closeOrder(id, ST_FILLED, bar);
+    }
     fl.bar[k] = bar; fl.orderId[k] = id; fl.price[k] = price; fl.amount[k] = amount;
     fl.fee[k] = fee; fl.taker[k] = liquidity === 'taker' ? 1 : 0; fl.remaining[k] = remaining; fl.lotId[k] = lotId; fl.leg[k] = leg;
     const f = fl.row(k, st);
@@ -536,7 +535,8 @@ class OrderSim implements BarMatcher {
     const side = it.side;
     const isLimit = it.type === 'limit';
     const rounded = this.rounded;
-    rounded[0] = isLimit ? (it as LimitIntent).price : NaN;
+    // (two stores, not one of `isLimit ? price : NaN`: V8 may box a double that meets a constant)
+    if (isLimit) rounded[0] = (it as LimitIntent).price; else rounded[0] = NaN;
     rounded[1] = it.amount;
     roundOrderInPlace(spec, side, isLimit, rounded);
     if (!isLimit) rounded[0] = ref;
@@ -575,8 +575,7 @@ class OrderSim implements BarMatcher {
     const pre = this.tagPre;
     st.tagPre[id] = pre;
     if (pre >= 0) { st.tagNum[id] = this.tagNum; st.tagNum2[id] = this.tagNum2; } else { st.tagNum[id] = st.tags.length; st.tags.push(this.tagStr); }
-    st.price[id] = isLimit ? price : NaN; st.amount[id] = amount; st.filled[id] = 0; st.remaining[id] = amount;
-    st.avgPrice[id] = NaN; st.fees[id] = 0; st.placedBar[id] = bar;
+    st.price[id] = isLimit ? price : NaN; st.amount[id] = amount; st.filled[id] = 0; st.lastFill[id] = -1; st.placedBar[id] = bar;
     st.doneBar[id] = -1; st.reservedCash[id] = 0; st.lot[id] = side === 'sell' ? lot : -1; st.status[id] = ST_OPEN;
     this.openTotal++;
     if (side === 'sell') {
@@ -731,7 +730,7 @@ class OrderSim implements BarMatcher {
     const sell = st.isSell(id);
     const m = st.market[id];
     const px = sell ? ref * (1 - this.slip) : ref * (1 + this.slip);
-    const amt = Math.min(st.remaining[id], this.capacity);
+    const amt = Math.min(st.amount[id] - st.filled[id], this.capacity);
     if (!sell && px * amt * (1 + this.specs[m].takerFee) > this.cash - this.reservedCash + 1e-9) {
       this.closeOrder(id, ST_REJECTED, bar);
       this.reject(m, bar, { type: 'market', side: 'buy', amount: st.amount[id], tag: st.tagOf(id) }, 'insufficient-cash', px, st.amount[id]);

@@ -29,7 +29,7 @@ export interface StepColumns {
 /** Where orders were placed and closed (the order store's columns): bars of each order's market; doneBar -1 = open. */
 export interface OrderBars {
   readonly n: number;
-  readonly market: Int32Array;
+  readonly market: Uint16Array | Int32Array;
   readonly placedBar: Int32Array;
   readonly doneBar: Int32Array;
 }

@@ -40,7 +40,7 @@ export function spellTag(prefix: string, num: number, num2: number): string {
 
 export const MAX_TAG_NUM = 999_999_999;
 /** Distinct prefixes a run registers at most; tags of further prefixes are kept as strings. */
-const MAX_PREFIXES = 1 << 16;
+const MAX_PREFIXES = 1 << 15; // (ids fit the order store's Int16 column)
 
 /** Where the number of a numeric tag starts (its prefix's length), or -1 when `s` is not of the numeric form. */
 export function tagNumberStart(s: string): number {
