@@ -132,11 +132,12 @@ export function matchBarOf(
 }
 
 /**
- * What open order `id` still has to fill: its `remaining` column, or amount - filled in a store that derives it (the
+ * What open order `id` still has to fill: its `remaining` column, or amount - filled in a store that derives them (the
  * order simulator's, see OrderStore). (Its double result is returned to an inlining caller: the hot loops above.)
  */
 function openRemaining(st: OrderStore, id: number): number {
-  return st.remaining.length === 0 ? st.amount[id] - st.filled[id] : st.remaining[id];
+  if (st.remaining.length !== 0) return st.remaining[id];
+  return st.lastFill[id] < 0 ? st.amount[id] : st.amount[id] - st.filledOf(id);
 }
 
 /**

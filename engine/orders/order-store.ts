@@ -34,8 +34,8 @@ export class OrderStore {
   n = 0;
   price = new Float64Array(1024);
   amount = new Float64Array(1024);
+  /** Kept by the paper venues only, like `remaining`, `avgPrice`, `fees` and `reservedCash` (read `filledOf`, `remainingOf`, `avgPriceOf`, `feesOf`; see the constructor). */
   filled = new Float64Array(1024);
-  /** Kept by the paper venues only (read `remainingOf`, `avgPriceOf`, `feesOf`; see the constructor). */
   remaining = new Float64Array(1024);
   avgPrice = new Float64Array(1024);
   fees = new Float64Array(1024);
@@ -63,25 +63,40 @@ export class OrderStore {
 
   /**
    * `barTs` and `fills`: when given (the order simulator), each market's bar timestamps and the run's fills. An order's
-   * placedTs and doneTs are then those of its placedBar and doneBar; its remaining amount is 0 once filled, else amount
-   * - filled (the simulator's arithmetic); its average price and fees are recomputed from its fills (`lastFill` and the
-   * chain), with the simulator's operations in its order. Those five columns are not kept (40 bytes an order, for 4:
-   * the grid places ~88k orders a year on 1m bars). Without them (the paper venues, whose orders are timed by the clock
-   * and restored from exchange state), they are columns.
+   * placedTs and doneTs are then those of its placedBar and doneBar; its filled amount, average price and fees are
+   * recomputed from its fills (`lastFill` and the chain), with the simulator's operations in its order; its remaining
+   * amount is 0 once filled, else amount - filled (the simulator's arithmetic); the cash a buy reserves is the
+   * simulator's to derive. Those seven columns are not kept (56 bytes an order, for 4: the grid places ~88k orders a
+   * year on 1m bars). Without them (the paper venues, whose orders are timed by the clock and restored from exchange
+   * state), they are columns.
    */
   constructor(readonly symbols: readonly string[], private readonly barTs?: readonly Float64Array[], private readonly fills?: FillChain) {
     if (symbols.length > 0xffff) throw new RangeError(`an order store holds at most 65535 markets, got ${symbols.length}`);
     if (barTs) { this.placedTs = new Float64Array(0); this.doneTs = new Float64Array(0); }
     if (fills) {
-      this.remaining = new Float64Array(0); this.avgPrice = new Float64Array(0); this.fees = new Float64Array(0);
+      this.filled = new Float64Array(0); this.remaining = new Float64Array(0); this.avgPrice = new Float64Array(0); this.fees = new Float64Array(0);
+      this.reservedCash = new Float64Array(0);
       this.lastFill = new Int32Array(1024);
     }
+  }
+
+  /** The amount of order `id` filled so far. */
+  filledOf(id: number): number {
+    const fl = this.fills;
+    if (fl === undefined) return this.filled[id];
+    let k = this.lastFill[id];
+    if (k < 0) return 0;
+    if (fl.prevFill[k] < 0) return fl.amount[k];
+    const seq = this.chain(k);
+    let filled = 0;
+    for (let j = seq.length - 1; j >= 0; j--) filled += fl.amount[seq[j]];
+    return filled;
   }
 
   /** The amount of order `id` still to fill. */
   remainingOf(id: number): number {
     if (this.fills === undefined) return this.remaining[id];
-    return this.status[id] === ST_FILLED ? 0 : this.amount[id] - this.filled[id];
+    return this.status[id] === ST_FILLED ? 0 : this.amount[id] - this.filledOf(id);
   }
 
   /** The average price of order `id`'s fills (NaN: none). */
@@ -140,11 +155,12 @@ export class OrderStore {
   /** Grow the columns (see engine/columns.ts; `progress`: share of the run done, 0 when unknown). */
   grow(progress = 0): void {
     const cap = grownCapacity(this.price.length, progress);
-    this.price = grownColumn(this.price, cap); this.amount = grownColumn(this.amount, cap); this.filled = grownColumn(this.filled, cap);
-    if (!this.fills) { this.remaining = grownColumn(this.remaining, cap); this.avgPrice = grownColumn(this.avgPrice, cap); this.fees = grownColumn(this.fees, cap); }
-    else this.lastFill = grownColumn(this.lastFill, cap);
+    this.price = grownColumn(this.price, cap); this.amount = grownColumn(this.amount, cap);
+    if (!this.fills) {
+      this.filled = grownColumn(this.filled, cap); this.remaining = grownColumn(this.remaining, cap);
+      this.avgPrice = grownColumn(this.avgPrice, cap); this.fees = grownColumn(this.fees, cap); this.reservedCash = grownColumn(this.reservedCash, cap);
+    } else this.lastFill = grownColumn(this.lastFill, cap);
     if (!this.barTs) { this.placedTs = grownColumn(this.placedTs, cap); this.doneTs = grownColumn(this.doneTs, cap); }
-    this.reservedCash = grownColumn(this.reservedCash, cap);
     this.market = grownColumn(this.market, cap); this.placedBar = grownColumn(this.placedBar, cap); this.doneBar = grownColumn(this.doneBar, cap);
     this.lot = grownColumn(this.lot, cap); this.tagPre = grownColumn(this.tagPre, cap); this.tagNum = grownColumn(this.tagNum, cap);
     this.tagNum2 = grownColumn(this.tagNum2, cap);
@@ -161,10 +177,10 @@ export class OrderStore {
     if (this.n === this.price.length) this.grow();
     const id = this.n++;
     this.market[id] = market; this.tagPre[id] = -1; this.tagNum[id] = this.tags.length; this.tags.push(tag); this.flags[id] = flags;
-    this.price[id] = price; this.amount[id] = amount; this.filled[id] = 0; this.placedBar[id] = placedBar;
-    if (!this.fills) { this.remaining[id] = amount; this.avgPrice[id] = NaN; this.fees[id] = 0; } else this.lastFill[id] = -1;
+    this.price[id] = price; this.amount[id] = amount; this.placedBar[id] = placedBar;
+    if (!this.fills) { this.filled[id] = 0; this.remaining[id] = amount; this.avgPrice[id] = NaN; this.fees[id] = 0; this.reservedCash[id] = 0; } else this.lastFill[id] = -1;
     if (!this.barTs) { this.placedTs[id] = placedTs; this.doneTs[id] = NaN; }
-    this.doneBar[id] = -1; this.reservedCash[id] = 0; this.lot[id] = lot; this.status[id] = ST_OPEN;
+    this.doneBar[id] = -1; this.lot[id] = lot; this.status[id] = ST_OPEN;
     return id;
   }
 
@@ -188,7 +204,7 @@ export class OrderHandle implements OrderRecord, OpenOrderView {
   get type(): 'limit' | 'market' { return this.s.flags[this.id] & F_MARKET ? 'market' : 'limit'; }
   get price(): number { return this.s.price[this.id]; }
   get amount(): number { return this.s.amount[this.id]; }
-  get filled(): number { return this.s.filled[this.id]; }
+  get filled(): number { return this.s.filledOf(this.id); }
   get remaining(): number { return this.s.remainingOf(this.id); }
   get avgPrice(): number { return this.s.avgPriceOf(this.id); }
   get fees(): number { return this.s.feesOf(this.id); }

@@ -389,6 +389,22 @@ class OrderSim implements BarMatcher {
     return n > 0 ? (bar - a + 1) / n : 0;
   }
 
+  /**
+   * The cash that limit buy `id`, not filled yet in full, still reserves (the store keeps no column for it): price x
+   * amount x (1 + max fee) when placed (what callers compute themselves for an order without fills), less price x
+   * amount x (1 + max fee) for each of its fills so far, in order.
+   */
+  private reservedLeft(id: number): number {
+    const st = this.store;
+    const px = st.price[id], fee = 1 + this.maxFee[st.market[id]];
+    let res = px * st.amount[id] * fee;
+    let k = st.lastFill[id];
+    const fl = this.fills, seq: number[] = [];
+    for (; k >= 0; k = fl.prevFill[k]) seq.push(k);
+    for (let j = seq.length - 1; j >= 0; j--) res -= px * fl.amount[seq[j]] * fee;
+    return res;
+  }
+
   private closeOrder(id: number, status: number, bar: number): void {
     const st = this.store;
     const m = st.market[id];
@@ -398,7 +414,7 @@ class OrderSim implements BarMatcher {
     const pre = st.tagPre[id];
     if (pre >= 0) b.numTags.delete(pre, st.tagNum[id], st.tagNum2[id]); else b.tags.delete(st.tags[st.tagNum[id]]);
     this.openTotal--;
-    const rem = status === ST_FILLED ? 0 : st.amount[id] - st.filled[id]; // (st.remainingOf, written out)
+    const rem = status === ST_FILLED ? 0 : st.amount[id] - (st.lastFill[id] < 0 ? 0 : st.filledOf(id)); // (st.remainingOf)
     if (st.isMarket(id)) {
       const k = b.pendingMarket.indexOf(id);
       if (k >= 0) b.pendingMarket.splice(k, 1);
@@ -407,8 +423,8 @@ class OrderSim implements BarMatcher {
     }
     // release what the order still holds
     if (!st.isSell(id)) {
-      this.reservedCash -= st.reservedCash[id];
-      st.reservedCash[id] = 0;
+      // what the buy still reserves (a market buy reserves nothing; a filled one has released all)
+      if (!st.isMarket(id) && status !== ST_FILLED) this.reservedCash -= st.lastFill[id] < 0 ? st.price[id] * st.amount[id] * (1 + this.maxFee[m]) : this.reservedLeft(id);
       if (!st.isMarket(id)) this.openBuyNotional -= st.price[id] * rem;
     } else if (rem > 0) {
       this.ledger.reservedBase[m] -= rem;
@@ -430,6 +446,7 @@ class OrderSim implements BarMatcher {
     const price = this.exec[0], amount = this.exec[1];
     const st = this.store;
     const m = st.market[id];
+    const prevFilled = st.lastFill[id] < 0 ? 0 : st.filledOf(id);
     const spec = this.specs[m];
     const ts = this.frames[m].ts[bar];
     const sell = st.isSell(id);
@@ -439,8 +456,10 @@ class OrderSim implements BarMatcher {
     let lotId: number;
     if (!sell) {
       if (!market) {
-        const rel = amount >= st.amount[id] - st.filled[id] - DUST * st.amount[id] ? st.reservedCash[id] : st.price[id] * amount * (1 + this.maxFee[m]);
-        st.reservedCash[id] -= rel;
+        // all it still reserves when this fill completes it, else this fill's share
+        const rel = amount >= st.amount[id] - prevFilled - DUST * st.amount[id]
+          ? (st.lastFill[id] < 0 ? st.price[id] * st.amount[id] * (1 + this.maxFee[m]) : this.reservedLeft(id))
+          : st.price[id] * amount * (1 + this.maxFee[m]);
         this.reservedCash -= rel;
         this.openBuyNotional -= st.price[id] * amount;
       }
@@ -468,8 +487,7 @@ class OrderSim implements BarMatcher {
     }
     this.equityStale = true;
     // (the order's average price and fees are derived from its fills, chained here: see OrderStore)
-    const filled = st.filled[id] + amount;
-    st.filled[id] = filled;
+    const filled = prevFilled + amount;
     let remaining = st.amount[id] - filled;
     const fl = this.fills;
     if (fl.n === fl.price.length) fl.grow(this.progressAt(m, bar));
@@ -575,8 +593,8 @@ class OrderSim implements BarMatcher {
     const pre = this.tagPre;
     st.tagPre[id] = pre;
     if (pre >= 0) { st.tagNum[id] = this.tagNum; st.tagNum2[id] = this.tagNum2; } else { st.tagNum[id] = st.tags.length; st.tags.push(this.tagStr); }
-    st.price[id] = isLimit ? price : NaN; st.amount[id] = amount; st.filled[id] = 0; st.lastFill[id] = -1; st.placedBar[id] = bar;
-    st.doneBar[id] = -1; st.reservedCash[id] = 0; st.lot[id] = side === 'sell' ? lot : -1; st.status[id] = ST_OPEN;
+    st.price[id] = isLimit ? price : NaN; st.amount[id] = amount; st.lastFill[id] = -1; st.placedBar[id] = bar;
+    st.doneBar[id] = -1; st.lot[id] = side === 'sell' ? lot : -1; st.status[id] = ST_OPEN;
     this.openTotal++;
     if (side === 'sell') {
       this.ledger.reservedBase[m] += amount;
@@ -589,8 +607,7 @@ class OrderSim implements BarMatcher {
     }
     if (side === 'buy') {
       const res = price * amount * (1 + this.maxFee[m]);
-      st.reservedCash[id] = res;
-      this.reservedCash += res;
+      this.reservedCash += res; // (reservedLeft recomputes it)
       this.openBuyNotional += price * amount;
     }
     book.insert(id);
@@ -730,7 +747,7 @@ class OrderSim implements BarMatcher {
     const sell = st.isSell(id);
     const m = st.market[id];
     const px = sell ? ref * (1 - this.slip) : ref * (1 + this.slip);
-    const amt = Math.min(st.amount[id] - st.filled[id], this.capacity);
+    const amt = Math.min(st.amount[id] - st.filledOf(id), this.capacity);
     if (!sell && px * amt * (1 + this.specs[m].takerFee) > this.cash - this.reservedCash + 1e-9) {
       this.closeOrder(id, ST_REJECTED, bar);
       this.reject(m, bar, { type: 'market', side: 'buy', amount: st.amount[id], tag: st.tagOf(id) }, 'insufficient-cash', px, st.amount[id]);
