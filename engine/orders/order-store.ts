@@ -84,7 +84,7 @@ export class OrderStore {
   filledOf(id: number): number {
     const fl = this.fills;
     if (fl === undefined) return this.filled[id];
-    let k = this.lastFill[id];
+    const k = this.lastFill[id];
     if (k < 0) return 0;
     if (fl.prevFill[k] < 0) return fl.amount[k];
     const seq = this.chain(k);
