@@ -820,17 +820,21 @@ class OrderSim implements BarMatcher {
         this.processBar(0, r);
         mark[0] = close[r];
         this.equityStale = true;
-        this.barsSeen[0]++;
+        // (the maxima below can only grow at a step where orders were placed or filled)
+        let placed = false;
         if (r >= w0) {
           ctx.i = r;
           const res = decide(ctx as never);
-          if (res !== undefined) { this.applyRef = close[r]; this.apply(0, res, 'decide', r); }
+          if (res !== undefined) { this.applyRef = close[r]; this.apply(0, res, 'decide', r); placed = true; }
         }
-        if (fl.n !== lastFills) { lastFills = fl.n; log.cash = this.cash; log.account(s, ledger); }
-        const open = this.openTotal, inUse = ledger.totalOpenCost;
-        if (open > maxOpen) maxOpen = open;
-        if (inUse > maxCap) maxCap = inUse;
+        if (fl.n !== lastFills) { lastFills = fl.n; log.cash = this.cash; log.account(s, ledger); placed = true; }
+        if (placed) {
+          const open = this.openTotal, inUse = ledger.totalOpenCost;
+          if (open > maxOpen) maxOpen = open;
+          if (inUse > maxCap) maxCap = inUse;
+        }
       }
+      this.barsSeen[0] += S;
     }
     for (let s = 0; s < S && M > 1; s++) {
       const t = T[s];

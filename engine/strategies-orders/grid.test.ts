@@ -4,7 +4,7 @@ import { marketSpec, roundPrice } from '../orders/market-spec.ts';
 import { runOrderBacktest } from '../orders/simulator.ts';
 import type { OrderSimResult } from '../orders/types.ts';
 import { expectRelClose } from '../../test-support/approx.ts';
-import { grid } from './grid.ts';
+import { grid, LotLevels } from './grid.ts';
 
 function frame(rows: number[][], symbol = 'BTC/USDT'): CandleFrame {
   const col = (k: number) => Float64Array.from(rows, (r) => r[k]);
@@ -203,5 +203,30 @@ describe('grid: tags', () => {
     const r = runOrderBacktest(wrapped, [{ frame: frame(rows), spec: spec() }], base, { initialCash: 100_000 });
     expect(r.totals.fills).toBeGreaterThan(10);
     expect(checked).toBe(200);
+  });
+});
+
+describe('grid: lot levels', () => {
+  it('maps open lots to their levels like a Map, through churn and growth', () => {
+    const m = new LotLevels(), ref = new Map<number, number>();
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    let next = 0;
+    for (let step = 0; step < 40_000; step++) {
+      const open = [...ref.keys()];
+      if (open.length < 300 && (open.length === 0 || rnd() < 0.52)) {
+        const lot = next++, level = 100 * (1 + rnd());
+        m.value = level; m.set(lot); ref.set(lot, level);
+      } else {
+        const lot = rnd() < 0.1 ? next + 5 : open[Math.floor(rnd() * open.length)];
+        const had = ref.has(lot);
+        expect(m.take(lot)).toBe(had);
+        if (had) { expect(m.value).toBe(ref.get(lot)); ref.delete(lot); }
+      }
+      expect(m.size).toBe(ref.size);
+    }
+    expect(m.lots()).toEqual([...ref.keys()].sort((a, b) => a - b));
+    for (const [lot, level] of ref) { expect(m.get(lot)).toBe(true); expect(m.value).toBe(level); }
+    expect(m.get(next + 1)).toBe(false);
   });
 });

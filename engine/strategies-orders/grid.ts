@@ -117,6 +117,98 @@ export class PriceSet {
 }
 
 /**
+ * Open lot id -> the level price its buy was placed at: a small open-addressing hash (a grid has a few hundred lots
+ * open; lot ids run to ~18k a year), the value passed in the field `value` (V8 boxes double arguments and results).
+ */
+export class LotLevels {
+  private keys = new Int32Array(64).fill(-1); // -1 empty, -2 deleted
+  private vals = new Float64Array(64);
+  private used = 0;
+  size = 0;
+  /** The value `set` stores, and `get` and `take` found. */
+  value = 0;
+
+  private static slot(lot: number, mask: number): number {
+    return Math.imul(lot, 0x9e3779b1) >>> 16 & mask;
+  }
+
+  /** lot -> `value` (replacing any). */
+  set(lot: number): void {
+    const keys = this.keys, mask = keys.length - 1;
+    let i = LotLevels.slot(lot, mask), free = -1;
+    for (;;) {
+      const k = keys[i];
+      if (k === lot) { this.vals[i] = this.value; return; }
+      if (k === -1) break;
+      if (k === -2 && free < 0) free = i;
+      i = (i + 1) & mask;
+    }
+    if (free >= 0) i = free; else this.used++;
+    keys[i] = lot;
+    this.vals[i] = this.value;
+    this.size++;
+    if (this.used * 2 > keys.length) this.rebuild();
+  }
+
+  /** Whether `lot` is held (its value in `value`). */
+  get(lot: number): boolean {
+    const i = this.find(lot);
+    if (i < 0) return false;
+    this.value = this.vals[i];
+    return true;
+  }
+
+  /** `get`, and remove it. */
+  take(lot: number): boolean {
+    const i = this.find(lot);
+    if (i < 0) return false;
+    this.value = this.vals[i];
+    this.keys[i] = -2;
+    this.size--;
+    return true;
+  }
+
+  /** The lots held, ascending. */
+  lots(): number[] {
+    const out: number[] = [];
+    for (const k of this.keys) if (k >= 0) out.push(k);
+    return out.sort((a, b) => a - b);
+  }
+
+  private find(lot: number): number {
+    const keys = this.keys, mask = keys.length - 1;
+    let i = LotLevels.slot(lot, mask);
+    for (;;) {
+      const k = keys[i];
+      if (k === lot) return i;
+      if (k === -1) return -1;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** Scratch for rebuilds: the held pairs. */
+  private spareKeys = new Int32Array(0);
+  private spareVals = new Float64Array(0);
+
+  /**
+   * Re-insert without the deleted slots, doubling when more than a quarter is held; at the same capacity (the common
+   * case: lots open and close all the time) in place, through the scratch arrays, allocating nothing.
+   */
+  private rebuild(): void {
+    const keys = this.keys, vals = this.vals, n = this.size;
+    if (this.spareKeys.length < n) { this.spareKeys = new Int32Array(Math.max(n, 2 * this.spareKeys.length)); this.spareVals = new Float64Array(this.spareKeys.length); }
+    const sk = this.spareKeys, sv = this.spareVals;
+    let j = 0;
+    for (let i = 0; i < keys.length; i++) if (keys[i] >= 0) { sk[j] = keys[i]; sv[j] = vals[i]; j++; }
+    if (n * 4 > keys.length) { this.keys = new Int32Array(keys.length * 2); this.vals = new Float64Array(keys.length * 2); }
+    this.keys.fill(-1);
+    this.used = 0;
+    this.size = 0;
+    for (let k = 0; k < j; k++) { this.value = sv[k]; this.set(sk[k]); }
+  }
+}
+
+/**
  * The mutable intents a grid pass hands out (typed as `Intent`, read-only, to the runner). Their tag is the grid buy's
  * `b<number>`, held as a number (tag-code.ts): `tag` is a getter that spells it for whoever reads it (the live runtime,
  * reports); the order simulator books the number.
@@ -188,8 +280,8 @@ export class GridMarket {
   buyLevel = new Float64Array(32);
   buySeq = new Float64Array(32);
   buyNotional = new Float64Array(32);
-  /** Open lot id -> its level price (NaN: none). */
-  lotLevel = new Float64Array(256).fill(NaN);
+  /** Open lot id -> its level price. */
+  readonly lotLevels = new LotLevels();
   seq = 0;
   /**
    * The intent list a pass returns, and its intent objects, reused by the next pass of this market (new ones per pass
@@ -262,14 +354,6 @@ export class GridMarket {
     this.buyNum = grow(this.buyNum); this.buyLevel = grow(this.buyLevel); this.buySeq = grow(this.buySeq); this.buyNotional = grow(this.buyNotional);
   }
 
-  setLotLevel(lot: number, level: number): void {
-    if (lot >= this.lotLevel.length) {
-      const b = new Float64Array(Math.max(lot + 1, this.lotLevel.length * 2)).fill(NaN);
-      b.set(this.lotLevel);
-      this.lotLevel = b;
-    }
-    this.lotLevel[lot] = level;
-  }
 
   /** Remove buy j, keeping the order of the others. */
   removeBuy(j: number): void {
@@ -287,8 +371,24 @@ export class GridMarket {
     return this.lv[k];
   }
 
-  /** The level ratio 1 - step, set by each pass before it calls `level` (a field: V8 boxes double arguments). */
+  /** The level ratio 1 - step (a field: V8 boxes double arguments; set by `useParams`). */
   lvR = 1;
+
+  /**
+   * The params' numbers every bar or pass needs, computed once per run (`useParams`, when a pass meets a params object
+   * it has not seen): 1 - band, the level ratio `lvR` = 1 - step, and half a step (fractions).
+   */
+  private params: GridParams | null = null;
+  bandMul = 1;
+  half = 0;
+  useParams(p: GridParams): void {
+    this.params = p;
+    this.bandMul = 1 - p.bandPct / 100;
+    const s = p.gridStepPct / 100;
+    this.lvR = 1 - s;
+    this.half = s / 2;
+  }
+  paramsAre(p: GridParams): boolean { return this.params === p; }
 
   private fill(k: number): void {
     const r = this.lvR;
@@ -315,9 +415,8 @@ function saveGridMarket(g: GridMarket): Record<string, unknown> {
   o.buySeq = encF64(g.buySeq, g.nBuys);
   o.buyNotional = encF64(g.buyNotional, g.nBuys);
   const lots: JsonNum[] = [];
-  for (let k = 0; k < g.lotLevel.length; k++) if (!Number.isNaN(g.lotLevel[k])) lots.push(k, encNum(g.lotLevel[k]));
+  for (const lot of g.lotLevels.lots()) { g.lotLevels.get(lot); lots.push(lot, encNum(g.lotLevels.value)); }
   o.lotLevel = lots;
-  o.lotLevelLength = g.lotLevel.length;
   o.lv = encF64(g.lv, g.lvN);
   return o;
 }
@@ -343,8 +442,13 @@ function loadGridMarket(x: unknown, m: number): GridMarket {
   g.buySeq = decF64(o.buySeq, 'grid.buySeq', cap);
   g.buyNotional = decF64(o.buyNotional, 'grid.buyNotional', cap);
   const lots = asArray(o.lotLevel, 'grid.lotLevel');
-  g.lotLevel = new Float64Array(Math.max(256, decNum(o.lotLevelLength, 'grid.lotLevelLength'))).fill(NaN);
-  for (let k = 0; k + 1 < lots.length; k += 2) g.setLotLevel(decNum(lots[k], 'grid.lotLevel'), decNum(lots[k + 1], 'grid.lotLevel'));
+  // (states saved before lot levels were a map also hold `lotLevelLength`, the old array's length: not needed)
+  for (let k = 0; k + 1 < lots.length; k += 2) {
+    const lot = decNum(lots[k], 'grid.lotLevel');
+    if (!(Number.isInteger(lot) && lot >= 0 && lot <= 0x7fffffff)) throw usageError('BAD_STRATEGY_STATE', `saved strategy state: grid.lotLevel holds lot id ${String(lot)}; lot ids are integers >= 0`);
+    g.lotLevels.value = decNum(lots[k + 1], 'grid.lotLevel');
+    g.lotLevels.set(lot);
+  }
   g.lv = decF64(o.lv, 'grid.lv', 256);
   return g;
 }
@@ -362,8 +466,9 @@ function decideGrid(ctx: GridCtx): Intent[] | undefined {
   const g = market(ctx.state, ctx.market ?? 0);
   const c = ctx.frame.close[ctx.i];
   if (!(c > 0)) return undefined;
+  if (!g.paramsAre(p)) g.useParams(p);
   if (!(c <= g.anchorHigh)) rebase(ctx, g, p); // first bar, or a new high
-  const cb = c * (1 - p.bandPct / 100);
+  const cb = c * g.bandMul;
   // Fast path: the price stayed between the same levels at the top and at the bottom of the band.
   if (g.gridTop === g.lastTop && !g.dirty && !g.incomplete && c > g.loK0 && c <= g.hiK0 && cb <= g.hiKL && cb > g.loKL) return undefined;
   return locate(ctx, g, p);
@@ -381,10 +486,9 @@ function rebase(ctx: GridCtx, g: GridMarket, p: GridParams): void {
 function locate(ctx: GridCtx, g: GridMarket, p: GridParams): Intent[] | undefined {
   const m = ctx.market ?? 0;
   const c = ctx.frame.close[ctx.i];
-  const s = p.gridStepPct / 100;
-  const r = 1 - s;
+  const r = g.lvR;
   const G = g.gridTop;
-  const cb = c * (1 - p.bandPct / 100);
+  const cb = c * g.bandMul;
   // k0: the first level strictly below c; kLast: the last level at or above the band's bottom.
   // Start from the last bar's indices (the price usually moved by one level at most), else from logarithms.
   let k0: number, kLast: number;
@@ -397,7 +501,6 @@ function locate(ctx: GridCtx, g: GridMarket, p: GridParams): Intent[] | undefine
     k0 = (c > G ? 0 : Math.max(0, Math.floor(Math.log(c / G) / lnR) + 1)) | 0;
     kLast = (cb > G ? -1 : Math.max(-1, Math.floor(Math.log(cb / G) / lnR))) | 0;
   }
-  g.lvR = r;
   while (k0 > 0 && g.level(k0 - 1) < c) k0--;
   while (g.level(k0) >= c) k0++;
   while (kLast >= 0 && g.level(kLast) < cb) kLast--;
@@ -416,7 +519,7 @@ function locate(ctx: GridCtx, g: GridMarket, p: GridParams): Intent[] | undefine
   if (same && k0 > g.lastK0 && !g.incomplete) { g.lastK0 = k0; return undefined; }
   // The price rose through a level and nothing else changed: the pass would look only at the levels that entered at the
   // top; when each is taken (a lot's sell rests above it), it would do nothing.
-  if (same && k0 < g.lastK0 && !g.incomplete && ctx.orders!.rejected === g.rejectionsSeen && allTaken(g, k0, g.lastK0, p)) {
+  if (same && k0 < g.lastK0 && !g.incomplete && ctx.orders!.rejected === g.rejectionsSeen && allTaken(g, k0, g.lastK0)) {
     g.lastK0 = k0;
     return undefined;
   }
@@ -428,8 +531,8 @@ function locate(ctx: GridCtx, g: GridMarket, p: GridParams): Intent[] | undefine
 }
 
 /** Whether every level k in [from, to) is taken (as the pass tests it, within half a step). */
-function allTaken(g: GridMarket, from: number, to: number, p: GridParams): boolean {
-  const half = p.gridStepPct / 100 / 2;
+function allTaken(g: GridMarket, from: number, to: number): boolean {
+  const half = g.half;
   const taken = g.taken;
   for (let k = from; k < to; k++) {
     const level = g.level(k);
@@ -469,16 +572,13 @@ function fullPass(
 ): Intent[] | undefined {
   const orders = ctx.orders!;
   const account = ctx.account!;
-  const s = p.gridStepPct / 100;
-  const r = 1 - s;
   const G = g.gridTop;
-  const half = s / 2;
+  const half = g.half;
   const out = g.out;
   g.resetOut();
   const taken = g.taken;
   // Drop grid buys that are no longer open (rejected on placement), and cancel those below the lowest wanted
   // level (the band follows the price). Compacts the buy columns in place, keeping their order.
-  g.lvR = r;
   const floor = g.level(kEnd) * (1 - half);
   const verify = orders.rejected !== g.rejectionsSeen;
   g.rejectionsSeen = orders.rejected;
@@ -618,14 +718,12 @@ function onGridFill(ctx: FillContext<GridParams, Record<string, Float64Array>, G
     } else {
       g.taken.add(level);
     }
-    g.setLotLevel(f.lotId, level);
+    g.lotLevels.value = level;
+    g.lotLevels.set(f.lotId);
     const profit = (p.profitMode === 'step' ? p.gridStepPct : p.customProfitPct) / 100 + p.feeBufferPct / 100;
     return new PairedSell(f.price * (1 + profit), f.amount, f.lotId, f.seq);
   }
-  if (f.remaining === 0 && f.lotId >= 0) {
-    const level = f.lotId < g.lotLevel.length ? g.lotLevel[f.lotId] : NaN;
-    if (!Number.isNaN(level)) { g.taken.remove(level); g.lotLevel[f.lotId] = NaN; }
-  }
+  if (f.remaining === 0 && f.lotId >= 0 && g.lotLevels.take(f.lotId)) g.taken.remove(g.lotLevels.value);
   return undefined;
 }
 
