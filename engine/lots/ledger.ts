@@ -110,7 +110,13 @@ export class LotLedger {
   fees = 0;
   totalOpenCost = 0;
 
-  constructor(readonly symbols: readonly string[]) {
+  /**
+   * `barTs`: when given (the order simulator), each market's bar timestamps: a lot's openTs and closeTs are those of
+   * its openBar and closeBar, the two columns are not kept (16 bytes a lot) and `inTs` is not read. Without it, the
+   * timestamps passed are kept.
+   */
+  constructor(readonly symbols: readonly string[], private readonly barTs?: readonly Float64Array[]) {
+    if (barTs) { this.openTs = new Float64Array(0); this.closeTs = new Float64Array(0); }
     const n = symbols.length;
     this.base = new Float64Array(n);
     this.openCost = new Float64Array(n);
@@ -125,10 +131,11 @@ export class LotLedger {
     const cap = grownCapacity(this.size.length, progress);
     this.market = grownColumn(this.market, cap); this.openBar = grownColumn(this.openBar, cap); this.closeBar = grownColumn(this.closeBar, cap);
     this.status = grownColumn(this.status, cap);
-    this.openTs = grownColumn(this.openTs, cap); this.entryPrice = grownColumn(this.entryPrice, cap); this.size = grownColumn(this.size, cap);
+    if (!this.barTs) { this.openTs = grownColumn(this.openTs, cap); this.closeTs = grownColumn(this.closeTs, cap); }
+    this.entryPrice = grownColumn(this.entryPrice, cap); this.size = grownColumn(this.size, cap);
     this.remaining = grownColumn(this.remaining, cap); this.buyFee = grownColumn(this.buyFee, cap); this.closedSize = grownColumn(this.closedSize, cap);
     this.exitValue = grownColumn(this.exitValue, cap); this.sellFees = grownColumn(this.sellFees, cap); this.realisedOf = grownColumn(this.realisedOf, cap);
-    this.closeTs = grownColumn(this.closeTs, cap); this.reserved = grownColumn(this.reserved, cap);
+    this.reserved = grownColumn(this.reserved, cap);
     this.buyRef = grownColumn(this.buyRef, cap); this.sellRef = grownColumn(this.sellRef, cap);
   }
 
@@ -186,9 +193,9 @@ export class LotLedger {
     if (this.n === this.size.length) this.grow();
     const price = this.inPrice, size = this.inSize, fee = this.inFee;
     const id = this.n++;
-    this.market[id] = market; this.openTs[id] = this.inTs; this.openBar[id] = bar; this.entryPrice[id] = price; this.size[id] = size;
+    this.market[id] = market; if (!this.barTs) this.openTs[id] = this.inTs; this.openBar[id] = bar; this.entryPrice[id] = price; this.size[id] = size;
     this.remaining[id] = size; this.buyFee[id] = fee; this.closedSize[id] = 0; this.exitValue[id] = 0; this.sellFees[id] = 0;
-    this.realisedOf[id] = 0; this.closeTs[id] = NaN; this.closeBar[id] = -1; this.status[id] = LOT_OPEN; this.reserved[id] = 0;
+    this.realisedOf[id] = 0; if (!this.barTs) this.closeTs[id] = NaN; this.closeBar[id] = -1; this.status[id] = LOT_OPEN; this.reserved[id] = 0;
     this.buyRef[id] = tagRef;
     this.sellRef[id] = -1;
     this.base[market] += size;
@@ -234,10 +241,22 @@ export class LotLedger {
     if (this.remaining[id] <= DUST * this.size[id]) {
       this.remaining[id] = 0;
       this.status[id] = LOT_CLOSED;
-      this.closeTs[id] = this.inTs;
+      if (!this.barTs) this.closeTs[id] = this.inTs;
       this.closeBar[id] = bar;
     }
     this.lastPnl = pnl;
+  }
+
+  /** When lot `id` was opened. */
+  openTsOf(id: number): number {
+    return this.barTs ? this.barTs[this.market[id]][this.openBar[id]] : this.openTs[id];
+  }
+
+  /** When lot `id` was closed (NaN while open). */
+  closeTsOf(id: number): number {
+    if (!this.barTs) return this.closeTs[id];
+    const b = this.closeBar[id];
+    return b >= 0 ? this.barTs[this.market[id]][b] : NaN;
   }
 
   /** Ids of a market's open lots, oldest first. */
@@ -289,7 +308,7 @@ export class LotHandle implements Lot {
   get market(): number { return this.L.market[this.id]; }
   get symbol(): string { return this.L.symbols[this.L.market[this.id]]; }
   get buyTag(): string { return this.L.tagAt(this.L.buyRef[this.id]); }
-  get openTs(): number { return this.L.openTs[this.id]; }
+  get openTs(): number { return this.L.openTsOf(this.id); }
   get openBar(): number { return this.L.openBar[this.id]; }
   get entryPrice(): number { return this.L.entryPrice[this.id]; }
   get size(): number { return this.L.size[this.id]; }
@@ -299,7 +318,7 @@ export class LotHandle implements Lot {
   get exitValue(): number { return this.L.exitValue[this.id]; }
   get sellFees(): number { return this.L.sellFees[this.id]; }
   get realised(): number { return this.L.realisedOf[this.id]; }
-  get closeTs(): number { return this.L.closeTs[this.id]; }
+  get closeTs(): number { return this.L.closeTsOf(this.id); }
   get closeBar(): number { return this.L.closeBar[this.id]; }
   get status(): LotStatus { return this.L.status[this.id] === LOT_OPEN ? 'open' : 'closed'; }
   get sellTag(): string { return this.L.tagAt(this.L.sellRef[this.id]); }

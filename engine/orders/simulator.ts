@@ -301,7 +301,7 @@ class OrderSim implements BarMatcher {
     this.symbols = markets.map((x) => x.frame.symbol);
     this.store = new OrderStore(this.symbols, this.frames.map((f) => f.ts), this.fills);
     this.books = markets.map(() => new Book(this.store));
-    this.ledger = new LotLedger(this.symbols);
+    this.ledger = new LotLedger(this.symbols, this.frames.map((f) => f.ts));
     const store = this.store;
     this.ledger.tagOf = (id) => store.tagOf(id);
     this.mark = new Float64Array(M);
@@ -448,7 +448,6 @@ class OrderSim implements BarMatcher {
     const m = st.market[id];
     const prevFilled = st.lastFill[id] < 0 ? 0 : st.filledOf(id);
     const spec = this.specs[m];
-    const ts = this.frames[m].ts[bar];
     const sell = st.isSell(id);
     const market = st.isMarket(id);
     const notional = price * amount;
@@ -468,7 +467,8 @@ class OrderSim implements BarMatcher {
       // (the lot's tag is the order id, spelled by the store when read; its numbers go in fields, see LotLedger.inPrice)
       const L = this.ledger;
       if (L.full) L.grow(this.progressAt(m, bar));
-      L.inPrice = price; L.inSize = amount; L.inFee = fee; L.inTs = ts;
+      // (the ledger times lots by their bars: no inTs)
+      L.inPrice = price; L.inSize = amount; L.inFee = fee;
       lotId = L.openIn(m, bar, id);
     } else {
       const L = this.ledger;
@@ -476,11 +476,11 @@ class OrderSim implements BarMatcher {
       const lot = st.lot[id];
       if (lot >= 0) {
         L.reserved[lot] -= amount;
-        L.inPrice = price; L.inSize = amount; L.inFee = fee; L.inTs = ts;
+        L.inPrice = price; L.inSize = amount; L.inFee = fee;
         L.closeIn(lot, bar, id);
         lotId = lot;
       } else {
-        lotId = L.closeFifo(m, amount, price, fee, ts, bar, id);
+        lotId = L.closeFifo(m, amount, price, fee, NaN, bar, id);
       }
       this.cash += notional - fee;
       this.soldNotional += notional;

@@ -381,9 +381,16 @@ export class GridMarket {
   private params: GridParams | null = null;
   bandMul = 1;
   half = 0;
+  /** buyPct, budgetPct and maxCapitalPct as fractions. */
+  buyFrac = 0;
+  budgetFrac = 0;
+  capFrac = 0;
   useParams(p: GridParams): void {
     this.params = p;
     this.bandMul = 1 - p.bandPct / 100;
+    this.buyFrac = p.buyPct / 100;
+    this.budgetFrac = p.budgetPct / 100;
+    this.capFrac = p.maxCapitalPct / 100;
     const s = p.gridStepPct / 100;
     this.lvR = 1 - s;
     this.half = s / 2;
@@ -617,9 +624,9 @@ function fullPass(
       ready = true;
       const acct = readAccount(g, account);
       const equity = acct[ACCOUNT_EQUITY];
-      const budget = p.budgetMode === 'percent' ? (p.budgetPct / 100) * equity : p.budgetQuote;
-      notional = (p.buyPct / 100) * budget;
-      capLimit = (p.maxCapitalPct / 100) * equity;
+      const budget = p.budgetMode === 'percent' ? g.budgetFrac * equity : p.budgetQuote;
+      notional = g.buyFrac * budget;
+      capLimit = g.capFrac * equity;
       softCap = p.perMarketCap > 0 ? p.perMarketCap : Math.ceil(p.maxOpenOrders / account.markets);
       inUse = acct[ACCOUNT_IN_USE]; // constant during decide (no fill happens in it)
       committed = inUse + acct[ACCOUNT_OPEN_BUYS];
