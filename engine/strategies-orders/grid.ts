@@ -54,17 +54,46 @@ export type GridParams = {
   profitMode: 'step' | 'custom'; customProfitPct: number; rebaseBufferPct: number; maxOpenOrders: number; perMarketCap: number;
 };
 
-/** Sorted multiset of prices in a growable Float64Array. */
+/**
+ * Sorted multiset of prices: elements `a[lo] .. a[lo + n - 1]`, ascending, with free room on both sides of them, so
+ * that an insertion or removal moves the shorter side. (The grid inserts near the bottom of its levels: with the
+ * elements packed at the start of the array, a year of the default grid moved ~59 elements per insertion or removal,
+ * 140k times; now the ~10 below.) Indexes in the API (`lowerQ`, `cur`) count from the smallest element.
+ */
 export class PriceSet {
-  a = new Float64Array(64);
+  a = new Float64Array(128);
+  /** Where the smallest element sits in `a`. */
+  lo = 64;
   n = 0;
+  /** The elements, smallest first (a view). */
+  values(): Float64Array { return this.a.subarray(this.lo, this.lo + this.n); }
+  /** Replace the elements by `sorted` (ascending). */
+  load(sorted: ArrayLike<number>): void {
+    const n = sorted.length;
+    let cap = 128;
+    while (cap < 2 * n + 2) cap *= 2;
+    this.a = new Float64Array(cap);
+    this.lo = (cap - n) >> 1;
+    this.a.set(sorted, this.lo);
+    this.n = n;
+    this.cur = -1;
+  }
   /** First index whose element is >= q (q: a field, not an argument, see below). */
   private q = 0;
   private lowerQ(): number {
-    const q = this.q, a = this.a;
+    const q = this.q, a = this.a, b = this.lo;
     let lo = 0, hi = this.n;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (a[mid] < q) lo = mid + 1; else hi = mid; }
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (a[b + mid] < q) lo = mid + 1; else hi = mid; }
     return lo;
+  }
+  /** Re-centre the elements in an array with room on both sides (twice as large when more than half full). */
+  private recentre(): void {
+    const n = this.n, old = this.a;
+    const cap = 2 * n + 2 > old.length ? old.length * 2 : old.length;
+    const lo = (cap - n) >> 1;
+    if (cap !== old.length) { const b = new Float64Array(cap); b.set(old.subarray(this.lo, this.lo + n), lo); this.a = b; }
+    else old.copyWithin(lo, this.lo, this.lo + n);
+    this.lo = lo;
   }
   // The hot callers pass their double argument in the field `x` (and `tol`) instead: V8 boxes double call arguments.
   x = 0;
@@ -75,30 +104,51 @@ export class PriceSet {
   near(x: number, tol: number): boolean { this.x = x; this.tol = tol; return this.nearX(); }
   addX(): void {
     const x = this.x;
-    if (this.n === this.a.length) { const b = new Float64Array(this.a.length * 2); b.set(this.a); this.a = b; }
     this.q = x;
-    const k = this.lowerQ();
-    this.a.copyWithin(k + 1, k, this.n);
-    this.a[k] = x;
-    this.n++;
+    const k = this.lowerQ(), n = this.n;
+    if (k < n - k) {
+      // the k smaller elements move down one
+      if (this.lo === 0) this.recentre();
+      const a = this.a, b = this.lo - 1;
+      if (k > 16) a.copyWithin(b, b + 1, b + 1 + k); else for (let j = 0; j < k; j++) a[b + j] = a[b + j + 1];
+      a[b + k] = x;
+      this.lo = b;
+    } else {
+      // the n - k larger ones move up one
+      if (this.lo + n === this.a.length) this.recentre();
+      const a = this.a, b = this.lo;
+      if (n - k > 16) a.copyWithin(b + k + 1, b + k, b + n); else for (let j = b + n; j > b + k; j--) a[j] = a[j - 1];
+      a[b + k] = x;
+    }
+    this.n = n + 1;
   }
   /** True when `x` itself is an element. */
   has(x: number): boolean {
     this.q = x;
     const k = this.lowerQ();
-    return k < this.n && this.a[k] === x;
+    return k < this.n && this.a[this.lo + k] === x;
   }
   removeX(): void {
     const x = this.x;
     this.q = x;
-    const k = this.lowerQ();
-    if (k < this.n && this.a[k] === x) { this.a.copyWithin(k, k + 1, this.n); this.n--; }
+    const k = this.lowerQ(), n = this.n;
+    const a = this.a, b = this.lo;
+    if (!(k < n && a[b + k] === x)) return;
+    if (k < n - 1 - k) {
+      // the k smaller elements move up one
+      if (k > 16) a.copyWithin(b + 1, b, b + k); else for (let j = b + k; j > b; j--) a[j] = a[j - 1];
+      this.lo = b + 1;
+    } else if (n - 1 - k > 16) a.copyWithin(b + k, b + k + 1, b + n);
+    else for (let j = b + k; j < b + n - 1; j++) a[j] = a[j + 1];
+    this.n = n - 1;
   }
   nearX(): boolean {
     const x = this.x, tol = this.tol;
     this.q = x - tol;
     const k = this.lowerQ();
-    return k < this.n && this.a[k] < x + tol && this.a[k] > x - tol;
+    if (k >= this.n) return false;
+    const v = this.a[this.lo + k];
+    return v < x + tol && v > x - tol;
   }
   /** Where the last `nearDown` found x - tol's lower bound; -1: unknown (the next one searches). */
   cur = -1;
@@ -108,11 +158,13 @@ export class PriceSet {
    * else (a removal, another scan).
    */
   nearDown(): boolean {
-    const x = this.x, tol = this.tol, a = this.a, q = x - tol;
+    const x = this.x, tol = this.tol, a = this.a, b = this.lo, q = x - tol;
     let k = this.cur;
-    if (k < 0) { this.q = q; k = this.lowerQ(); } else while (k > 0 && a[k - 1] >= q) k--;
+    if (k < 0) { this.q = q; k = this.lowerQ(); } else while (k > 0 && a[b + k - 1] >= q) k--;
     this.cur = k;
-    return k < this.n && a[k] < x + tol && a[k] > x - tol;
+    if (k >= this.n) return false;
+    const v = a[b + k];
+    return v < x + tol && v > x - tol;
   }
 }
 
@@ -416,7 +468,7 @@ function saveGridMarket(g: GridMarket): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (const f of NUM_FIELDS) o[f] = encNum(g[f]);
   for (const f of BOOL_FIELDS) o[f] = g[f];
-  o.taken = encF64(g.taken.a, g.taken.n);
+  o.taken = encF64(g.taken.values(), g.taken.n);
   o.buyTag = Array.from(g.buyNum.subarray(0, g.nBuys), (num) => BUY_PREFIX + num);
   o.buyLevel = encF64(g.buyLevel, g.nBuys);
   o.buySeq = encF64(g.buySeq, g.nBuys);
@@ -433,9 +485,8 @@ function loadGridMarket(x: unknown, m: number): GridMarket {
   const g = new GridMarket();
   for (const f of NUM_FIELDS) g[f] = decNum(o[f], `grid.${f}`);
   for (const f of BOOL_FIELDS) g[f] = o[f] === true;
-  const taken = decF64(o.taken, 'grid.taken', 64);
-  g.taken.a = taken;
-  g.taken.n = asArray(o.taken, 'grid.taken').length;
+  const n = asArray(o.taken, 'grid.taken').length;
+  g.taken.load(decF64(o.taken, 'grid.taken', n).subarray(0, n));
   const tags = asArray(o.buyTag, 'grid.buyTag').map(String);
   g.nBuys = tags.length;
   const cap = Math.max(32, tags.length);
