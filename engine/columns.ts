@@ -28,3 +28,11 @@ export function grownColumn<T extends Column>(a: T, cap: number): T {
   b.set(a);
   return b;
 }
+
+/**
+ * The time of bar `bar` of market `m` in `barTs` (each market's bar timestamps), NaN for bar -1 (none yet): how the
+ * order simulator's stores time orders and lots by their bars instead of keeping timestamp columns.
+ */
+export function barTime(barTs: readonly Float64Array[], m: number, bar: number): number {
+  return bar >= 0 ? barTs[m][bar] : NaN;
+}

@@ -11,7 +11,7 @@
  * Identity at every bar: cash + inventory at mark = initialCapital + realised + unrealised - fees.
  */
 
-import { grownCapacity, grownColumn } from '../columns.ts';
+import { barTime, grownCapacity, grownColumn } from '../columns.ts';
 
 export type LotStatus = 'open' | 'closed';
 
@@ -249,14 +249,12 @@ export class LotLedger {
 
   /** When lot `id` was opened. */
   openTsOf(id: number): number {
-    return this.barTs ? this.barTs[this.market[id]][this.openBar[id]] : this.openTs[id];
+    return this.barTs ? barTime(this.barTs, this.market[id], this.openBar[id]) : this.openTs[id];
   }
 
   /** When lot `id` was closed (NaN while open). */
   closeTsOf(id: number): number {
-    if (!this.barTs) return this.closeTs[id];
-    const b = this.closeBar[id];
-    return b >= 0 ? this.barTs[this.market[id]][b] : NaN;
+    return this.barTs ? barTime(this.barTs, this.market[id], this.closeBar[id]) : this.closeTs[id];
   }
 
   /** Ids of a market's open lots, oldest first. */

@@ -6,7 +6,7 @@
 import type { OrderRecord, OrderStatus } from './types.ts';
 import type { OpenOrderView, OrderSide } from './views.ts';
 import { spellTag, TagPrefixes } from './tag-code.ts';
-import { grownCapacity, grownColumn } from '../columns.ts';
+import { barTime, grownCapacity, grownColumn } from '../columns.ts';
 
 export const ST_OPEN = 0;
 export const ST_FILLED = 1;
@@ -142,14 +142,12 @@ export class OrderStore {
 
   /** When order `id` was placed. */
   placedTsOf(id: number): number {
-    return this.barTs ? this.barTs[this.market[id]][this.placedBar[id]] : this.placedTs[id];
+    return this.barTs ? barTime(this.barTs, this.market[id], this.placedBar[id]) : this.placedTs[id];
   }
 
   /** When order `id` was done (NaN while open). */
   doneTsOf(id: number): number {
-    if (!this.barTs) return this.doneTs[id];
-    const b = this.doneBar[id];
-    return b >= 0 ? this.barTs[this.market[id]][b] : NaN;
+    return this.barTs ? barTime(this.barTs, this.market[id], this.doneBar[id]) : this.doneTs[id];
   }
 
   /** Grow the columns (see engine/columns.ts; `progress`: share of the run done, 0 when unknown). */
