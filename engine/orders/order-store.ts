@@ -128,8 +128,8 @@ export class OrderStore {
     return fees;
   }
 
-  /** Fill `k` and the fills before it of the same order, last first. */
-  private chain(k: number): number[] {
+  /** Fill `k` and the fills before it of the same order, last first (a store with `fills` only). */
+  chain(k: number): number[] {
     const out: number[] = [];
     for (; k >= 0; k = this.fills!.prevFill[k]) out.push(k);
     return out;

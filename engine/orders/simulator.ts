@@ -398,9 +398,7 @@ class OrderSim implements BarMatcher {
     const st = this.store;
     const px = st.price[id], fee = 1 + this.maxFee[st.market[id]];
     let res = px * st.amount[id] * fee;
-    let k = st.lastFill[id];
-    const fl = this.fills, seq: number[] = [];
-    for (; k >= 0; k = fl.prevFill[k]) seq.push(k);
+    const fl = this.fills, seq = st.chain(st.lastFill[id]);
     for (let j = seq.length - 1; j >= 0; j--) res -= px * fl.amount[seq[j]] * fee;
     return res;
   }
@@ -614,7 +612,7 @@ class OrderSim implements BarMatcher {
     if (origin === 'decide') {
       st.flags[id] |= F_ARRIVAL;
       book.arrivals.push(id);
-    } else if (side === 'buy' ? (this.through ? price > ref : price >= ref) : (this.through ? price < ref : price <= ref)) {
+    } else if (side === 'buy' ? (this.through ? price > ref : price >= ref) : (this.through ? price < ref : price <= ref)) { // (bar-match's limitCrosses, written out: a call not inlined boxes its doubles)
       // a limit placed inside the bar that is already marketable at the current path price: taker, at that price
       const amt = Math.min(amount, this.capacity);
       if (amt > 0) { this.exec[0] = ref; this.exec[1] = amt; this.execute(id, 'taker', this.leg, bar); }

@@ -181,7 +181,8 @@ export class LotLevels {
   value = 0;
 
   private static slot(lot: number, mask: number): number {
-    return Math.imul(lot, 0x9e3779b1) >>> 16 & mask;
+    const h = Math.imul(lot, 0x9e3779b1);
+    return (h ^ (h >>> 15)) & mask;
   }
 
   /** lot -> `value` (replacing any). */
